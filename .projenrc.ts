@@ -1,0 +1,31 @@
+/**
+ * The one file a service team edits for platform concerns. Change the values
+ * below, run `npx projen`, and every generated file follows. The values shown
+ * are the seed's defaults, spelled out so you can see what to edit.
+ */
+import { SlipwayProject } from './src/projen';
+
+const project = new SlipwayProject({
+  service: {
+    serviceName: 'flask-app',
+    region: 'eu-west-1',
+    environment: 'production',
+    protectedEnvironment: true,
+    network: {
+      cidr: '192.168.0.0/16',
+      availabilityZones: 2,
+      publicSubnets: ['192.168.0.0/24', '192.168.1.0/24'],
+      privateSubnets: ['192.168.2.0/24', '192.168.3.0/24'],
+      egress: 'none',
+    },
+    hosts: { count: 2, instanceType: 't3.small', rootVolumeGiB: 20 },
+    platform: 'ecs-fargate',
+    container: { port: 8000, healthCheckPath: '/health', cpu: 256, memoryMiB: 512, desiredCount: 2 },
+    database: 'dynamodb',
+    github: { owner: 'slipway-dev', repo: 'flask-app', branches: ['main'] },
+    pipeline: { registry: 'ecr' },
+    monitoring: { processNames: ['gunicorn'] },
+  },
+});
+
+project.synth();

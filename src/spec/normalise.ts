@@ -1,0 +1,319 @@
+/**
+ * The one pure function every part of Slipway trusts: untrusted options in,
+ * a complete ServiceSpec out, or a SpecValidationError listing every problem.
+ */
+import { deriveNames, lengthBoundNames, maxServiceNameLength } from './names';
+import { LOG_RETENTION_DAYS, normaliseNetwork } from './network';
+import {
+  DATABASES,
+  ECR_SEVERITIES,
+  PLATFORMS,
+  REGISTRIES,
+  ServiceOptions,
+  VERACODE_SEVERITIES,
+} from './options';
+import { Problems, quote } from './problems';
+import {
+  Obj,
+  readArray,
+  readBoolean,
+  readEnum,
+  readInteger,
+  readObject,
+  readOptionalObject,
+  readOptionalString,
+  readString,
+} from './read';
+import {
+  ContainerSpec,
+  GitHubSpec,
+  HostsSpec,
+  LogsSpec,
+  MonitoringSpec,
+  PipelineSpec,
+  SPEC_SCHEMA_VERSION,
+  ServiceSpec,
+  TAG_ENVIRONMENT,
+  TAG_SERVICE,
+} from './spec';
+
+const SERVICE_KEYS: readonly (keyof ServiceOptions)[] = [
+  'serviceName', 'region', 'account', 'environment', 'protectedEnvironment', 'network', 'hosts', 'platform',
+  'container', 'database', 'logs', 'alarms', 'github', 'pipeline', 'monitoring',
+];
+
+const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+const SIMPLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const BRANCH = /^(?!\/|.*\/\/|.*\/$|.*\.\.)[A-Za-z0-9._/-]+$/;
+const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const SEARCH_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+\.search$/;
+const SEMVER = /^\d+\.\d+\.\d+$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOCKERHUB_REPO = /^[a-z0-9]+(?:[._-][a-z0-9]+)*\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const HTTPS_URL = /^https?:\/\/[^\s/$.?#].[^\s]*$/;
+const DIRECTORY = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/;
+
+/** Valid Fargate memory (MiB) for each CPU size. */
+export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
+  4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
+};
+
+export function normaliseServiceOptions(input: unknown): ServiceSpec {
+  const problems = new Problems();
+  const root = 'service';
+  const obj = readObject(problems, root, input, SERVICE_KEYS);
+  if (!obj) {
+    problems.throwIfAny();
+    throw new Error('unreachable');
+  }
+
+  const serviceName = readServiceName(problems, `${root}.serviceName`, obj.serviceName);
+  const region = readString(problems, `${root}.region`, obj.region, { pattern: REGION, describe: "an AWS region such as 'eu-west-1'" });
+  const account = readOptionalString(problems, `${root}.account`, obj.account, { pattern: ACCOUNT, describe: 'a 12-digit AWS account id' });
+  const environment =
+    readOptionalString(problems, `${root}.environment`, obj.environment, {
+      pattern: SIMPLE_NAME,
+      maxLength: 255,
+      describe: "an environment name such as 'production'",
+    }) ?? 'production';
+  const protectedEnvironment = readBoolean(problems, `${root}.protectedEnvironment`, obj.protectedEnvironment, true);
+  const network = normaliseNetwork(problems, `${root}.network`, obj.network, region);
+  const azCount = network?.availabilityZones.length ?? 2;
+  const hosts = readHosts(problems, `${root}.hosts`, obj.hosts);
+  const platform = readEnum(problems, `${root}.platform`, obj.platform, PLATFORMS, 'ecs-fargate');
+  const container = readContainer(problems, `${root}.container`, obj.container);
+  const database = readEnum(problems, `${root}.database`, obj.database, DATABASES, 'dynamodb');
+  const logs = readLogs(problems, `${root}.logs`, obj.logs, azCount);
+  const alarmsObj = readOptionalObject(problems, `${root}.alarms`, obj.alarms, ['email']);
+  const email = readOptionalString(problems, `${root}.alarms.email`, alarmsObj.email, { pattern: EMAIL, describe: 'an email address' });
+  const github = readGitHub(problems, `${root}.github`, obj.github);
+  const pipeline = readPipeline(problems, `${root}.pipeline`, obj.pipeline, github);
+  const monitoring = readMonitoring(problems, `${root}.monitoring`, obj.monitoring);
+
+  problems.throwIfAny();
+  // After throwIfAny every required value is present; the checks below narrow the types.
+  if (!serviceName || !region || !network || !github) throw new Error('unreachable: validated options are incomplete');
+
+  return {
+    schemaVersion: SPEC_SCHEMA_VERSION,
+    serviceName,
+    region,
+    ...(account ? { account } : {}),
+    environment,
+    protectedEnvironment,
+    names: deriveNames(serviceName),
+    tags: { [TAG_SERVICE]: serviceName, [TAG_ENVIRONMENT]: environment },
+    network,
+    hosts,
+    platform,
+    container,
+    database,
+    logs,
+    alarms: email ? { email } : {},
+    github,
+    pipeline,
+    monitoring,
+  };
+}
+
+function readServiceName(problems: Problems, path: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    problems.add(path, `expected a string such as 'flask-app', got ${quote(value)}`);
+    return undefined;
+  }
+  if (!DNS_LABEL.test(value)) {
+    const suggestion = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
+    problems.add(
+      path,
+      `${quote(value)} is not a lowercase DNS label: use a–z, 0–9 and '-', starting with a letter and not ending with '-'` +
+        (suggestion && DNS_LABEL.test(suggestion) ? ` (e.g. '${suggestion}')` : ''),
+    );
+    return undefined;
+  }
+  const max = maxServiceNameLength();
+  if (value.length > max) {
+    const tooLong = lengthBoundNames(deriveNames(value)).filter((l) => l.name.length > l.max);
+    const which = tooLong.map((l) => `${l.what} '${l.name}' would be ${l.name.length} characters (limit ${l.max})`).join('; ');
+    problems.add(path, `${quote(value)} is ${value.length} characters, too long for the names derived from it: ${which}. Use at most ${max} characters`);
+    return undefined;
+  }
+  return value;
+}
+
+function readHosts(problems: Problems, path: string, value: unknown): HostsSpec {
+  const o = readOptionalObject(problems, path, value, ['count', 'instanceType', 'rootVolumeGiB', 'dataVolumeGiB', 'role']);
+  return {
+    count: readInteger(problems, `${path}.count`, o.count, 2, { min: 0, max: 50 }),
+    instanceType:
+      readOptionalString(problems, `${path}.instanceType`, o.instanceType, { pattern: INSTANCE_TYPE, describe: "an EC2 instance type such as 't3.small'" }) ??
+      't3.small',
+    rootVolumeGiB: readInteger(problems, `${path}.rootVolumeGiB`, o.rootVolumeGiB, 20, { min: 8, max: 16384 }),
+    dataVolumeGiB: readInteger(problems, `${path}.dataVolumeGiB`, o.dataVolumeGiB, 0, { min: 0, max: 16384 }),
+    role: readOptionalString(problems, `${path}.role`, o.role, { pattern: DNS_LABEL, maxLength: 32, describe: "a lowercase label such as 'app'" }) ?? 'app',
+  };
+}
+
+function readContainer(problems: Problems, path: string, value: unknown): ContainerSpec {
+  const o = readOptionalObject(problems, path, value, [
+    'port', 'healthCheckPath', 'cpu', 'memoryMiB', 'desiredCount', 'maxCount', 'cpuTargetPercent', 'certificateArn', 'keepImages', 'imageContext',
+  ]);
+  const cpu = readInteger(problems, `${path}.cpu`, o.cpu, 256, { min: 256, max: 4096, oneOf: [256, 512, 1024, 2048, 4096] });
+  const memoryMiB = readInteger(problems, `${path}.memoryMiB`, o.memoryMiB, FARGATE_MEMORY[cpu][0], { min: 512, max: 30720 });
+  if (o.memoryMiB !== undefined && !FARGATE_MEMORY[cpu].includes(memoryMiB)) {
+    problems.add(`${path}.memoryMiB`, `${memoryMiB} MiB is not a valid Fargate size for ${cpu} CPU units; use one of ${FARGATE_MEMORY[cpu].join(', ')}`);
+  }
+  const desiredCount = readInteger(problems, `${path}.desiredCount`, o.desiredCount, 2, { min: 1, max: 100 });
+  const maxCount = readInteger(problems, `${path}.maxCount`, o.maxCount, Math.max(4, desiredCount), { min: 1, max: 100 });
+  if (maxCount < desiredCount) {
+    problems.add(`${path}.maxCount`, `${maxCount} is below desiredCount ${desiredCount}; use at least ${desiredCount}`);
+  }
+  const port = readInteger(problems, `${path}.port`, o.port, 8000, { min: 1, max: 65535 });
+  if (port === 9100) problems.add(`${path}.port`, '9100 is the node_exporter port on the hosts; choose another port such as 8000');
+  return {
+    port,
+    healthCheckPath:
+      readOptionalString(problems, `${path}.healthCheckPath`, o.healthCheckPath, { pattern: HTTP_PATH, maxLength: 1024, describe: "an absolute URL path such as '/health'" }) ?? '/health',
+    cpu,
+    memoryMiB,
+    desiredCount,
+    maxCount,
+    cpuTargetPercent: readInteger(problems, `${path}.cpuTargetPercent`, o.cpuTargetPercent, 60, { min: 10, max: 95 }),
+    ...optional('certificateArn', readOptionalString(problems, `${path}.certificateArn`, o.certificateArn, {
+      pattern: ACM_ARN,
+      describe: "an ACM certificate ARN such as 'arn:aws:acm:eu-west-1:123456789012:certificate/…'",
+    })),
+    keepImages: readInteger(problems, `${path}.keepImages`, o.keepImages, 20, { min: 1, max: 1000 }),
+    imageContext:
+      readOptionalString(problems, `${path}.imageContext`, o.imageContext, { pattern: DIRECTORY, describe: "a relative directory such as 'app'" }) ?? 'app',
+  };
+}
+
+function readLogs(problems: Problems, path: string, value: unknown, azCount: number): LogsSpec {
+  const o = readOptionalObject(problems, path, value, ['retentionDays', 'openSearchInstanceType', 'openSearchDataNodes', 'openSearchVolumeGiB']);
+  const nodes = readInteger(problems, `${path}.openSearchDataNodes`, o.openSearchDataNodes, azCount, { min: 1, max: 80 });
+  if (nodes % azCount !== 0) {
+    problems.add(`${path}.openSearchDataNodes`, `${nodes} data nodes cannot be spread evenly over ${azCount} AZs (zone awareness); use a multiple of ${azCount}`);
+  }
+  return {
+    retentionDays: readInteger(problems, `${path}.retentionDays`, o.retentionDays, 30, { min: 1, max: 3653, oneOf: LOG_RETENTION_DAYS }),
+    openSearchInstanceType:
+      readOptionalString(problems, `${path}.openSearchInstanceType`, o.openSearchInstanceType, {
+        pattern: SEARCH_INSTANCE_TYPE,
+        describe: "an OpenSearch instance type such as 't3.small.search'",
+      }) ?? 't3.small.search',
+    openSearchDataNodes: nodes,
+    openSearchVolumeGiB: readInteger(problems, `${path}.openSearchVolumeGiB`, o.openSearchVolumeGiB, 20, { min: 10, max: 3072 }),
+  };
+}
+
+function readGitHub(problems: Problems, path: string, value: unknown): GitHubSpec | undefined {
+  const o = readObject(problems, path, value, ['owner', 'repo', 'branches']);
+  if (!o) return undefined;
+  const owner = readString(problems, `${path}.owner`, o.owner, { pattern: GITHUB_OWNER, describe: 'a GitHub user or organisation name' });
+  const repo = readString(problems, `${path}.repo`, o.repo, { pattern: GITHUB_REPO, describe: 'a GitHub repository name' });
+  const branches =
+    o.branches === undefined
+      ? ['main']
+      : readArray(problems, `${path}.branches`, o.branches, (b, p) => readString(problems, p, b, { pattern: BRANCH, describe: "a branch name such as 'main'" }));
+  if (branches && branches.length === 0) problems.add(`${path}.branches`, "the list is empty; give at least one branch, e.g. ['main']");
+  if (!owner || !repo || !branches) return undefined;
+  return { owner, repo, branches };
+}
+
+function readPipeline(problems: Problems, path: string, value: unknown, github: GitHubSpec | undefined): PipelineSpec {
+  const o: Obj = readOptionalObject(problems, path, value, [
+    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'sonar', 'imageScanThreshold', 'veracodeFailOnSeverity', 'nodeVersion',
+  ]);
+  const registry = readEnum(problems, `${path}.registry`, o.registry, REGISTRIES, 'ecr');
+  const dockerHubRepository = readOptionalString(problems, `${path}.dockerHubRepository`, o.dockerHubRepository, {
+    pattern: DOCKERHUB_REPO,
+    describe: "a Docker Hub repository such as 'my-org/flask-app'",
+  });
+  if (registry === 'dockerhub' && o.dockerHubRepository === undefined) {
+    problems.add(`${path}.dockerHubRepository`, "registry is 'dockerhub' but no repository is set; add dockerHubRepository: 'namespace/name'");
+  }
+  const stagesObj = readOptionalObject(problems, `${path}.stages`, o.stages, ['sonar', 'veracode', 'image', 'deploy']);
+  const stages = {
+    sonar: readBoolean(problems, `${path}.stages.sonar`, stagesObj.sonar, true),
+    veracode: readBoolean(problems, `${path}.stages.veracode`, stagesObj.veracode, true),
+    image: readBoolean(problems, `${path}.stages.image`, stagesObj.image, true),
+    deploy: readBoolean(problems, `${path}.stages.deploy`, stagesObj.deploy, true),
+  };
+  if (stages.deploy && !stages.image) {
+    problems.add(`${path}.stages.deploy`, 'deploy needs the image stage (it deploys the image that stage pushes); turn image on or set deploy: false');
+  }
+  const secretsObj = readOptionalObject(problems, `${path}.secrets`, o.secrets, ['sonarToken', 'veracodeApiId', 'veracodeApiKey', 'dockerHubUsername', 'dockerHubToken']);
+  const secret = (key: string, fallback: string) =>
+    readOptionalString(problems, `${path}.secrets.${key}`, secretsObj[key], { pattern: SECRET_NAME, describe: 'a GitHub secret name in UPPER_SNAKE_CASE' }) ?? fallback;
+  const sonarObj = readOptionalObject(problems, `${path}.sonar`, o.sonar, ['hostUrl', 'organization', 'projectKey']);
+  const owner = github?.owner ?? 'owner';
+  const repo = github?.repo ?? 'repo';
+  return {
+    registry,
+    ...optional('dockerHubRepository', dockerHubRepository),
+    stages,
+    secrets: {
+      sonarToken: secret('sonarToken', 'SONAR_TOKEN'),
+      veracodeApiId: secret('veracodeApiId', 'VERACODE_API_ID'),
+      veracodeApiKey: secret('veracodeApiKey', 'VERACODE_API_KEY'),
+      dockerHubUsername: secret('dockerHubUsername', 'DOCKERHUB_USERNAME'),
+      dockerHubToken: secret('dockerHubToken', 'DOCKERHUB_TOKEN'),
+    },
+    deployRoleVariable:
+      readOptionalString(problems, `${path}.deployRoleVariable`, o.deployRoleVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
+      'AWS_DEPLOY_ROLE_ARN',
+    sonar: {
+      hostUrl: readOptionalString(problems, `${path}.sonar.hostUrl`, sonarObj.hostUrl, { pattern: HTTPS_URL, describe: "a URL such as 'https://sonarcloud.io'" }) ?? 'https://sonarcloud.io',
+      organization:
+        readOptionalString(problems, `${path}.sonar.organization`, sonarObj.organization, { pattern: /^[a-z0-9][a-z0-9-_]*$/, describe: 'a SonarCloud organisation key' }) ??
+        owner.toLowerCase(),
+      projectKey:
+        readOptionalString(problems, `${path}.sonar.projectKey`, sonarObj.projectKey, { pattern: /^[A-Za-z0-9_.:-]+$/, maxLength: 400, describe: 'a Sonar project key' }) ??
+        `${owner}_${repo}`,
+    },
+    imageScanThreshold: readEnum(problems, `${path}.imageScanThreshold`, o.imageScanThreshold, ECR_SEVERITIES, 'HIGH'),
+    veracodeFailOnSeverity: readEnum(problems, `${path}.veracodeFailOnSeverity`, o.veracodeFailOnSeverity, VERACODE_SEVERITIES, 'high'),
+    nodeVersion: readOptionalString(problems, `${path}.nodeVersion`, o.nodeVersion, { pattern: /^\d{2}$/, describe: "a Node.js major version such as '20'" }) ?? '20',
+  };
+}
+
+function readMonitoring(problems: Problems, path: string, value: unknown): MonitoringSpec {
+  const o = readOptionalObject(problems, path, value, [
+    'nodeExporterVersion', 'nodeExporterPort', 'processExporterVersion', 'processExporterPort', 'processNames', 'logFiles',
+  ]);
+  const version = (key: string, fallback: string) =>
+    readOptionalString(problems, `${path}.${key}`, o[key], { pattern: SEMVER, describe: "a release version such as '1.8.2' (no leading 'v')" }) ?? fallback;
+  const nodeExporterPort = readInteger(problems, `${path}.nodeExporterPort`, o.nodeExporterPort, 9100, { min: 1024, max: 65535 });
+  const processExporterPort = readInteger(problems, `${path}.processExporterPort`, o.processExporterPort, 9256, { min: 1024, max: 65535 });
+  if (nodeExporterPort === processExporterPort) {
+    problems.add(`${path}.processExporterPort`, `${processExporterPort} is also the node_exporter port; give each exporter its own port (default 9256)`);
+  }
+  const list = (key: string, pattern: RegExp, describe: string) =>
+    o[key] === undefined ? [] : (readArray(problems, `${path}.${key}`, o[key], (v, p) => readString(problems, p, v, { pattern, describe })) ?? []);
+  return {
+    nodeExporterVersion: version('nodeExporterVersion', '1.8.2'),
+    nodeExporterPort,
+    processExporterVersion: version('processExporterVersion', '0.8.3'),
+    processExporterPort,
+    processNames: list('processNames', /^[A-Za-z0-9._-]{1,15}$/, "a process name (comm, at most 15 characters) such as 'gunicorn'"),
+    logFiles: list('logFiles', /^\/[^\s*?]*[^\s/]$|^\/[^\s]*\*[^\s]*$/, "an absolute log file path or glob such as '/var/log/app/*.log'"),
+  };
+}
+
+/** Spreads a key only when its value is present, keeping the spec free of `undefined`. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+

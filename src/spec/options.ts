@@ -1,0 +1,203 @@
+/**
+ * The options a service team sets in `.projenrc.ts`. Everything else in the
+ * repository is derived from these through `normaliseServiceOptions`.
+ * Every field is documented with its default; unknown fields are rejected.
+ */
+
+export const PLATFORMS = ['ecs-fargate', 'eks'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const DATABASES = ['dynamodb', 'aurora-postgresql', 'none'] as const;
+export type Database = (typeof DATABASES)[number];
+
+export const EGRESS_MODES = ['none', 'nat-gateway', 'nat-gateway-per-az'] as const;
+export type Egress = (typeof EGRESS_MODES)[number];
+
+export const REGISTRIES = ['ecr', 'dockerhub'] as const;
+export type Registry = (typeof REGISTRIES)[number];
+
+export const ECR_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE'] as const;
+export type EcrSeverity = (typeof ECR_SEVERITIES)[number];
+
+export const VERACODE_SEVERITIES = ['very-high', 'high', 'medium', 'low', 'very-low', 'none'] as const;
+export type VeracodeSeverity = (typeof VERACODE_SEVERITIES)[number];
+
+export interface ServiceOptions {
+  /** Lowercase DNS label (a–z, 0–9, '-'), starting with a letter; every resource name derives from it. */
+  readonly serviceName: string;
+  /** AWS region the service is deployed to, e.g. 'eu-west-1'. */
+  readonly region: string;
+  /** 12-digit AWS account id. @default - environment-agnostic stacks (account resolved at deploy time) */
+  readonly account?: string;
+  /** Deployment environment; also the GitHub Environment the deploy job uses. @default 'production' */
+  readonly environment?: string;
+  /** A protected environment gets a manual approval stage in CodePipeline. @default true */
+  readonly protectedEnvironment?: boolean;
+  /** The VPC and its subnets. */
+  readonly network: NetworkOptions;
+  /** The EC2 hosts that Ansible configures. @default - two t3.small hosts */
+  readonly hosts?: HostsOptions;
+  /** Where the service's containers run. @default 'ecs-fargate' */
+  readonly platform?: Platform;
+  /** The service's container. @default - see ContainerOptions */
+  readonly container?: ContainerOptions;
+  /** The service's database. @default 'dynamodb' */
+  readonly database?: Database;
+  /** Logs: retention and the OpenSearch domain (the ELK role). */
+  readonly logs?: LogsOptions;
+  /** Alarms. */
+  readonly alarms?: AlarmOptions;
+  /** The GitHub repository the pipeline runs in; its OIDC deploy role trusts only this. */
+  readonly github: GitHubOptions;
+  /** The generated GitHub Actions pipeline. */
+  readonly pipeline?: PipelineOptions;
+  /** Host monitoring: the exporters Ansible installs. */
+  readonly monitoring?: MonitoringOptions;
+}
+
+export interface NetworkOptions {
+  /** The VPC's IPv4 block, /16 to /28, a network address. */
+  readonly cidr: string;
+  /** How many availability zones (2–6), or their names pinned (e.g. ['eu-west-1a', 'eu-west-1b']). */
+  readonly availabilityZones: number | readonly string[];
+  /** One public subnet per availability zone, in order. */
+  readonly publicSubnets: readonly string[];
+  /** One private subnet per availability zone, in order. */
+  readonly privateSubnets: readonly string[];
+  /** Outbound internet for private subnets: none (VPC endpoints only), one NAT gateway, or one per AZ. @default 'none' */
+  readonly egress?: Egress;
+  /** A CIDR allowed to reach SSH (22) through the network ACLs. @default - SSH closed */
+  readonly adminCidr?: string;
+  /** VPC flow log retention in days (a CloudWatch Logs retention value). @default 90 */
+  readonly flowLogRetentionDays?: number;
+}
+
+export interface HostsOptions {
+  /** How many EC2 hosts, spread over the private subnets. @default 2 */
+  readonly count?: number;
+  /** EC2 instance type. @default 't3.small' */
+  readonly instanceType?: string;
+  /** Encrypted gp3 root volume size in GiB. @default 20 */
+  readonly rootVolumeGiB?: number;
+  /** Size of an extra encrypted gp3 data volume in GiB; 0 for none. @default 0 */
+  readonly dataVolumeGiB?: number;
+  /** The `slipway:role` tag the Ansible inventory groups hosts by. @default 'app' */
+  readonly role?: string;
+}
+
+export interface ContainerOptions {
+  /** The port the container listens on. @default 8000 */
+  readonly port?: number;
+  /** The HTTP path the load balancer and container health checks call. @default '/health' */
+  readonly healthCheckPath?: string;
+  /** Fargate CPU units (256, 512, 1024, 2048, 4096). @default 256 */
+  readonly cpu?: number;
+  /** Fargate memory in MiB; must be valid for the CPU. @default 512 */
+  readonly memoryMiB?: number;
+  /** Tasks running normally. @default 2 */
+  readonly desiredCount?: number;
+  /** Upper bound for CPU autoscaling. @default 4 */
+  readonly maxCount?: number;
+  /** Autoscaling target for average CPU, in percent. @default 60 */
+  readonly cpuTargetPercent?: number;
+  /** ACM certificate ARN; when set the ALB listens on HTTPS and redirects HTTP. @default - HTTP only */
+  readonly certificateArn?: string;
+  /** How many images the ECR lifecycle rule keeps. @default 20 */
+  readonly keepImages?: number;
+  /** The directory holding the Dockerfile the image job builds. @default 'app' */
+  readonly imageContext?: string;
+}
+
+export interface LogsOptions {
+  /** Retention of the service's CloudWatch log groups in days. @default 30 */
+  readonly retentionDays?: number;
+  /** OpenSearch data node instance type. @default 't3.small.search' */
+  readonly openSearchInstanceType?: string;
+  /** OpenSearch data nodes; a multiple of the AZ count (zone awareness). @default the AZ count */
+  readonly openSearchDataNodes?: number;
+  /** EBS size per OpenSearch data node, GiB. @default 20 */
+  readonly openSearchVolumeGiB?: number;
+}
+
+export interface AlarmOptions {
+  /** Email address subscribed to the alarm topic. @default - no subscription */
+  readonly email?: string;
+}
+
+export interface GitHubOptions {
+  /** The repository owner (user or organisation). */
+  readonly owner: string;
+  /** The repository name. */
+  readonly repo: string;
+  /** Branches whose pushes may deploy. @default ['main'] */
+  readonly branches?: readonly string[];
+}
+
+export interface PipelineStagesOptions {
+  /** Run the Sonar scan. @default true */
+  readonly sonar?: boolean;
+  /** Run the Veracode pipeline scan. @default true */
+  readonly veracode?: boolean;
+  /** Build and push the image. @default true */
+  readonly image?: boolean;
+  /** Hand the release to CodePipeline. @default true */
+  readonly deploy?: boolean;
+}
+
+export interface PipelineSecretsOptions {
+  /** @default 'SONAR_TOKEN' */
+  readonly sonarToken?: string;
+  /** @default 'VERACODE_API_ID' */
+  readonly veracodeApiId?: string;
+  /** @default 'VERACODE_API_KEY' */
+  readonly veracodeApiKey?: string;
+  /** @default 'DOCKERHUB_USERNAME' */
+  readonly dockerHubUsername?: string;
+  /** @default 'DOCKERHUB_TOKEN' */
+  readonly dockerHubToken?: string;
+}
+
+export interface SonarOptions {
+  /** @default 'https://sonarcloud.io' */
+  readonly hostUrl?: string;
+  /** SonarCloud organisation. @default the GitHub owner, lowercased */
+  readonly organization?: string;
+  /** @default '<owner>_<repo>' */
+  readonly projectKey?: string;
+}
+
+export interface PipelineOptions {
+  /** Where images go. @default 'ecr' */
+  readonly registry?: Registry;
+  /** Docker Hub repository 'namespace/name'; required when registry is 'dockerhub'. */
+  readonly dockerHubRepository?: string;
+  /** Which stages run. */
+  readonly stages?: PipelineStagesOptions;
+  /** Names of the GitHub secrets the stages read. */
+  readonly secrets?: PipelineSecretsOptions;
+  /** The GitHub repository variable holding the deploy role ARN. @default 'AWS_DEPLOY_ROLE_ARN' */
+  readonly deployRoleVariable?: string;
+  /** Sonar settings. */
+  readonly sonar?: SonarOptions;
+  /** ECR scan findings at or above this fail the image job. @default 'HIGH' */
+  readonly imageScanThreshold?: EcrSeverity;
+  /** Veracode findings at or above this fail the scan job. @default 'high' */
+  readonly veracodeFailOnSeverity?: VeracodeSeverity;
+  /** Node.js major version the workflows set up. @default '20' */
+  readonly nodeVersion?: string;
+}
+
+export interface MonitoringOptions {
+  /** node_exporter release installed on the hosts. @default '1.8.2' */
+  readonly nodeExporterVersion?: string;
+  /** @default 9100 */
+  readonly nodeExporterPort?: number;
+  /** process-exporter release. @default '0.8.3' */
+  readonly processExporterVersion?: string;
+  /** @default 9256 */
+  readonly processExporterPort?: number;
+  /** Process names (comm) process-exporter groups; empty groups every process by name. @default [] */
+  readonly processNames?: readonly string[];
+  /** Log files the CloudWatch agent ships to the service's log group. @default [] */
+  readonly logFiles?: readonly string[];
+}

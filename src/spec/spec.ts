@@ -1,0 +1,128 @@
+/**
+ * The normalised service spec: every default resolved, every name derived.
+ * This is what the CDK app, the projen components and the host driver read.
+ * It is plain data (JSON-serialisable) so it can be written to the spec file.
+ */
+import type { Database, EcrSeverity, Egress, Platform, Registry, VeracodeSeverity } from './options';
+import type { ResourceNames } from './names';
+
+export const SPEC_SCHEMA_VERSION = 1;
+
+export type Tier = 'public' | 'private';
+
+export interface AvailabilityZoneSpec {
+  /** 0-based position; unpinned AZs are chosen by index from the region's list at deploy time. */
+  readonly index: number;
+  /** The letter used in names (`public-subnet-a`). */
+  readonly letter: string;
+  /** The AZ name when the options pin it, e.g. 'eu-west-1a'. */
+  readonly name?: string;
+}
+
+export interface SubnetSpec {
+  readonly name: string;
+  readonly tier: Tier;
+  readonly azIndex: number;
+  readonly cidr: string;
+  readonly totalAddresses: number;
+  /** Total minus the five addresses AWS reserves in every subnet. */
+  readonly usableAddresses: number;
+}
+
+export interface NetworkSpec {
+  readonly cidr: string;
+  readonly totalAddresses: number;
+  readonly availabilityZones: readonly AvailabilityZoneSpec[];
+  readonly subnets: readonly SubnetSpec[];
+  readonly egress: Egress;
+  readonly adminCidr?: string;
+  readonly flowLogRetentionDays: number;
+}
+
+export interface HostsSpec {
+  readonly count: number;
+  readonly instanceType: string;
+  readonly rootVolumeGiB: number;
+  readonly dataVolumeGiB: number;
+  readonly role: string;
+}
+
+export interface ContainerSpec {
+  readonly port: number;
+  readonly healthCheckPath: string;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly desiredCount: number;
+  readonly maxCount: number;
+  readonly cpuTargetPercent: number;
+  readonly certificateArn?: string;
+  readonly keepImages: number;
+  readonly imageContext: string;
+}
+
+export interface LogsSpec {
+  readonly retentionDays: number;
+  readonly openSearchInstanceType: string;
+  readonly openSearchDataNodes: number;
+  readonly openSearchVolumeGiB: number;
+}
+
+export interface GitHubSpec {
+  readonly owner: string;
+  readonly repo: string;
+  readonly branches: readonly string[];
+}
+
+export interface PipelineSpec {
+  readonly registry: Registry;
+  readonly dockerHubRepository?: string;
+  readonly stages: { readonly sonar: boolean; readonly veracode: boolean; readonly image: boolean; readonly deploy: boolean };
+  readonly secrets: {
+    readonly sonarToken: string;
+    readonly veracodeApiId: string;
+    readonly veracodeApiKey: string;
+    readonly dockerHubUsername: string;
+    readonly dockerHubToken: string;
+  };
+  readonly deployRoleVariable: string;
+  readonly sonar: { readonly hostUrl: string; readonly organization: string; readonly projectKey: string };
+  readonly imageScanThreshold: EcrSeverity;
+  readonly veracodeFailOnSeverity: VeracodeSeverity;
+  readonly nodeVersion: string;
+}
+
+export interface MonitoringSpec {
+  readonly nodeExporterVersion: string;
+  readonly nodeExporterPort: number;
+  readonly processExporterVersion: string;
+  readonly processExporterPort: number;
+  readonly processNames: readonly string[];
+  readonly logFiles: readonly string[];
+}
+
+export interface ServiceSpec {
+  readonly schemaVersion: typeof SPEC_SCHEMA_VERSION;
+  readonly serviceName: string;
+  readonly region: string;
+  readonly account?: string;
+  readonly environment: string;
+  readonly protectedEnvironment: boolean;
+  readonly names: ResourceNames;
+  /** Tags on every resource; the Ansible inventory and Prometheus discovery select on these. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly network: NetworkSpec;
+  readonly hosts: HostsSpec;
+  readonly platform: Platform;
+  readonly container: ContainerSpec;
+  readonly database: Database;
+  readonly logs: LogsSpec;
+  readonly alarms: { readonly email?: string };
+  readonly github: GitHubSpec;
+  readonly pipeline: PipelineSpec;
+  readonly monitoring: MonitoringSpec;
+}
+
+/** The tag keys Slipway puts on resources. */
+export const TAG_SERVICE = 'slipway:service';
+export const TAG_ROLE = 'slipway:role';
+export const TAG_ENVIRONMENT = 'slipway:environment';

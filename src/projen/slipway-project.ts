@@ -91,6 +91,10 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       '^.+\\.tsx?$': ['@swc/jest', {}],
     });
 
+    this.eslint?.addLintPattern('actions');
+    this.eslint?.addIgnorePattern('actions/*/dist/');
+    this.eslint?.addIgnorePattern('cdk.out/');
+
     new JsonFile(this, SPEC_FILE, {
       obj: spec,
       readonly: true,

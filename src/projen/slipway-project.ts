@@ -90,9 +90,10 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     this.spec = spec;
 
     // Transpile-only jest keeps tests fast; `typecheckTests` runs tsc over everything first.
-    this.tryFindObjectFile('package.json')?.addOverride('jest.transform', {
-      '^.+\\.tsx?$': ['@swc/jest', {}],
-    });
+    if (this.jest) {
+      this.jest.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+      this.deps.removeDependency('ts-jest');
+    }
 
     this.eslint?.addLintPattern('actions');
     this.eslint?.addIgnorePattern('actions/*/dist/');

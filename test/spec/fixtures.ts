@@ -1,0 +1,22 @@
+import type { ServiceOptions } from '../../src/spec';
+
+/** The seed's options, as `.projenrc.ts` spells them. Tests derive variants from this. */
+export function seedOptions(): ServiceOptions {
+  return {
+    serviceName: 'flask-app',
+    region: 'eu-west-1',
+    network: {
+      cidr: '192.168.0.0/16',
+      availabilityZones: 2,
+      publicSubnets: ['192.168.0.0/24', '192.168.1.0/24'],
+      privateSubnets: ['192.168.2.0/24', '192.168.3.0/24'],
+    },
+    github: { owner: 'slipway-dev', repo: 'flask-app' },
+  };
+}
+
+/** Seed options with the network replaced by `network` merged over the seed's. */
+export function withNetwork(network: Record<string, unknown>): unknown {
+  const seed = seedOptions();
+  return { ...seed, network: { ...seed.network, ...network } };
+}

@@ -1,0 +1,282 @@
+import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
+import { seedOptions, withNetwork } from './fixtures';
+
+/** Runs the validator and returns its problems as `path: message` lines. */
+function problemsOf(input: unknown): string[] {
+  try {
+    normaliseServiceOptions(input);
+  } catch (e) {
+    if (e instanceof SpecValidationError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  throw new Error('expected the options to be rejected');
+}
+
+describe('the seed options', () => {
+  const spec = normaliseServiceOptions(seedOptions());
+
+  test('derive every name from the service name', () => {
+    expect(spec.names.vpc).toBe('vpc-flask-app');
+    expect(spec.names.internetGateway).toBe('gateway-flask-app');
+    expect(spec.names.publicRouteTable).toBe('flask-app-public-route');
+    expect(spec.names.ecrRepository).toBe('flask-app');
+    expect(spec.names.stacks.network).toBe('flask-app-network');
+  });
+
+  test('plan the four subnets over two AZs with AWS address counts', () => {
+    expect(spec.network.subnets).toEqual([
+      { name: 'public-subnet-a', tier: 'public', azIndex: 0, cidr: '192.168.0.0/24', totalAddresses: 256, usableAddresses: 251 },
+      { name: 'public-subnet-b', tier: 'public', azIndex: 1, cidr: '192.168.1.0/24', totalAddresses: 256, usableAddresses: 251 },
+      { name: 'private-subnet-a', tier: 'private', azIndex: 0, cidr: '192.168.2.0/24', totalAddresses: 256, usableAddresses: 251 },
+      { name: 'private-subnet-b', tier: 'private', azIndex: 1, cidr: '192.168.3.0/24', totalAddresses: 256, usableAddresses: 251 },
+    ]);
+    expect(spec.network.totalAddresses).toBe(65536);
+    expect(spec.network.availabilityZones).toEqual([
+      { index: 0, letter: 'a' },
+      { index: 1, letter: 'b' },
+    ]);
+  });
+
+  test('resolve defaults once', () => {
+    expect(spec.environment).toBe('production');
+    expect(spec.protectedEnvironment).toBe(true);
+    expect(spec.platform).toBe('ecs-fargate');
+    expect(spec.database).toBe('dynamodb');
+    expect(spec.network.egress).toBe('none');
+    expect(spec.network.adminCidr).toBeUndefined();
+    expect(spec.container).toMatchObject({ port: 8000, healthCheckPath: '/health', cpu: 256, memoryMiB: 512, desiredCount: 2 });
+    expect(spec.pipeline.stages).toEqual({ sonar: true, veracode: true, image: true, deploy: true });
+    expect(spec.pipeline.sonar.projectKey).toBe('slipway-dev_flask-app');
+    expect(spec.tags).toEqual({ 'slipway:service': 'flask-app', 'slipway:environment': 'production' });
+  });
+
+  test('is plain JSON (it is written to the spec file)', () => {
+    expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+  });
+});
+
+describe('CIDR validation names the option, the value and the fix', () => {
+  test('a host address is rejected with the network address suggested', () => {
+    const problems = problemsOf(withNetwork({ publicSubnets: ['192.168.0.1/24', '192.168.1.0/24'] }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('service.network.publicSubnets[0]');
+    expect(problems[0]).toContain("'192.168.0.1/24' is not a network address");
+    expect(problems[0]).toContain("did you mean '192.168.0.0/24'?");
+  });
+
+  test('"192.168.0.1/24" and "192.168.0.2/24" are the same network: both host addresses are reported', () => {
+    const problems = problemsOf(withNetwork({ publicSubnets: ['192.168.0.1/24', '192.168.0.2/24'] }));
+    expect(problems.join('\n')).toContain("'192.168.0.1/24' is not a network address");
+    expect(problems.join('\n')).toContain("'192.168.0.2/24' is not a network address");
+    expect(problems.join('\n')).toContain("'192.168.0.0/24'");
+  });
+
+  test('a VPC host address suggests the network address', () => {
+    const [problem] = problemsOf(withNetwork({ cidr: '192.168.1.0/16' }));
+    expect(problem).toContain('service.network.cidr');
+    expect(problem).toContain("'192.168.1.0/16'");
+    expect(problem).toContain("'192.168.0.0/16'");
+  });
+
+  test.each([
+    ['10.0.0.0/8', 'prefix /8'],
+    ['10.0.0.0/29', 'prefix /29'],
+  ])('a VPC prefix outside /16–/28 (%s) is rejected', (cidr, words) => {
+    const problems = problemsOf(withNetwork({ cidr, publicSubnets: ['10.0.0.0/28', '10.0.0.16/28'], privateSubnets: ['10.0.0.32/28', '10.0.0.48/28'] }));
+    const joined = problems.join('\n');
+    expect(joined).toContain(`service.network.cidr: '${cidr}' has ${words}; AWS allows /16 to /28`);
+  });
+
+  test('a subnet prefix outside /16–/28 is rejected', () => {
+    const [problem] = problemsOf(withNetwork({ privateSubnets: ['192.168.2.0/24', '192.168.3.0/30'] }));
+    expect(problem).toBe("service.network.privateSubnets[1]: '192.168.3.0/30' has prefix /30; AWS allows /16 to /28 here");
+  });
+
+  test.each(['192.168.0/24', '192.168.300.0/24', 'banana', '192.168.0.0/99'])('a malformed CIDR %s is rejected', (bad) => {
+    const [problem] = problemsOf(withNetwork({ publicSubnets: [bad, '192.168.1.0/24'] }));
+    expect(problem).toContain('service.network.publicSubnets[0]');
+    expect(problem).toContain(`'${bad}' is not a valid IPv4 CIDR`);
+  });
+
+  test('a subnet outside the VPC is rejected with a block inside it suggested', () => {
+    const [problem] = problemsOf(withNetwork({ privateSubnets: ['192.168.2.0/24', '10.0.3.0/24'] }));
+    expect(problem).toContain('service.network.privateSubnets[1]');
+    expect(problem).toContain("'10.0.3.0/24' (private-subnet-b) is outside the VPC 192.168.0.0/16");
+    expect(problem).toContain("e.g. '192.168.3.0/24'");
+  });
+
+  test('two overlapping subnets are both named', () => {
+    const [problem] = problemsOf(withNetwork({ publicSubnets: ['192.168.0.0/23', '192.168.1.0/24'] }));
+    expect(problem).toContain("service.network.publicSubnets[1]: '192.168.1.0/24' (public-subnet-b) overlaps");
+    expect(problem).toContain("service.network.publicSubnets[0] '192.168.0.0/23' (public-subnet-a)");
+  });
+
+  test('a public and a private list sharing a CIDR are both named', () => {
+    const [problem] = problemsOf(withNetwork({ privateSubnets: ['192.168.1.0/24', '192.168.3.0/24'] }));
+    expect(problem).toContain("service.network.privateSubnets[0]: '192.168.1.0/24' (private-subnet-a) is the same network as");
+    expect(problem).toContain("service.network.publicSubnets[1] '192.168.1.0/24' (public-subnet-b)");
+    expect(problem).toContain('a public and a private subnet cannot share a CIDR');
+    expect(problem).toContain("use a free block such as '192.168.2.0/24'");
+  });
+
+  test('subnet count not matching the AZ count is rejected for each list', () => {
+    const problems = problemsOf(withNetwork({ availabilityZones: 3 }));
+    expect(problems).toEqual([
+      expect.stringContaining("service.network.publicSubnets: 2 subnet(s) given ([\"192.168.0.0/24\",\"192.168.1.0/24\"]) but there are 3 availability zones"),
+      expect.stringContaining('service.network.privateSubnets: 2 subnet(s) given'),
+    ]);
+  });
+
+  test('an AZ count out of range names the value', () => {
+    const problems = problemsOf(withNetwork({ availabilityZones: 1, publicSubnets: ['192.168.0.0/24'], privateSubnets: ['192.168.2.0/24'] }));
+    expect(problems[0]).toBe('service.network.availabilityZones: 1 is out of range; use a whole number from 2 to 6');
+  });
+
+  test('pinned AZ names must be in the region', () => {
+    const [problem] = problemsOf(withNetwork({ availabilityZones: ['eu-west-1a', 'us-east-1b'] }));
+    expect(problem).toContain("service.network.availabilityZones[1]: 'us-east-1b' is not in the service's region 'eu-west-1'");
+  });
+
+  test('the admin CIDR must be a network address too', () => {
+    const [problem] = problemsOf(withNetwork({ adminCidr: '203.0.113.7/24' }));
+    expect(problem).toContain("service.network.adminCidr: '203.0.113.7/24' is not a network address");
+    expect(problem).toContain("'203.0.113.0/24'");
+  });
+
+  test('flow log retention must be a CloudWatch value', () => {
+    const [problem] = problemsOf(withNetwork({ flowLogRetentionDays: 45 }));
+    expect(problem).toContain('service.network.flowLogRetentionDays: 45 is not allowed; use one of 1, 3, 5');
+  });
+});
+
+describe('service name', () => {
+  test.each(['Flask-App', 'flask_app', '-flask', 'flask-', '9flask', ''])('%p is not a lowercase DNS label', (name) => {
+    const [problem] = problemsOf({ ...seedOptions(), serviceName: name });
+    expect(problem).toContain(`service.serviceName: '${name}' is not a lowercase DNS label`);
+  });
+
+  test('an uppercase name gets a lowercase suggestion', () => {
+    const [problem] = problemsOf({ ...seedOptions(), serviceName: 'Flask_App' });
+    expect(problem).toContain("(e.g. 'flask-app')");
+  });
+
+  test('a name too long for the derived names says which name and the limit', () => {
+    const name = 'a-very-long-service-name-x';
+    const [problem] = problemsOf({ ...seedOptions(), serviceName: name });
+    expect(problem).toContain(`'${name}' is ${name.length} characters`);
+    expect(problem).toContain(`the OpenSearch domain name '${name}-logs' would be ${name.length + 5} characters (limit 28)`);
+    expect(problem).toContain('Use at most 23 characters');
+  });
+
+  test('the longest accepted name is 23 characters', () => {
+    expect(() => normaliseServiceOptions({ ...seedOptions(), serviceName: 'a'.repeat(23) })).not.toThrow();
+  });
+});
+
+describe('unknown options are never ignored', () => {
+  test('a typo at the top level suggests the right key', () => {
+    const [problem] = problemsOf({ ...seedOptions(), servceName: 'x' });
+    expect(problem).toBe("service.servceName: unknown option 'servceName' (value 'x'); did you mean 'serviceName'?");
+  });
+
+  test('a typo inside network suggests the right key', () => {
+    const [problem] = problemsOf(withNetwork({ privateSubnet: ['192.168.9.0/24'] }));
+    expect(problem).toContain("service.network.privateSubnet: unknown option 'privateSubnet'");
+    expect(problem).toContain("did you mean 'privateSubnets'?");
+  });
+
+  test('a key with no near match lists the valid ones', () => {
+    const [problem] = problemsOf({ ...seedOptions(), container: { zzz: 1 } });
+    expect(problem).toContain("service.container.zzz: unknown option 'zzz' (value 1); valid options are: port, healthCheckPath");
+  });
+
+  test('an enum typo suggests the value', () => {
+    const [problem] = problemsOf({ ...seedOptions(), platform: 'ecs-fargat' });
+    expect(problem).toBe("service.platform: 'ecs-fargat' is not one of 'ecs-fargate', 'eks' (did you mean 'ecs-fargate'?)");
+  });
+});
+
+describe('other options', () => {
+  test('an invalid Fargate CPU/memory pair lists the valid memory sizes', () => {
+    const [problem] = problemsOf({ ...seedOptions(), container: { cpu: 256, memoryMiB: 4096 } });
+    expect(problem).toBe('service.container.memoryMiB: 4096 MiB is not a valid Fargate size for 256 CPU units; use one of 512, 1024, 2048');
+  });
+
+  test('a malformed region, account and GitHub owner are each reported', () => {
+    const problems = problemsOf({ ...seedOptions(), region: 'Ireland', account: '1234', github: { owner: '-bad-', repo: 'ok' } });
+    expect(problems).toEqual([
+      expect.stringContaining("service.region: 'Ireland' is not valid: expected an AWS region such as 'eu-west-1'"),
+      expect.stringContaining("service.account: '1234' is not valid: expected a 12-digit AWS account id"),
+      expect.stringContaining("service.github.owner: '-bad-' is not valid"),
+    ]);
+  });
+
+  test('dockerhub without a repository says what to add', () => {
+    const [problem] = problemsOf({ ...seedOptions(), pipeline: { registry: 'dockerhub' } });
+    expect(problem).toContain("service.pipeline.dockerHubRepository: registry is 'dockerhub' but no repository is set");
+  });
+
+  test('deploy without the image stage is rejected', () => {
+    const [problem] = problemsOf({ ...seedOptions(), pipeline: { stages: { image: false } } });
+    expect(problem).toContain('service.pipeline.stages.deploy: deploy needs the image stage');
+  });
+
+  test('OpenSearch nodes must spread evenly over the AZs', () => {
+    const [problem] = problemsOf({ ...seedOptions(), logs: { openSearchDataNodes: 3 } });
+    expect(problem).toBe('service.logs.openSearchDataNodes: 3 data nodes cannot be spread evenly over 2 AZs (zone awareness); use a multiple of 2');
+  });
+
+  test('exporters may not share a port', () => {
+    const [problem] = problemsOf({ ...seedOptions(), monitoring: { processExporterPort: 9100 } });
+    expect(problem).toContain('service.monitoring.processExporterPort: 9100 is also the node_exporter port');
+  });
+
+  test('a non-object input is reported, not thrown as a TypeError', () => {
+    expect(problemsOf(undefined)).toEqual(['service: expected an object, got undefined']);
+  });
+});
+
+describe('every problem is reported at once', () => {
+  test('five mistakes give five problems in one error', () => {
+    let error: unknown;
+    try {
+      normaliseServiceOptions({
+        ...seedOptions(),
+        serviceName: 'Bad Name',
+        region: 'nowhere',
+        network: { ...seedOptions().network, cidr: '192.168.0.1/16', privateSubnets: ['192.168.2.0/24', '192.168.2.0/24'] },
+        databse: 'dynamodb',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecValidationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^Slipway found 5 problems in the service options \(\.projenrc\.ts\); nothing was written:/);
+    for (const fragment of ["'Bad Name'", "'nowhere'", "'192.168.0.1/16'", "'192.168.2.0/24' (private-subnet-b) is the same network as", "'databse'"]) {
+      expect(message).toContain(fragment);
+    }
+  });
+});
+
+describe('variants', () => {
+  test('three AZs with pinned names', () => {
+    const spec = normaliseServiceOptions(
+      withNetwork({
+        cidr: '10.20.0.0/20',
+        availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+        publicSubnets: ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'],
+        privateSubnets: ['10.20.8.0/23', '10.20.10.0/23', '10.20.12.0/23'],
+      }),
+    );
+    expect(spec.network.availabilityZones.map((az) => az.name)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(spec.network.subnets.map((s) => `${s.name}=${s.cidr}:${s.usableAddresses}`)).toEqual([
+      'public-subnet-a=10.20.0.0/24:251',
+      'public-subnet-b=10.20.1.0/24:251',
+      'public-subnet-c=10.20.2.0/24:251',
+      'private-subnet-a=10.20.8.0/23:507',
+      'private-subnet-b=10.20.10.0/23:507',
+      'private-subnet-c=10.20.12.0/23:507',
+    ]);
+  });
+});

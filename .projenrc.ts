@@ -22,7 +22,8 @@ const project = new SlipwayProject({
     platform: 'ecs-fargate',
     container: { port: 8000, healthCheckPath: '/health', cpu: 256, memoryMiB: 512, desiredCount: 2 },
     database: 'dynamodb',
-    github: { owner: 'slipway-dev', repo: 'flask-app', branches: ['main'] },
+    // The repository defaults to the service name; set `repo` when they differ.
+    github: { owner: 'slipway-dev', branches: ['main'] },
     pipeline: { registry: 'ecr' },
     monitoring: { processNames: ['gunicorn'] },
   },

@@ -8,6 +8,8 @@ export interface SlipwayProjectOptions {
   readonly service: ServiceOptions;
   /** The aws-cdk-lib version the stacks are written against. @default '2.276.0' */
   readonly cdkVersion?: string;
+  /** Where to write the project (tests synthesize into a temp dir). @default '.' */
+  readonly outdir?: string;
 }
 
 /** Pinned so ts-jest, eslint and the build agree on one compiler. */
@@ -27,6 +29,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     const runner = typescript.TypeScriptRunner.tsx();
     super({
       name: spec.serviceName,
+      outdir: options.outdir,
       description: `${spec.serviceName}: an AWS service delivered by the Slipway platform template`,
       defaultReleaseBranch: spec.github.branches[0],
       cdkVersion: options.cdkVersion ?? '2.276.0',
@@ -92,6 +95,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     // Transpile-only jest keeps tests fast; `typecheckTests` runs tsc over everything first.
     if (this.jest) {
       this.jest.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+      // Tests live in test/ only; projen would also discover src/ and the projenrc dir.
+      this.jest.config.testMatch = ['<rootDir>/test/**/*.test.ts'];
       this.deps.removeDependency('ts-jest');
     }
 

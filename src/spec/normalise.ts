@@ -97,7 +97,7 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
   const logs = readLogs(problems, `${root}.logs`, obj.logs, azCount);
   const alarmsObj = readOptionalObject(problems, `${root}.alarms`, obj.alarms, ['email']);
   const email = readOptionalString(problems, `${root}.alarms.email`, alarmsObj.email, { pattern: EMAIL, describe: 'an email address' });
-  const github = readGitHub(problems, `${root}.github`, obj.github);
+  const github = readGitHub(problems, `${root}.github`, obj.github, serviceName);
   const pipeline = readPipeline(problems, `${root}.pipeline`, obj.pipeline, github);
   const monitoring = readMonitoring(problems, `${root}.monitoring`, obj.monitoring);
 
@@ -217,11 +217,12 @@ function readLogs(problems: Problems, path: string, value: unknown, azCount: num
   };
 }
 
-function readGitHub(problems: Problems, path: string, value: unknown): GitHubSpec | undefined {
+function readGitHub(problems: Problems, path: string, value: unknown, serviceName: string | undefined): GitHubSpec | undefined {
   const o = readObject(problems, path, value, ['owner', 'repo', 'branches']);
   if (!o) return undefined;
   const owner = readString(problems, `${path}.owner`, o.owner, { pattern: GITHUB_OWNER, describe: 'a GitHub user or organisation name' });
-  const repo = readString(problems, `${path}.repo`, o.repo, { pattern: GITHUB_REPO, describe: 'a GitHub repository name' });
+  const repo =
+    o.repo === undefined ? serviceName : readString(problems, `${path}.repo`, o.repo, { pattern: GITHUB_REPO, describe: 'a GitHub repository name' });
   const branches =
     o.branches === undefined
       ? ['main']

@@ -127,8 +127,8 @@ export interface AlarmOptions {
 export interface GitHubOptions {
   /** The repository owner (user or organisation). */
   readonly owner: string;
-  /** The repository name. */
-  readonly repo: string;
+  /** The repository name. @default the service name */
+  readonly repo?: string;
   /** Branches whose pushes may deploy. @default ['main'] */
   readonly branches?: readonly string[];
 }

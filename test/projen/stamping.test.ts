@@ -1,0 +1,56 @@
+/**
+ * Stamping: a team renames the service in `.projenrc.ts`, regenerates and
+ * synthesizes; no trace of the seed's name may survive in anything generated.
+ */
+import { execFileSync } from 'child_process';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
+import { join, relative } from 'path';
+import { REPO_ROOT, copyRepo, regenerate } from '../support/repo-copy';
+
+const SEED = 'flask-app';
+const STAMPED = 'orders-api';
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+describe(`stamping a new service from the template`, () => {
+  let copy: string;
+  beforeAll(() => {
+    copy = copyRepo('stamp');
+    const rcPath = join(copy, '.projenrc.ts');
+    const rc = readFileSync(rcPath, 'utf8');
+    expect(rc).toContain(`serviceName: '${SEED}'`);
+    writeFileSync(rcPath, rc.replace(`serviceName: '${SEED}'`, `serviceName: '${STAMPED}'`));
+    regenerate(copy);
+    execFileSync('node', ['--require', 'tsx/cjs', 'src/main.ts'], {
+      cwd: copy,
+      stdio: 'pipe',
+      env: { ...process.env, CDK_OUTDIR: join(copy, 'cdk.out') },
+    });
+  }, 300_000);
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+  function generatedOutputs(): string[] {
+    const listed = (JSON.parse(readFileSync(join(copy, '.projen', 'files.json'), 'utf8')) as { files: string[] }).files;
+    return [...listed, 'package.json', ...walk(join(copy, 'cdk.out')).map((f) => relative(copy, f))];
+  }
+
+  test('the stamped name is used', () => {
+    const spec = JSON.parse(readFileSync(join(copy, '.slipway', 'spec.json'), 'utf8')) as { names: { vpc: string } };
+    expect(spec.names.vpc).toBe(`vpc-${STAMPED}`);
+    expect(readdirSync(join(copy, 'cdk.out')).filter((f) => f.endsWith('.template.json')).length).toBeGreaterThan(0);
+  });
+
+  test(`no generated file or synthesized template mentions '${SEED}'`, () => {
+    const traces = generatedOutputs().filter((file) => readFileSync(join(copy, file), 'utf8').includes(SEED));
+    expect(traces).toEqual([]);
+  });
+
+  test('the working tree was not touched', () => {
+    expect(readFileSync(join(REPO_ROOT, '.projenrc.ts'), 'utf8')).toContain(`serviceName: '${SEED}'`);
+  });
+});

@@ -1,0 +1,62 @@
+import { normaliseServiceOptions } from '../../src/spec';
+import { stacksFromManifest } from '../../src/summary/assembly';
+import { renderNetworkPlan, renderStacks, renderSummary, table } from '../../src/summary/render';
+import { seedOptions, withNetwork } from '../spec/fixtures';
+
+describe('the network plan table', () => {
+  test('lists each subnet with tier, AZ, CIDR, total and usable (total − 5) addresses', () => {
+    const plan = renderNetworkPlan(normaliseServiceOptions(seedOptions()));
+    expect(plan.split('\n')).toEqual([
+      'Network plan for vpc-flask-app (192.168.0.0/16, 65,536 addresses, 1,024 allocated to subnets; AWS reserves 5 per subnet)',
+      'subnet            tier     availability zone  cidr            total  usable',
+      '----------------  -------  -----------------  --------------  -----  ------',
+      'public-subnet-a   public   eu-west-1 AZ #1    192.168.0.0/24    256     251',
+      'public-subnet-b   public   eu-west-1 AZ #2    192.168.1.0/24    256     251',
+      'private-subnet-a  private  eu-west-1 AZ #1    192.168.2.0/24    256     251',
+      'private-subnet-b  private  eu-west-1 AZ #2    192.168.3.0/24    256     251',
+    ]);
+  });
+
+  test('pinned AZ names are shown as pinned', () => {
+    const spec = normaliseServiceOptions(withNetwork({ availabilityZones: ['eu-west-1b', 'eu-west-1c'] }));
+    expect(renderNetworkPlan(spec)).toContain('public-subnet-a   public   eu-west-1b');
+  });
+});
+
+describe('stacks from the cloud assembly', () => {
+  const manifest = {
+    artifacts: {
+      'flask-app-network': { type: 'aws:cloudformation:stack', properties: { templateFile: 'flask-app-network.template.json' } },
+      'flask-app-access': { type: 'aws:cloudformation:stack', properties: { templateFile: 'flask-app-access.template.json' } },
+      Tree: { type: 'cdk:tree' },
+    },
+  };
+  const templates: Record<string, object> = {
+    'flask-app-network.template.json': { Resources: { A: {}, B: {}, C: {} }, Outputs: { VpcId: {} } },
+    'flask-app-access.template.json': { Resources: { R: {} } },
+  };
+  const stacks = stacksFromManifest(manifest, (file) => templates[file]);
+
+  test('only CloudFormation stacks, sorted, with resource and output counts', () => {
+    expect(stacks).toEqual([
+      { name: 'flask-app-access', resourceCount: 1, outputs: [], templateFile: 'flask-app-access.template.json' },
+      { name: 'flask-app-network', resourceCount: 3, outputs: ['VpcId'], templateFile: 'flask-app-network.template.json' },
+    ]);
+  });
+
+  test('render as a table, and say so when there are none', () => {
+    expect(renderStacks(stacks)).toContain('flask-app-network          3        1  cdk.out/flask-app-network.template.json');
+    expect(renderStacks([])).toBe('Stacks: none synthesized yet.');
+  });
+
+  test('the whole summary ends with what to do next', () => {
+    const text = renderSummary(normaliseServiceOptions(seedOptions()), stacks);
+    expect(text).toMatch(/^Slipway: flask-app \(production, eu-west-1, ecs-fargate, database dynamodb\)/);
+    expect(text).toContain("npx cdk deploy flask-app-access");
+    expect(text).toContain('AWS_DEPLOY_ROLE_ARN');
+  });
+});
+
+test('table right-aligns numeric columns', () => {
+  expect(table(['n', 'x'], [[5, 'a'], [100, 'b']])).toBe('  n  x\n---  -\n  5  a\n100  b');
+});

@@ -21,6 +21,10 @@ export interface ResourceNames {
   readonly publicRouteTable: string;
   /** One private route table per AZ letter: `<service>-private-route-a`. */
   readonly privateRouteTablePrefix: string;
+  /** One NAT gateway (and its Elastic IP) per AZ letter that has one: `<service>-nat-a`. */
+  readonly natGatewayPrefix: string;
+  /** The security group of the interface VPC endpoints. */
+  readonly endpointSecurityGroup: string;
   readonly publicNetworkAcl: string;
   readonly privateNetworkAcl: string;
   readonly flowLogGroup: string;
@@ -61,6 +65,8 @@ export function deriveNames(service: string): ResourceNames {
     internetGateway: `gateway-${service}`,
     publicRouteTable: `${service}-public-route`,
     privateRouteTablePrefix: `${service}-private-route`,
+    natGatewayPrefix: `${service}-nat`,
+    endpointSecurityGroup: `${service}-endpoints`,
     publicNetworkAcl: `${service}-public-nacl`,
     privateNetworkAcl: `${service}-private-nacl`,
     flowLogGroup: `/slipway/${service}/vpc-flow-logs`,

@@ -1,0 +1,2 @@
+export * from './access-stack';
+export * from './github-trust';

@@ -1,0 +1,26 @@
+/**
+ * cdk-nag findings we accept on purpose. Each acknowledgement names the rule,
+ * is attached to the one construct it covers, and carries a reason a reviewer
+ * can check. They go through CDK's own `Validations` API (what cdk-nag v3
+ * reads), so the app does not load cdk-nag at synth time.
+ */
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+export interface Acknowledgement {
+  /** The rule, optionally with a finding: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]'. */
+  readonly id: string;
+  readonly reason: string;
+}
+
+export function acknowledge(scope: IConstruct, ...acks: Acknowledgement[]): void {
+  for (const ack of acks) {
+    if (!/^AwsSolutions-[A-Za-z0-9]+(\[.+\])?$/.test(ack.id)) {
+      throw new Error(`'${ack.id}' is not an AwsSolutions rule id; write e.g. 'AwsSolutions-VPC3' or 'AwsSolutions-IAM5[Resource::*]'`);
+    }
+    if (ack.reason.trim().length < 40) {
+      throw new Error(`the reason for acknowledging ${ack.id} on ${scope.node.path} is too short to review: say why the finding is acceptable here`);
+    }
+    Validations.of(scope).acknowledge({ id: ack.id, reason: ack.reason });
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The EC2 hosts Ansible configures: Amazon Linux 2023 from the public SSM
+ * parameter (resolved by CloudFormation at deploy time, never looked up at
+ * synth), in the private subnets, IMDSv2 only, encrypted gp3 volumes,
+ * detailed monitoring, and the tags the Ansible inventory selects on.
+ * With hosts.count 0 the stack holds only the instance role.
+ */
+import { RemovalPolicy, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { TAG_ROLE, type ServiceSpec } from '../../spec';
+import { acknowledge } from '../acknowledge';
+import { subnetAvailabilityZone } from '../availability-zones';
+import type { NetworkStack } from '../network';
+import { stableOutput } from '../outputs';
+import { hostRole } from './host-role';
+import { HostPlacement, hostPlacements, isArmInstanceType } from './placement';
+
+/** AL2023's root device; the data volume, when there is one, is attached next to it. */
+export const ROOT_DEVICE = '/dev/xvda';
+export const DATA_DEVICE = '/dev/sdf';
+
+export interface HostsStackProps extends StackProps {
+  readonly spec: ServiceSpec;
+  readonly network: NetworkStack;
+}
+
+export class HostsStack extends Stack {
+  readonly role: iam.Role;
+  readonly instances: readonly ec2.Instance[];
+
+  constructor(scope: Construct, id: string, props: HostsStackProps) {
+    super(scope, id, props);
+    const { spec, network } = props;
+    this.role = hostRole(this, 'Role', spec);
+    Tags.of(this).add(TAG_ROLE, spec.hosts.role);
+
+    const machineImage = ec2.MachineImage.latestAmazonLinux2023({
+      cpuType: isArmInstanceType(spec.hosts.instanceType) ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+    });
+    this.instances = hostPlacements(spec).map((placement) =>
+      this.host(spec, network, placement, network.subnetNamed(placement.subnet.name), machineImage),
+    );
+  }
+
+  private host(spec: ServiceSpec, network: NetworkStack, placement: HostPlacement, subnet: ec2.ISubnet, machineImage: ec2.IMachineImage): ec2.Instance {
+    const id = `Host${placement.ordinal}`;
+    const instance = new ec2.Instance(this, id, {
+      instanceName: placement.name,
+      vpc: network.vpc,
+      vpcSubnets: { subnets: [subnet] },
+      instanceType: new ec2.InstanceType(spec.hosts.instanceType),
+      machineImage,
+      role: this.role,
+      securityGroup: network.hostSecurityGroup,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      associatePublicIpAddress: false,
+      blockDevices: [
+        {
+          deviceName: ROOT_DEVICE,
+          volume: ec2.BlockDeviceVolume.ebs(spec.hosts.rootVolumeGiB, {
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            encrypted: true,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+    });
+    acknowledge(instance, {
+      id: 'AwsSolutions-EC29',
+      reason:
+        'Hosts are disposable: Ansible rebuilds their configuration and state lives on the separate retained data volume. Termination protection would make CloudFormation fail every replacement, e.g. when the AL2023 AMI parameter moves.',
+    });
+
+    if (spec.hosts.dataVolumeGiB > 0) {
+      const volume = new ec2.Volume(this, `${id}Data`, {
+        availabilityZone: subnetAvailabilityZone(spec.network, placement.subnet),
+        size: Size.gibibytes(spec.hosts.dataVolumeGiB),
+        volumeType: ec2.EbsDeviceVolumeType.GP3,
+        encrypted: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Tags.of(volume).add('Name', `${placement.name}-data`);
+      new ec2.CfnVolumeAttachment(this, `${id}DataAttachment`, {
+        instanceId: instance.instanceId,
+        volumeId: volume.volumeId,
+        device: DATA_DEVICE,
+      });
+    }
+
+    stableOutput(this, `${id}InstanceId`, instance.instanceId, `${placement.name} instance id (${placement.subnet.name})`);
+    return instance;
+  }
+}

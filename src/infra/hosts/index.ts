@@ -1,0 +1,3 @@
+export * from './host-role';
+export * from './hosts-stack';
+export * from './placement';

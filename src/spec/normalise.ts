@@ -7,8 +7,10 @@ import { LOG_RETENTION_DAYS, normaliseNetwork } from './network';
 import {
   DATABASES,
   ECR_SEVERITIES,
+  EcrSeverity,
   PLATFORMS,
   REGISTRIES,
+  Registry,
   ServiceOptions,
   VERACODE_SEVERITIES,
 } from './options';
@@ -234,7 +236,7 @@ function readGitHub(problems: Problems, path: string, value: unknown, serviceNam
 
 function readPipeline(problems: Problems, path: string, value: unknown, github: GitHubSpec | undefined): PipelineSpec {
   const o: Obj = readOptionalObject(problems, path, value, [
-    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'sonar', 'imageScanThreshold', 'veracodeFailOnSeverity', 'nodeVersion',
+    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold', 'veracodeFailOnSeverity', 'nodeVersion',
   ]);
   const registry = readEnum(problems, `${path}.registry`, o.registry, REGISTRIES, 'ecr');
   const dockerHubRepository = readOptionalString(problems, `${path}.dockerHubRepository`, o.dockerHubRepository, {
@@ -274,6 +276,9 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
     deployRoleVariable:
       readOptionalString(problems, `${path}.deployRoleVariable`, o.deployRoleVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
       'AWS_DEPLOY_ROLE_ARN',
+    sourceBucketVariable:
+      readOptionalString(problems, `${path}.sourceBucketVariable`, o.sourceBucketVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
+      'PIPELINE_SOURCE_BUCKET',
     sonar: {
       hostUrl: readOptionalString(problems, `${path}.sonar.hostUrl`, sonarObj.hostUrl, { pattern: HTTPS_URL, describe: "a URL such as 'https://sonarcloud.io'" }) ?? 'https://sonarcloud.io',
       organization:
@@ -283,10 +288,22 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
         readOptionalString(problems, `${path}.sonar.projectKey`, sonarObj.projectKey, { pattern: /^[A-Za-z0-9_.:-]+$/, maxLength: 400, describe: 'a Sonar project key' }) ??
         `${owner}_${repo}`,
     },
-    imageScanThreshold: readEnum(problems, `${path}.imageScanThreshold`, o.imageScanThreshold, ECR_SEVERITIES, 'HIGH'),
+    imageScanThreshold: readImageScanThreshold(problems, path, o.imageScanThreshold, registry),
     veracodeFailOnSeverity: readEnum(problems, `${path}.veracodeFailOnSeverity`, o.veracodeFailOnSeverity, VERACODE_SEVERITIES, 'high'),
     nodeVersion: readOptionalString(problems, `${path}.nodeVersion`, o.nodeVersion, { pattern: /^\d{2}$/, describe: "a Node.js major version such as '20'" }) ?? '20',
   };
+}
+
+/** Docker Hub images are not scanned by the image action, so a threshold there would be a gate that never closes. */
+function readImageScanThreshold(problems: Problems, path: string, value: unknown, registry: Registry): EcrSeverity {
+  const threshold = readEnum(problems, `${path}.imageScanThreshold`, value, ECR_SEVERITIES, registry === 'dockerhub' ? 'NONE' : 'HIGH');
+  if (registry === 'dockerhub' && threshold !== 'NONE') {
+    problems.add(
+      `${path}.imageScanThreshold`,
+      `'${threshold}' needs the ECR image scan, but registry is 'dockerhub' and Docker Hub images are not scanned; use registry: 'ecr' or imageScanThreshold: 'NONE'`,
+    );
+  }
+  return threshold;
 }
 
 function readMonitoring(problems: Problems, path: string, value: unknown): MonitoringSpec {

@@ -177,6 +177,8 @@ export interface PipelineOptions {
   readonly secrets?: PipelineSecretsOptions;
   /** The GitHub repository variable holding the deploy role ARN. @default 'AWS_DEPLOY_ROLE_ARN' */
   readonly deployRoleVariable?: string;
+  /** The GitHub repository variable holding the pipeline's source bucket name (the delivery stack's output). @default 'PIPELINE_SOURCE_BUCKET' */
+  readonly sourceBucketVariable?: string;
   /** Sonar settings. */
   readonly sonar?: SonarOptions;
   /** ECR scan findings at or above this fail the image job. @default 'HIGH' */

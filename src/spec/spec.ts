@@ -3,8 +3,8 @@
  * This is what the CDK app, the projen components and the host driver read.
  * It is plain data (JSON-serialisable) so it can be written to the spec file.
  */
-import type { Database, EcrSeverity, Egress, Platform, Registry, VeracodeSeverity } from './options';
 import type { ResourceNames } from './names';
+import type { Database, EcrSeverity, Egress, Platform, Registry, VeracodeSeverity } from './options';
 
 export const SPEC_SCHEMA_VERSION = 1;
 
@@ -85,6 +85,7 @@ export interface PipelineSpec {
     readonly dockerHubToken: string;
   };
   readonly deployRoleVariable: string;
+  readonly sourceBucketVariable: string;
   readonly sonar: { readonly hostUrl: string; readonly organization: string; readonly projectKey: string };
   readonly imageScanThreshold: EcrSeverity;
   readonly veracodeFailOnSeverity: VeracodeSeverity;

@@ -1,5 +1,6 @@
 import { JsonFile, awscdk, javascript, typescript } from 'projen';
 import { SPEC_FILE, ServiceOptions, ServiceSpec, normaliseServiceOptions } from '../spec';
+import { ActionBundles } from './action-bundles';
 import { MainTask } from './main-task';
 
 /** Options for the Slipway project: the service's intent plus a few repository knobs. */
@@ -47,6 +48,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
         compilerOptions: { noEmit: true, rootDir: '.' },
       },
       typecheckTests: true,
+      // One dev tsconfig covers src, test, actions and .projenrc.ts, so eslint uses it directly.
+      eslintOptions: { dirs: ['src'], devdirs: ['test', 'actions'], tsconfigPath: './tsconfig.dev.json', projectService: false },
       // The CDK app runs from source through tsx: no bundle step before every synth.
       app: 'node --require tsx/cjs src/main.ts',
       buildCommand: undefined,
@@ -100,7 +103,6 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       this.deps.removeDependency('ts-jest');
     }
 
-    this.eslint?.addLintPattern('actions');
     this.eslint?.addIgnorePattern('actions/*/dist/');
     this.eslint?.addIgnorePattern('cdk.out/');
 
@@ -112,6 +114,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     });
 
     new MainTask(this);
+    new ActionBundles(this);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',
       exec: 'tsx test/bench/run.ts',

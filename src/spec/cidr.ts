@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- IPv4 arithmetic is bit arithmetic; this module is its only home. */
 /**
  * Pure IPv4 CIDR arithmetic. No dependencies, no I/O: the spec validator and
  * the summary both use it, and it is tested on its own.

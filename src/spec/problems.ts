@@ -12,11 +12,6 @@ export interface SpecProblem {
 }
 
 export class SpecValidationError extends Error {
-  constructor(readonly problems: readonly SpecProblem[]) {
-    super(SpecValidationError.render(problems));
-    this.name = 'SpecValidationError';
-  }
-
   static render(problems: readonly SpecProblem[]): string {
     const noun = problems.length === 1 ? 'problem' : 'problems';
     const lines = problems.map((p) => `  - ${p.path}: ${p.message}`);
@@ -24,6 +19,11 @@ export class SpecValidationError extends Error {
       `Slipway found ${problems.length} ${noun} in the service options (.projenrc.ts); nothing was written:`,
       ...lines,
     ].join('\n');
+  }
+
+  constructor(readonly problems: readonly SpecProblem[]) {
+    super(SpecValidationError.render(problems));
+    this.name = 'SpecValidationError';
   }
 }
 

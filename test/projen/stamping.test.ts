@@ -17,7 +17,7 @@ function walk(dir: string): string[] {
   });
 }
 
-describe(`stamping a new service from the template`, () => {
+describe('stamping a new service from the template', () => {
   let copy: string;
   beforeAll(() => {
     copy = copyRepo('stamp');

@@ -1,5 +1,5 @@
-import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
 import { seedOptions, withNetwork } from './fixtures';
+import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
 
 /** Runs the validator and returns its problems as `path: message` lines. */
 function problemsOf(input: unknown): string[] {
@@ -122,7 +122,7 @@ describe('CIDR validation names the option, the value and the fix', () => {
   test('subnet count not matching the AZ count is rejected for each list', () => {
     const problems = problemsOf(withNetwork({ availabilityZones: 3 }));
     expect(problems).toEqual([
-      expect.stringContaining("service.network.publicSubnets: 2 subnet(s) given ([\"192.168.0.0/24\",\"192.168.1.0/24\"]) but there are 3 availability zones"),
+      expect.stringContaining('service.network.publicSubnets: 2 subnet(s) given (["192.168.0.0/24","192.168.1.0/24"]) but there are 3 availability zones'),
       expect.stringContaining('service.network.privateSubnets: 2 subnet(s) given'),
     ]);
   });

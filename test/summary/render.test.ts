@@ -28,7 +28,7 @@ describe('stacks from the cloud assembly', () => {
     artifacts: {
       'flask-app-network': { type: 'aws:cloudformation:stack', properties: { templateFile: 'flask-app-network.template.json' } },
       'flask-app-access': { type: 'aws:cloudformation:stack', properties: { templateFile: 'flask-app-access.template.json' } },
-      Tree: { type: 'cdk:tree' },
+      'Tree': { type: 'cdk:tree' },
     },
   };
   const templates: Record<string, object> = {
@@ -52,7 +52,7 @@ describe('stacks from the cloud assembly', () => {
   test('the whole summary ends with what to do next', () => {
     const text = renderSummary(normaliseServiceOptions(seedOptions()), stacks);
     expect(text).toMatch(/^Slipway: flask-app \(production, eu-west-1, ecs-fargate, database dynamodb\)/);
-    expect(text).toContain("npx cdk deploy flask-app-access");
+    expect(text).toContain('npx cdk deploy flask-app-access');
     expect(text).toContain('AWS_DEPLOY_ROLE_ARN');
   });
 });

@@ -10,7 +10,7 @@ export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 /** True when `command` is on PATH. */
 export function hasCommand(command: string): boolean {
   try {
-    execFileSync('sh', ['-c', `command -v "$1"`, 'sh', command], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

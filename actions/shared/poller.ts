@@ -18,8 +18,10 @@ export interface PollOptions<T> {
   readonly check: (attempt: number) => Promise<PollOutcome<T>>;
   /** Wait between checks, in ms. */
   readonly intervalMs: number;
-  /** Overall deadline from the first check, in ms. */
+  /** Overall deadline, in ms, counted from the call to poll. */
   readonly timeoutMs: number;
+  /** Wait before the first check (work just started has nothing to show yet). @default 0 */
+  readonly firstCheckAfterMs?: number;
   /** Cap of the random part of a throttling backoff, in ms. @default 8 × intervalMs, at least 60 s */
   readonly maxBackoffMs?: number;
   /** @default isThrottlingError */
@@ -73,6 +75,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
   const deadline = start + options.timeoutMs;
   let lastState: string | undefined;
   let throttledInARow = 0;
+  if (options.firstCheckAfterMs) await sleep(Math.min(options.firstCheckAfterMs, options.timeoutMs), options.signal);
 
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError();

@@ -74,6 +74,21 @@ describe('poll', () => {
     expect(clock.sleeps).toEqual([20_000, 17_500, 10_000]);
   });
 
+  test('the first check can wait, and that wait counts against the deadline', async () => {
+    const clock = new ManualClock();
+    const checks: number[] = [];
+    await expect(poll({
+      what: 'x',
+      check: async () => { checks.push(clock.now()); return pending('InProgress'); },
+      intervalMs: 15_000,
+      timeoutMs: 40_000,
+      firstCheckAfterMs: 15_000,
+      clock,
+      sleep: clock.sleep,
+    })).rejects.toBeInstanceOf(PollTimeoutError);
+    expect(checks).toEqual([15_000, 30_000, 40_000]);
+  });
+
   test('a non-throttling error ends the wait at once (fail closed)', async () => {
     const clock = new ManualClock();
     const denied = Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });

@@ -42,7 +42,9 @@ describe('stamping a new service from the template', () => {
   test('the stamped name is used', () => {
     const spec = JSON.parse(readFileSync(join(copy, '.slipway', 'spec.json'), 'utf8')) as { names: { vpc: string } };
     expect(spec.names.vpc).toBe(`vpc-${STAMPED}`);
-    expect(readdirSync(join(copy, 'cdk.out')).filter((f) => f.endsWith('.template.json')).length).toBeGreaterThan(0);
+    const templates = readdirSync(join(copy, 'cdk.out')).filter((f) => f.endsWith('.template.json'));
+    expect(templates).toContain(`${STAMPED}-network.template.json`);
+    expect(readFileSync(join(copy, 'cdk.out', `${STAMPED}-network.template.json`), 'utf8')).toContain(`vpc-${STAMPED}`);
   });
 
   test(`no generated file or synthesized template mentions '${SEED}'`, () => {

@@ -82,6 +82,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
         'tsx', '@swc/core', '@swc/jest', 'yaml',
         // infrastructure checks
         'cdk-nag',
+        // the log shipper Lambda signs its OpenSearch requests (bundled by esbuild at synth)
+        '@smithy/signature-v4', 'esbuild',
         // actions (bundled into actions/*/dist, so dev-only here)
         '@actions/core', '@aws-sdk/client-codepipeline', '@aws-sdk/client-ecr', '@aws-sdk/client-s3', 'aws-sdk-client-mock',
         // hosts driver

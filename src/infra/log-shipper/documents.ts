@@ -1,0 +1,57 @@
+/**
+ * Turns decoded log events into OpenSearch documents and `_bulk` request
+ * bodies. Each document carries the CloudWatch event id as its `_id`, so a
+ * retried or redelivered event overwrites itself instead of duplicating.
+ */
+import type { LogsData } from './payload';
+
+export interface LogDocument {
+  /** The CloudWatch event id, used as the OpenSearch `_id`. */
+  readonly id: string;
+  readonly index: string;
+  readonly source: Readonly<Record<string, unknown>>;
+}
+
+/** One index per day, `<prefix>-YYYY.MM.DD` (UTC), the usual layout for log retention by index. */
+export function dailyIndex(prefix: string, timestampMs: number): string {
+  const d = new Date(timestampMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${prefix}-${d.getUTCFullYear()}.${pad(d.getUTCMonth() + 1)}.${pad(d.getUTCDate())}`;
+}
+
+/** A JSON message becomes fields of the document; anything else stays a plain message. */
+function parseMessage(message: string): Record<string, unknown> | undefined {
+  const trimmed = message.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function toDocuments(data: LogsData, indexPrefix: string): LogDocument[] {
+  if (data.messageType !== 'DATA_MESSAGE') return [];
+  return data.logEvents.map((event) => ({
+    id: event.id,
+    index: dailyIndex(indexPrefix, event.timestamp),
+    source: {
+      ...parseMessage(event.message),
+      '@timestamp': new Date(event.timestamp).toISOString(),
+      'message': event.message,
+      'log_group': data.logGroup,
+      'log_stream': data.logStream,
+      'aws_account': data.owner,
+    },
+  }));
+}
+
+/** The two `_bulk` lines of one document, each ending in a newline as the API requires. */
+export function bulkEntry(doc: LogDocument): string {
+  return `${JSON.stringify({ index: { _index: doc.index, _id: doc.id } })}\n${JSON.stringify(doc.source)}\n`;
+}
+
+export function bulkBody(docs: readonly LogDocument[]): string {
+  return docs.map(bulkEntry).join('');
+}

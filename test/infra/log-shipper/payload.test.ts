@@ -1,0 +1,62 @@
+import { gzipSync } from 'zlib';
+import { bulkBody, dailyIndex, toDocuments } from '../../../src/infra/log-shipper/documents';
+import { decodePayload, decodeSubscriptionEvent } from '../../../src/infra/log-shipper/payload';
+import { events, subscriptionEvent } from './fixtures';
+
+describe('decoding the subscription payload', () => {
+  test('a real gzipped DATA_MESSAGE decodes to its events', () => {
+    const data = decodeSubscriptionEvent(subscriptionEvent(events(3)));
+    expect(data.messageType).toBe('DATA_MESSAGE');
+    expect(data.logGroup).toBe('/slipway/flask-app/app');
+    expect(data.logEvents).toHaveLength(3);
+    expect(data.logEvents[2].message).toMatch(/^GET \/health 200 request 2/);
+  });
+
+  test('a CONTROL_MESSAGE yields no documents', () => {
+    const data = decodeSubscriptionEvent(subscriptionEvent([{ id: '1', timestamp: 0, message: 'CWL CONTROL MESSAGE: Checking health of destination' }], 'CONTROL_MESSAGE'));
+    expect(toDocuments(data, 'logs')).toEqual([]);
+  });
+
+  test('non-gzip data is rejected with the reason', () => {
+    expect(() => decodePayload(Buffer.from('plain text').toString('base64'))).toThrow(/not base64 of gzip data/);
+  });
+
+  test('gzip of non-JSON is rejected', () => {
+    expect(() => decodePayload(gzipSync('nope').toString('base64'))).toThrow(/not JSON/);
+  });
+
+  test('an event without awslogs.data is rejected, naming what it expects', () => {
+    expect(() => decodeSubscriptionEvent({ Records: [] })).toThrow(/CloudWatch Logs subscription events/);
+  });
+
+  test('a malformed log event is rejected with its position', () => {
+    const bad = { awslogs: { data: gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', owner: 'o', logGroup: 'g', logStream: 's', logEvents: [{ id: 1 }] })).toString('base64') } };
+    expect(() => decodeSubscriptionEvent(bad)).toThrow(/logEvents\[0\]/);
+  });
+});
+
+describe('documents and bulk lines', () => {
+  test('daily index in UTC', () => {
+    expect(dailyIndex('flask-app', Date.UTC(2026, 0, 5, 23, 59))).toBe('flask-app-2026.01.05');
+  });
+
+  test('JSON messages are spread into fields; plain ones kept as message', () => {
+    const data = decodeSubscriptionEvent(subscriptionEvent([
+      { id: 'a', timestamp: Date.UTC(2026, 10, 25), message: '{"level":"error","path":"/x"}' },
+      { id: 'b', timestamp: Date.UTC(2026, 10, 25), message: 'plain line' },
+    ]));
+    const docs = toDocuments(data, 'flask-app');
+    expect(docs[0].source).toMatchObject({ 'level': 'error', 'path': '/x', '@timestamp': '2026-11-25T00:00:00.000Z', 'log_group': '/slipway/flask-app/app' });
+    expect(docs[1].source).not.toHaveProperty('level');
+    expect(docs[1].source.message).toBe('plain line');
+  });
+
+  test('the bulk body is action line + source line per document, newline-terminated, _id = event id', () => {
+    const docs = toDocuments(decodeSubscriptionEvent(subscriptionEvent(events(2))), 'flask-app');
+    const lines = bulkBody(docs).split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe('');
+    expect(JSON.parse(lines[0])).toEqual({ index: { _index: 'flask-app-2026.11.25', _id: docs[0].id } });
+    expect(JSON.parse(lines[1]).message).toBe(docs[0].source.message);
+  });
+});

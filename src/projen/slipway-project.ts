@@ -2,6 +2,7 @@ import { JsonFile, awscdk, javascript, typescript } from 'projen';
 import { SPEC_FILE, ServiceOptions, ServiceSpec, normaliseServiceOptions } from '../spec';
 import { ActionBundles } from './action-bundles';
 import { MainTask } from './main-task';
+import { SlipwayWorkflows } from './workflows';
 
 /** Options for the Slipway project: the service's intent plus a few repository knobs. */
 export interface SlipwayProjectOptions {
@@ -117,6 +118,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
 
     new MainTask(this);
     new ActionBundles(this);
+    new SlipwayWorkflows(this, spec);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',
       exec: 'tsx test/bench/run.ts',

@@ -1,0 +1,55 @@
+/**
+ * The deploy job: hand the release to CodePipeline through our bridge action.
+ * The cloud assembly is uploaded as the pipeline's S3 source object and the
+ * execution is pinned to that object version; the image URI goes in as a
+ * pipeline variable. The GitHub Environment gives approvals and the OIDC
+ * subject the deploy role trusts.
+ */
+import { github } from 'projen';
+import type { ServiceSpec } from '../../spec';
+import { IMAGE_URI_OUTPUT } from './image-job';
+import { ARTIFACTS, RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition, downloadArtifactStep } from './steps';
+
+type Job = github.workflows.Job;
+
+export const DEPLOY_STEP_ID = 'deploy';
+/** The bridge's own limit; the job adds room for the upload and the stop call on timeout. */
+export const DEPLOY_WAIT_MINUTES = 60;
+export const DEPLOY_TIMEOUT_MINUTES = DEPLOY_WAIT_MINUTES + 15;
+
+export const DEPLOY_WORK_STEPS = { first: DEPLOY_STEP_ID, last: DEPLOY_STEP_ID } as const;
+
+/** The S3 object the pipeline's source action watches: the delivery stack derives the same key from the spec. */
+export function pipelineSourceKey(spec: ServiceSpec): string {
+  return `${spec.names.pipelineSourceKeyPrefix}${ARTIFACTS.cloudAssembly.path}`;
+}
+
+export function deployJob(spec: ServiceSpec, options: { needs: string[] }): Job {
+  return {
+    name: 'deploy',
+    needs: options.needs,
+    if: deployBranchCondition(spec),
+    runsOn: RUNNER,
+    permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
+    environment: { name: spec.environment, url: `\${{ steps.${DEPLOY_STEP_ID}.outputs.execution-url }}` },
+    timeoutMinutes: DEPLOY_TIMEOUT_MINUTES,
+    steps: [
+      checkoutStep(),
+      downloadArtifactStep(ARTIFACTS.cloudAssembly),
+      awsCredentialsStep(spec, 'deploy'),
+      {
+        id: DEPLOY_STEP_ID,
+        name: `Start ${spec.names.pipeline} and follow it`,
+        uses: './actions/codepipeline-deploy',
+        with: {
+          'pipeline-name': spec.names.pipeline,
+          'source-file': ARTIFACTS.cloudAssembly.path,
+          'source-bucket': `\${{ vars.${spec.pipeline.sourceBucketVariable} }}`,
+          'source-key': pipelineSourceKey(spec),
+          'variables': [`IMAGE_URI=\${{ needs.image.outputs.${IMAGE_URI_OUTPUT} }}`, 'COMMIT_SHA=${{ github.sha }}'].join('\n'),
+          'timeout-minutes': DEPLOY_WAIT_MINUTES,
+        },
+      },
+    ],
+  };
+}

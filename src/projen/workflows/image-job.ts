@@ -1,0 +1,76 @@
+/**
+ * The image job: build the service image from spec.container.imageContext,
+ * push it to the registry the spec chose, and gate on the registry scan.
+ */
+import { github } from 'projen';
+import type { ServiceSpec } from '../../spec';
+import { RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition } from './steps';
+
+type Job = github.workflows.Job;
+type JobStep = github.workflows.JobStep;
+
+export const IMAGE_TIMEOUT_MINUTES = 30;
+export const IMAGE_STEP_ID = 'image';
+/** The job output the deploy job reads. */
+export const IMAGE_URI_OUTPUT = 'image-uri';
+
+export const IMAGE_WORK_STEPS = { first: IMAGE_STEP_ID, last: IMAGE_STEP_ID } as const;
+
+/**
+ * Build arguments the sample Dockerfile requires: the port it listens on and
+ * the path its HEALTHCHECK calls, so the image agrees with the load balancer
+ * and the ECS task the infrastructure derives from the same spec.
+ */
+export function imageBuildArgs(spec: ServiceSpec): Record<string, string> {
+  return { PORT: String(spec.container.port), HEALTH_CHECK_PATH: spec.container.healthCheckPath };
+}
+
+export function imageJob(spec: ServiceSpec, options: { needs: string[] }): Job {
+  const ecr = spec.pipeline.registry === 'ecr';
+  const registryInputs: Record<string, string> = ecr
+    ? { 'registry': 'ecr', 'repository': spec.names.ecrRepository, 'scan-severity-threshold': spec.pipeline.imageScanThreshold }
+    : {
+      'registry': 'dockerhub',
+      'repository': requireDockerHubRepository(spec),
+      'registry-username': `\${{ secrets.${spec.pipeline.secrets.dockerHubUsername} }}`,
+      'registry-password': `\${{ secrets.${spec.pipeline.secrets.dockerHubToken} }}`,
+      // Docker Hub images are not scanned by the action; the spec only allows NONE here.
+      'scan-severity-threshold': spec.pipeline.imageScanThreshold,
+    };
+  const buildArgs = Object.entries(imageBuildArgs(spec)).map(([k, v]) => `${k}=${v}`).join('\n');
+  const steps: JobStep[] = [
+    checkoutStep(),
+    ...(ecr ? [awsCredentialsStep(spec, 'image')] : []),
+    {
+      id: IMAGE_STEP_ID,
+      name: `Build and push the image (${spec.pipeline.registry})`,
+      uses: './actions/ecr-image',
+      with: {
+        ...registryInputs,
+        'context': spec.container.imageContext,
+        'tags': '${{ github.sha }}',
+        'build-args': buildArgs,
+      },
+    },
+  ];
+  return {
+    name: 'image',
+    needs: options.needs,
+    // Only deploy branches push images: the deploy role trusts those refs alone.
+    if: deployBranchCondition(spec),
+    runsOn: RUNNER,
+    permissions: ecr
+      ? { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE }
+      : { contents: github.workflows.JobPermission.READ },
+    timeoutMinutes: IMAGE_TIMEOUT_MINUTES,
+    outputs: { [IMAGE_URI_OUTPUT]: { stepId: IMAGE_STEP_ID, outputName: 'image-uri' } },
+    steps,
+  };
+}
+
+function requireDockerHubRepository(spec: ServiceSpec): string {
+  if (!spec.pipeline.dockerHubRepository) {
+    throw new Error("pipeline.registry is 'dockerhub' but pipeline.dockerHubRepository is not set; add dockerHubRepository: 'namespace/name' in .projenrc.ts");
+  }
+  return spec.pipeline.dockerHubRepository;
+}

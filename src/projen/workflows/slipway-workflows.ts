@@ -1,0 +1,32 @@
+/**
+ * The generated GitHub workflows of a Slipway repository, and the typed
+ * escape hatch a team uses from `.projenrc.ts`:
+ *
+ *   SlipwayWorkflows.of(project).pipeline.addSteps('image', {
+ *     before: [{ name: 'Fetch model weights', run: './scripts/fetch-weights.sh' }],
+ *   });
+ */
+import { Component, Project, github } from 'projen';
+import type { ServiceSpec } from '../../spec';
+import { PipelineWorkflow } from './pipeline-workflow';
+import { PullRequestWorkflow } from './pull-request-workflow';
+
+export class SlipwayWorkflows extends Component {
+  /** The workflows component of `project`; throws when the project has none. */
+  static of(project: Project): SlipwayWorkflows {
+    const found = project.components.find((c): c is SlipwayWorkflows => c instanceof SlipwayWorkflows);
+    if (!found) throw new Error(`project '${project.name}' has no SlipwayWorkflows; it is added by SlipwayProject`);
+    return found;
+  }
+
+  /** `.github/workflows/pipeline.yml`: push → build → scans ‖ image → deploy. */
+  readonly pipeline: PipelineWorkflow;
+  /** `.github/workflows/pull-request.yml`: build, Sonar and the offline infra diff. */
+  readonly pullRequest: PullRequestWorkflow;
+
+  constructor(project: github.GitHubProject, spec: ServiceSpec) {
+    super(project);
+    this.pipeline = new PipelineWorkflow(project, spec);
+    this.pullRequest = new PullRequestWorkflow(project, spec);
+  }
+}

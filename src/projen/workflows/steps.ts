@@ -1,0 +1,113 @@
+/**
+ * Step builders and the artifacts that pass between the generated jobs.
+ * Every third-party `uses:` goes through the pin table; every value that
+ * names something comes from the spec.
+ */
+import type { github } from 'projen';
+import type { ServiceSpec } from '../../spec';
+import { pinnedUses } from './pinned-actions';
+
+type JobStep = github.workflows.JobStep;
+
+/** The hosted runner every generated job uses. */
+export const RUNNER = ['ubuntu-latest'];
+
+/** Where the offline synth writes, and the flags that keep it offline and quiet. */
+export const CDK_OUT = 'cdk.out';
+export const OFFLINE_SYNTH = 'npx cdk synth --quiet --no-notices --no-version-reporting --no-lookups';
+/** Stops the CDK CLI from calling home during synth (telemetry, version checks). */
+export const OFFLINE_CDK_ENV: Record<string, string> = { CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+
+export interface Artifact {
+  /** The artifact name in the workflow run. */
+  readonly name: string;
+  /** The file or directory uploaded, relative to the workspace. */
+  readonly path: string;
+  /** Where a downloading job puts it. */
+  readonly downloadTo: string;
+}
+
+/** What the build job hands to later jobs. */
+export const ARTIFACTS = {
+  /** The synthesized cloud assembly, zipped: CodePipeline's source object. */
+  cloudAssembly: { name: 'cloud-assembly', path: 'cloud-assembly.zip', downloadTo: '.' },
+  /** jest's lcov report, where sonar-project.properties points the scanner. */
+  coverage: { name: 'coverage', path: 'coverage/lcov.info', downloadTo: 'coverage' },
+  /** The sources packaged for Veracode's pipeline scan. */
+  scanArtifact: { name: 'veracode-scan-artifact', path: 'veracode-scan.zip', downloadTo: '.' },
+} as const satisfies Record<string, Artifact>;
+
+/** How long run artifacts are kept; they are inputs to the same run only. */
+const ARTIFACT_RETENTION_DAYS = 7;
+
+export function checkoutStep(options: { fetchDepth?: number; ref?: string; path?: string } = {}): JobStep {
+  return {
+    id: options.path ? `checkout-${options.path.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+/, '')}` : 'checkout',
+    name: options.path ? `Check out ${options.ref ?? 'the same commit'} into ${options.path}` : 'Check out',
+    uses: pinnedUses('checkout'),
+    with: {
+      // No job pushes; the token must not outlive the checkout step.
+      'persist-credentials': false,
+      ...(options.fetchDepth !== undefined ? { 'fetch-depth': options.fetchDepth } : {}),
+      ...(options.ref ? { ref: options.ref } : {}),
+      ...(options.path ? { path: options.path } : {}),
+    },
+  };
+}
+
+export function setupNodeStep(spec: ServiceSpec, lockFiles: readonly string[] = ['package-lock.json']): JobStep {
+  return {
+    id: 'setup-node',
+    name: `Set up Node.js ${spec.pipeline.nodeVersion}`,
+    uses: pinnedUses('setupNode'),
+    with: { 'node-version': spec.pipeline.nodeVersion, 'cache': 'npm', 'cache-dependency-path': lockFiles.join('\n') },
+  };
+}
+
+export function npmCiStep(workingDirectory?: string): JobStep {
+  return {
+    id: workingDirectory ? `install-${workingDirectory.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+/, '')}` : 'install',
+    name: workingDirectory ? `Install dependencies (${workingDirectory})` : 'Install dependencies',
+    run: 'npm ci --no-audit --no-fund',
+    ...(workingDirectory ? { workingDirectory } : {}),
+  };
+}
+
+export function uploadArtifactStep(artifact: Artifact): JobStep {
+  return {
+    id: `upload-${artifact.name}`,
+    name: `Upload ${artifact.name}`,
+    uses: pinnedUses('uploadArtifact'),
+    with: { 'name': artifact.name, 'path': artifact.path, 'if-no-files-found': 'error', 'retention-days': ARTIFACT_RETENTION_DAYS },
+  };
+}
+
+export function downloadArtifactStep(artifact: Artifact): JobStep {
+  return {
+    id: `download-${artifact.name}`,
+    name: `Download ${artifact.name}`,
+    uses: pinnedUses('downloadArtifact'),
+    with: { name: artifact.name, path: artifact.downloadTo },
+  };
+}
+
+/** OIDC credentials for the deploy role; the role ARN is a repository variable set once from the access stack's output. */
+export function awsCredentialsStep(spec: ServiceSpec, purpose: string): JobStep {
+  return {
+    id: 'aws-credentials',
+    name: `Assume ${spec.names.deployRole} (OIDC)`,
+    uses: pinnedUses('configureAwsCredentials'),
+    with: {
+      'role-to-assume': `\${{ vars.${spec.pipeline.deployRoleVariable} }}`,
+      'aws-region': spec.region,
+      // At most 23 + 1 + purpose + 1 + run id characters, well inside IAM's 64.
+      'role-session-name': `${spec.serviceName}-${purpose}-\${{ github.run_id }}`,
+      'mask-aws-account-id': true,
+    },
+  };
+}
+
+/** The `if:` that limits a job to the branches allowed to deploy (spec.github.branches). */
+export function deployBranchCondition(spec: ServiceSpec): string {
+  return spec.github.branches.map((branch) => `github.ref == 'refs/heads/${branch}'`).join(' || ');
+}

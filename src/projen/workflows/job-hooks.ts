@@ -41,9 +41,6 @@ export function prepareHookSteps(workflowName: string, jobId: string, position: 
   });
 }
 
-/** Where a job can be hooked: its work steps, or why it cannot be. */
-export type HookTarget = { readonly workSteps: WorkSteps } | { readonly absentBecause: string };
-
 /** Inserts prepared hook steps around a job's work steps through projen's step API. */
 export function insertHooks(workflow: github.GithubWorkflow, jobId: string, target: WorkSteps, hooks: StepHooks): void {
   const before = prepareHookSteps(workflow.name, jobId, 'before', hooks.before ?? []);

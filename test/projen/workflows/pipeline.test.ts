@@ -1,0 +1,253 @@
+import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
+import { actionlint } from './actionlint';
+import { Job, PIPELINE_PATH, Workflow, graphOf, needsOf, synthWorkflows, usesOf } from './synth';
+
+const seed = synthWorkflows();
+const { pipeline } = seed;
+
+function step(job: Job, id: string) {
+  const found = job.steps.find((s) => s.id === id);
+  if (!found) throw new Error(`no step '${id}' in job '${job.name}': ${job.steps.map((s) => s.id).join(', ')}`);
+  return found;
+}
+
+/** Every `needs.<job>` an expression reads must be a job this job waits for. */
+function danglingNeedsReferences(workflow: Workflow): string[] {
+  return Object.entries(workflow.jobs).flatMap(([id, job]) => {
+    const text = JSON.stringify(job);
+    const referenced = [...text.matchAll(/needs\.([A-Za-z0-9_-]+)\./g)].map((m) => m[1]);
+    return referenced.filter((r) => !needsOf(job).includes(r)).map((r) => `${id} reads needs.${r} without needing it`);
+  });
+}
+
+describe('pipeline.yml for the seed spec', () => {
+  test('actionlint reports nothing', async () => {
+    expect(await actionlint(seed.pipelineText, PIPELINE_PATH)).toEqual([]);
+  });
+
+  test('actionlint is not vacuous: a job needing a missing job is reported', async () => {
+    const broken = seed.pipelineText.replace(/\n {2}sonar:\n {4}name: sonar\n/, '\n  sonar-renamed:\n    name: sonar\n');
+    expect(broken).not.toEqual(seed.pipelineText);
+    const findings = await actionlint(broken, PIPELINE_PATH);
+    expect(findings.join('\n')).toMatch(/sonar/);
+  });
+
+  test('runs on pushes to the deploy branches and by hand', () => {
+    expect(pipeline.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: {} });
+  });
+
+  test('the job graph is build → { sonar ‖ veracode ‖ image } → deploy', () => {
+    expect(graphOf(pipeline)).toEqual({
+      build: [],
+      sonar: ['build'],
+      veracode: ['build'],
+      image: ['build'],
+      deploy: ['build', 'sonar', 'veracode', 'image'],
+    });
+    // Three jobs deep: the scans and the image never wait for each other.
+    expect(criticalPath(graphOf(pipeline))).toHaveLength(3);
+    expect(danglingNeedsReferences(pipeline)).toEqual([]);
+  });
+
+  test('one run at a time per environment; the newer waits and nothing is cancelled mid-deploy', () => {
+    expect(pipeline.concurrency).toEqual({ 'group': 'deploy-production', 'cancel-in-progress': false });
+  });
+
+  test('least privilege: contents read by default; OIDC only where AWS is called; SARIF upload only in veracode', () => {
+    expect(pipeline.permissions).toEqual({ contents: 'read' });
+    const perms = Object.fromEntries(Object.entries(pipeline.jobs).map(([id, job]) => [id, job.permissions]));
+    expect(perms).toEqual({
+      build: { contents: 'read' },
+      sonar: { contents: 'read' },
+      veracode: { 'contents': 'read', 'security-events': 'write', 'actions': 'read' },
+      image: { 'contents': 'read', 'id-token': 'write' },
+      deploy: { 'contents': 'read', 'id-token': 'write' },
+    });
+  });
+
+  test('every job has a timeout, and the deploy job outlasts the bridge it runs', () => {
+    for (const [id, job] of Object.entries(pipeline.jobs)) {
+      expect([id, typeof job['timeout-minutes']]).toEqual([id, 'number']);
+    }
+    const bridgeWait = Number(step(pipeline.jobs.deploy, 'deploy').with!['timeout-minutes']);
+    expect(pipeline.jobs.deploy['timeout-minutes']!).toBeGreaterThan(bridgeWait);
+    const scanWait = Number(step(pipeline.jobs.veracode, 'veracode').with!['timeout-minutes']);
+    expect(pipeline.jobs.veracode['timeout-minutes']!).toBeGreaterThan(scanWait);
+  });
+
+  test('every uses: is a local action or pinned to a full commit SHA with its version in a comment', () => {
+    const all = usesOf(pipeline);
+    expect(all.filter((u) => !isLocalOrShaPinned(u.uses))).toEqual([]);
+    for (const pin of Object.values(PINNED_ACTIONS)) {
+      for (const line of seed.pipelineText.split('\n').filter((l) => l.includes(`${pin.action}@`))) {
+        expect(line.trim()).toMatch(new RegExp(`uses: ${pin.action}@${pin.sha} # ${pin.version.replace(/\./g, '\\.')}$`));
+      }
+    }
+    expect(all.filter((u) => u.uses.startsWith('./')).map((u) => `${u.job}:${u.uses}`)).toEqual([
+      'sonar:./actions/sonar-scan',
+      'veracode:./actions/veracode-scan',
+      'image:./actions/ecr-image',
+      'deploy:./actions/codepipeline-deploy',
+    ]);
+  });
+
+  test('build: npm cache, npm ci, bundles, the projen build, then anti-tamper before anything is uploaded', () => {
+    const ids = pipeline.jobs.build.steps.map((s) => s.id);
+    expect(ids).toEqual([
+      'checkout', 'setup-node', 'install', 'test-tools', 'bundle', 'build', 'anti-tamper',
+      'package-cloud-assembly', 'package-scan-artifact', 'upload-cloud-assembly', 'upload-veracode-scan-artifact', 'upload-coverage',
+    ]);
+    expect(step(pipeline.jobs.build, 'setup-node').with).toMatchObject({ 'cache': 'npm', 'node-version': '20' });
+    expect(step(pipeline.jobs.build, 'install').run).toBe('npm ci --no-audit --no-fund');
+    expect(step(pipeline.jobs.build, 'build').run).toContain('npx projen build');
+    expect(step(pipeline.jobs.build, 'anti-tamper').run).toContain('git status --porcelain --untracked-files=all');
+    expect(step(pipeline.jobs.build, 'anti-tamper').run).toContain('exit 1');
+  });
+
+  test('artifacts: what build uploads is what the later jobs download', () => {
+    const uploaded = pipeline.jobs.build.steps.filter((s) => s.id?.startsWith('upload-')).map((s) => s.with!.name);
+    const downloaded = Object.values(pipeline.jobs).flatMap((j) => j.steps.filter((s) => s.id?.startsWith('download-')).map((s) => s.with!.name));
+    expect([...uploaded].sort()).toEqual([...downloaded].sort());
+    expect(step(pipeline.jobs.sonar, 'download-coverage').with).toEqual({ name: 'coverage', path: 'coverage' });
+    expect(step(pipeline.jobs.veracode, 'veracode').with!.file).toBe(step(pipeline.jobs.build, 'upload-veracode-scan-artifact').with!.path);
+    expect(step(pipeline.jobs.deploy, 'deploy').with!['source-file']).toBe(step(pipeline.jobs.build, 'upload-cloud-assembly').with!.path);
+  });
+
+  test('sonar: the spec names the server, the project and the token secret', () => {
+    expect(step(pipeline.jobs.sonar, 'checkout').with!['fetch-depth']).toBe(0);
+    expect(step(pipeline.jobs.sonar, 'sonar').with).toEqual({
+      'host-url': 'https://sonarcloud.io',
+      'organization': 'slipway-dev',
+      'project-key': 'slipway-dev_flask-app',
+      'token': '${{ secrets.SONAR_TOKEN }}',
+    });
+  });
+
+  test('veracode: the secrets from the spec; SARIF uploaded even when the gate fails', () => {
+    const scan = step(pipeline.jobs.veracode, 'veracode');
+    expect(scan.with).toMatchObject({ 'api-id': '${{ secrets.VERACODE_API_ID }}', 'api-key': '${{ secrets.VERACODE_API_KEY }}', 'fail-on-severity': 'high' });
+    const sarif = step(pipeline.jobs.veracode, 'upload-sarif');
+    expect(sarif.uses).toMatch(/^github\/codeql-action\/upload-sarif@[0-9a-f]{40}$/);
+    expect(sarif.with!.sarif_file).toBe(scan.with!['sarif-file']);
+    expect(sarif.if).toContain('!cancelled()');
+  });
+
+  test('image: OIDC credentials for the deploy role, then the ECR image with the container port and health path', () => {
+    const ids = pipeline.jobs.image.steps.map((s) => s.id);
+    expect(ids.indexOf('aws-credentials')).toBeLessThan(ids.indexOf('image'));
+    expect(step(pipeline.jobs.image, 'aws-credentials').with).toMatchObject({
+      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+      'aws-region': 'eu-west-1',
+    });
+    expect(step(pipeline.jobs.image, 'image').with).toMatchObject({
+      'registry': 'ecr',
+      'repository': 'flask-app',
+      'context': 'app',
+      'tags': '${{ github.sha }}',
+      'scan-severity-threshold': 'HIGH',
+      'build-args': 'PORT=8000\nHEALTH_CHECK_PATH=/health',
+    });
+    expect(pipeline.jobs.image.outputs).toEqual({ 'image-uri': '${{ steps.image.outputs.image-uri }}' });
+    expect(pipeline.jobs.image.if).toBe("github.ref == 'refs/heads/main'");
+  });
+
+  test('deploy: main only, in the production environment, CodePipeline with the image and the cloud assembly', () => {
+    const deploy = pipeline.jobs.deploy;
+    expect(deploy.if).toBe("github.ref == 'refs/heads/main'");
+    expect(deploy.environment).toEqual({ name: 'production', url: '${{ steps.deploy.outputs.execution-url }}' });
+    expect(step(deploy, 'deploy').with).toEqual({
+      'pipeline-name': 'flask-app-deploy',
+      'source-file': 'cloud-assembly.zip',
+      'source-bucket': '${{ vars.PIPELINE_SOURCE_BUCKET }}',
+      'source-key': 'releases/flask-app/cloud-assembly.zip',
+      'variables': 'IMAGE_URI=${{ needs.image.outputs.image-uri }}\nCOMMIT_SHA=${{ github.sha }}',
+      'timeout-minutes': 60,
+    });
+  });
+
+  test('snapshot', () => {
+    expect(seed.pipelineText).toMatchSnapshot();
+  });
+});
+
+describe('stage toggles remove jobs and their needs cleanly', () => {
+  const cases: { stages: Record<string, boolean>; jobs: Record<string, string[]> }[] = [
+    { stages: { veracode: false }, jobs: { build: [], sonar: ['build'], image: ['build'], deploy: ['build', 'sonar', 'image'] } },
+    { stages: { sonar: false }, jobs: { build: [], veracode: ['build'], image: ['build'], deploy: ['build', 'veracode', 'image'] } },
+    { stages: { sonar: false, veracode: false }, jobs: { build: [], image: ['build'], deploy: ['build', 'image'] } },
+    { stages: { deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'], image: ['build'] } },
+    { stages: { image: false, deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'] } },
+    { stages: { sonar: false, veracode: false, image: false, deploy: false }, jobs: { build: [] } },
+  ];
+
+  test.each(cases)('stages %j', async ({ stages, jobs }) => {
+    const { pipeline: p, pipelineText, pullRequest } = synthWorkflows({ stages });
+    expect(graphOf(p)).toEqual(jobs);
+    expect(danglingNeedsReferences(p)).toEqual([]);
+    expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
+    // Nothing is uploaded for a job that is gone.
+    const uploads = p.jobs.build.steps.filter((s) => s.id?.startsWith('upload-')).map((s) => s.with!.name).sort();
+    const expected = [
+      ...('deploy' in jobs ? ['cloud-assembly'] : []),
+      ...('sonar' in jobs ? ['coverage'] : []),
+      ...('veracode' in jobs ? ['veracode-scan-artifact'] : []),
+    ].sort();
+    expect(uploads).toEqual(expected);
+    expect('sonar' in pullRequest.jobs).toBe('sonar' in jobs);
+  });
+});
+
+describe('spec values flow into the pipeline', () => {
+  test('Docker Hub: no AWS credentials and no id-token in the image job; the Docker Hub secrets instead', async () => {
+    const { pipeline: p, pipelineText } = synthWorkflows({
+      registry: 'dockerhub',
+      dockerHubRepository: 'slipway/flask-app',
+      secrets: { dockerHubUsername: 'HUB_USER', dockerHubToken: 'HUB_TOKEN' },
+    });
+    expect(p.jobs.image.permissions).toEqual({ contents: 'read' });
+    expect(p.jobs.image.steps.map((s) => s.id)).toEqual(['checkout', 'image']);
+    expect(p.jobs.image.steps[1].with).toMatchObject({
+      'registry': 'dockerhub',
+      'repository': 'slipway/flask-app',
+      'registry-username': '${{ secrets.HUB_USER }}',
+      'registry-password': '${{ secrets.HUB_TOKEN }}',
+      'scan-severity-threshold': 'NONE',
+    });
+    expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
+  });
+
+  test('branches, environment, variables, secrets, thresholds and the Node version come from the spec', async () => {
+    const { pipeline: p, pipelineText } = synthWorkflows(
+      {
+        deployRoleVariable: 'DEPLOY_ROLE',
+        sourceBucketVariable: 'RELEASE_BUCKET',
+        secrets: { sonarToken: 'SONARCLOUD', veracodeApiId: 'VC_ID', veracodeApiKey: 'VC_KEY' },
+        veracodeFailOnSeverity: 'medium',
+        imageScanThreshold: 'CRITICAL',
+        nodeVersion: '22',
+      },
+      undefined,
+      { environment: 'staging', github: { owner: 'slipway-dev', repo: 'flask-app', branches: ['main', 'release'] } },
+    );
+    expect(p.on.push).toEqual({ branches: ['main', 'release'] });
+    const branches = "github.ref == 'refs/heads/main' || github.ref == 'refs/heads/release'";
+    expect(p.jobs.deploy.if).toBe(branches);
+    expect(p.jobs.image.if).toBe(branches);
+    expect(p.jobs.deploy.environment!.name).toBe('staging');
+    expect(p.concurrency!.group).toBe('deploy-staging');
+    expect(pipelineText).toContain('${{ vars.DEPLOY_ROLE }}');
+    expect(pipelineText).toContain('${{ vars.RELEASE_BUCKET }}');
+    expect(pipelineText).not.toContain('AWS_DEPLOY_ROLE_ARN');
+    const secrets = [...pipelineText.matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]).sort();
+    expect([...new Set(secrets)]).toEqual(['SONARCLOUD', 'VC_ID', 'VC_KEY']);
+    expect(step(p.jobs.veracode, 'veracode').with!['fail-on-severity']).toBe('medium');
+    expect(step(p.jobs.image, 'image').with!['scan-severity-threshold']).toBe('CRITICAL');
+    expect(step(p.jobs.build, 'setup-node').with!['node-version']).toBe('22');
+    expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
+  });
+
+  test('the container port and health path reach the image build', () => {
+    const { pipeline: p } = synthWorkflows(undefined, undefined, { container: { port: 5000, healthCheckPath: '/healthz' } });
+    expect(step(p.jobs.image, 'image').with!['build-args']).toBe('PORT=5000\nHEALTH_CHECK_PATH=/healthz');
+  });
+});

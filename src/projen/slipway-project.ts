@@ -1,6 +1,7 @@
 import { JsonFile, awscdk, javascript, typescript } from 'projen';
 import { SPEC_FILE, ServiceOptions, ServiceSpec, normaliseServiceOptions } from '../spec';
 import { ActionBundles } from './action-bundles';
+import { Hosts } from './hosts';
 import { MainTask } from './main-task';
 import { SlipwayWorkflows } from './workflows';
 
@@ -118,6 +119,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
 
     new MainTask(this);
     new ActionBundles(this);
+    new Hosts(this, spec);
     new SlipwayWorkflows(this, spec);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',

@@ -31,6 +31,8 @@ export interface ResourceNames {
   readonly hostRole: string;
   readonly hostSecurityGroup: string;
   readonly hostNamePrefix: string;
+  /** S3 bucket Ansible's SSM connection moves files through: `<prefix>-<account id>` (S3 names are global). */
+  readonly hostTransferBucketPrefix: string;
   readonly githubOidcProvider: string;
   readonly deployRole: string;
   readonly ecrRepository: string;
@@ -73,6 +75,7 @@ export function deriveNames(service: string): ResourceNames {
     hostRole: `${service}-host`,
     hostSecurityGroup: `${service}-hosts`,
     hostNamePrefix: `${service}-host`,
+    hostTransferBucketPrefix: `${service}-host-transfer`,
     githubOidcProvider: `${service}-github-oidc`,
     deployRole: `${service}-github-deploy`,
     ecrRepository: service,

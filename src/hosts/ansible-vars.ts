@@ -1,0 +1,69 @@
+/**
+ * The Ansible files generated from the spec: the group variables the roles
+ * read and the amazon.aws.aws_ec2 inventory configs. Pure: spec in, plain
+ * objects out; the projen component writes them.
+ */
+import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, type ServiceSpec } from '../spec';
+import { EC2_SSH_USER, HOSTS_GROUP, ROLE_GROUP_PREFIX, type Connection } from './layout';
+
+/** The service's facts the roles need; role defaults stay free of them. */
+export function groupVars(spec: ServiceSpec): Record<string, unknown> {
+  const m = spec.monitoring;
+  return {
+    node_exporter_version: m.nodeExporterVersion,
+    node_exporter_port: m.nodeExporterPort,
+    process_exporter_version: m.processExporterVersion,
+    process_exporter_port: m.processExporterPort,
+    process_exporter_names: [...m.processNames],
+    cloudwatch_agent_region: spec.region,
+    cloudwatch_agent_log_group: spec.names.appLogGroup,
+    cloudwatch_agent_log_files: [...m.logFiles],
+  };
+}
+
+/** EC2 API filters selecting the service's running hosts: the same tags the hosts stack sets. */
+export function hostTagFilters(spec: ServiceSpec): Record<string, string> {
+  return {
+    [`tag:${TAG_SERVICE}`]: spec.tags[TAG_SERVICE],
+    [`tag:${TAG_ENVIRONMENT}`]: spec.tags[TAG_ENVIRONMENT],
+    [`tag:${TAG_ROLE}`]: spec.hosts.role,
+  };
+}
+
+/** A Jinja string literal for inventory `compose` expressions. */
+function literal(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * The amazon.aws.aws_ec2 inventory config: running instances of this service
+ * only, grouped by their `slipway:role` tag, with the connection set here
+ * (never as `-e`). SSM needs no SSH keys or open port; SSH is the alternative
+ * for hosts that allow it.
+ */
+export function ec2InventoryConfig(spec: ServiceSpec, connection: Connection): Record<string, unknown> {
+  const compose: Record<string, string> =
+    connection === 'ssm'
+      ? {
+        ansible_connection: literal('community.aws.aws_ssm'),
+        ansible_aws_ssm_instance_id: 'instance_id',
+        ansible_aws_ssm_region: literal(spec.region),
+        // Bucket names are global, so the account id completes the name.
+        ansible_aws_ssm_bucket_name: `${literal(`${spec.names.hostTransferBucketPrefix}-`)} ~ owner_id`,
+      }
+      : {
+        ansible_connection: literal('ansible.builtin.ssh'),
+        ansible_host: 'private_ip_address',
+        ansible_user: literal(EC2_SSH_USER),
+      };
+  return {
+    plugin: 'amazon.aws.aws_ec2',
+    regions: [spec.region],
+    filters: { 'instance-state-name': 'running', ...hostTagFilters(spec) },
+    hostnames: connection === 'ssm' ? ['instance-id'] : ['private-ip-address', 'instance-id'],
+    keyed_groups: [{ key: `tags['${TAG_ROLE}']`, prefix: ROLE_GROUP_PREFIX }],
+    groups: { [HOSTS_GROUP]: `tags.get(${literal(TAG_ROLE)}) == ${literal(spec.hosts.role)}` },
+    compose,
+    strict: true,
+  };
+}

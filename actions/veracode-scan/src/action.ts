@@ -5,11 +5,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, resolve } from 'path';
-import { ActionError, InputError } from '../../shared/errors';
-import { HttpSend, nodeHttpSend } from '../../shared/http';
-import { Inputs } from '../../shared/inputs';
-import { Runner } from '../../shared/runner';
-import { Clock, Random, Sleep } from '../../shared/time';
 import { Baseline, FAIL_ON_SEVERITIES, SEVERITIES, evaluate, parseCweList, parseFindingsDocument } from './findings';
 import { RequestSigner } from './hmac';
 import { packageSourceDirectory } from './package-source';
@@ -18,6 +13,11 @@ import { resolveRegion } from './region';
 import { buildSummary, findingLine, policyText } from './report';
 import { buildSarif } from './sarif';
 import { runPipelineScan } from './scan';
+import { ActionError, InputError } from '../../shared/errors';
+import { HttpSend, nodeHttpSend } from '../../shared/http';
+import { Inputs } from '../../shared/inputs';
+import { Runner } from '../../shared/runner';
+import { Clock, Random, Sleep } from '../../shared/time';
 
 /** Veracode's limit for a pipeline scan upload. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -145,7 +145,8 @@ export async function runVeracodeScan(environment: VeracodeScanEnvironment): Pro
   runner.setOutput('blocking-count', String(evaluation.blocking.length));
   runner.setOutput('results-file', resultsFile);
   runner.setOutput('sarif-file', sarifFile);
-  buildSummary({ scanId: outcome.scanId, binaryName: artifact.name, evaluation, failOnSeverity, failOnCwe, baselineFile, sarifFile, resultsFile }).write(runner);
+  const reportInput = { scanId: outcome.scanId, binaryName: artifact.name, evaluation, failOnSeverity, failOnCwe, baselineFile, sarifFile };
+  buildSummary({ ...reportInput, resultsFile }).write(runner);
 
   runner.info(`Scan ${outcome.scanId}: ${report.findings.length} finding(s), ${evaluation.baselined.length} in the baseline, ${evaluation.blocking.length} failing the job`);
   for (const [i, f] of evaluation.blocking.entries()) {

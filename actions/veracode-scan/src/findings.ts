@@ -88,7 +88,7 @@ export function parseFinding(value: unknown, index: number, source: string): Fin
     issueType: text(value.issue_type),
     issueTypeId: text(value.issue_type_id),
     displayText: text(value.display_text),
-    location: file ? { file, line: line !== undefined && line > 0 ? line : undefined, functionName: sourceFile ? text(sourceFile.function_name) || undefined : undefined } : undefined,
+    location: file ? { file, line: line && line > 0 ? line : undefined, functionName: text(sourceFile?.function_name) || undefined } : undefined,
     flawHash: flawHash || undefined,
     flawHashOrdinal: integer(flawMatch.flaw_hash_ordinal),
   };

@@ -1,8 +1,8 @@
 /** Entry point of the veracode-scan action: the one place that fails the job. */
-import { describeFailure } from '../../shared/errors';
-import { watchCancellation } from '../../shared/cancellation';
-import { ProcessRunner } from '../../shared/runner';
 import { runVeracodeScan } from './action';
+import { watchCancellation } from '../../shared/cancellation';
+import { describeFailure } from '../../shared/errors';
+import { ProcessRunner } from '../../shared/runner';
 
 async function main(): Promise<void> {
   const runner = new ProcessRunner();

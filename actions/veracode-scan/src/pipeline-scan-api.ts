@@ -4,9 +4,9 @@
  * is HMAC-signed afresh; the transport is injected.
  */
 import { randomBytes } from 'crypto';
+import { RequestSigner } from './hmac';
 import { ActionError } from '../../shared/errors';
 import { HttpResponse, HttpSend, HttpStatusError, sendFollowingRedirects, snippet } from '../../shared/http';
-import { RequestSigner } from './hmac';
 
 /** Scan states as the API reports them. */
 export const ACTIVE_STATUSES = ['PENDING', 'UPLOADING', 'STARTED'] as const;

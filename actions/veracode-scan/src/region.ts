@@ -3,8 +3,8 @@
  * API ids start `vera01ei-` and keys `vera01es-`. The prefix selects the API
  * host and is stripped before signing (the HMAC is over the bare hex values).
  */
-import { ActionError } from '../../shared/errors';
 import { VeracodeCredentials } from './hmac';
+import { ActionError } from '../../shared/errors';
 
 export const DEFAULT_API_BASE_URL = 'https://api.veracode.com/pipeline_scan/v1';
 export const EU_API_BASE_URL = 'https://api.veracode.eu/pipeline_scan/v1';

@@ -1,7 +1,7 @@
 /** The job summary and log lines for a finished scan: counts, then every finding that fails the job. */
-import { SummaryWriter } from '../../shared/summary';
 import { Evaluation, FailOnSeverity, Finding, SEVERITIES, describeLocation, severityLabel } from './findings';
 import { plainText } from './sarif';
+import { SummaryWriter } from '../../shared/summary';
 
 export interface ReportInput {
   readonly scanId: string;

@@ -5,11 +5,11 @@
  * poller; a cancelled or timed-out wait cancels the remote scan.
  */
 import { createHash } from 'crypto';
+import { ACTIVE_STATUSES, CreateScanRequest, FAILED_STATUSES, PipelineScanApi, SUCCESS_STATUS, ScanDetails } from './pipeline-scan-api';
 import { ActionError, CancelledError, PollTimeoutError } from '../../shared/errors';
 import { HttpStatusError } from '../../shared/http';
 import { poll, formatDuration } from '../../shared/poller';
 import { Clock, Random, Sleep } from '../../shared/time';
-import { ACTIVE_STATUSES, CreateScanRequest, FAILED_STATUSES, PipelineScanApi, SUCCESS_STATUS, ScanDetails } from './pipeline-scan-api';
 
 export interface ScanDependencies {
   readonly api: PipelineScanApi;
@@ -58,7 +58,9 @@ export async function runPipelineScan(deps: ScanDependencies, request: ScanReque
 
   /** One call, repeated only while Veracode answers 429. */
   const once = async <T>(what: string, call: () => Promise<T>): Promise<T> =>
-    (await poll<T>({ what, check: async () => ({ done: true, value: await call() }), intervalMs, timeoutMs: CALL_THROTTLE_BUDGET_MS, onThrottle, ...timing })).value;
+    (await poll<T>({
+      what, check: async () => ({ done: true, value: await call() }), intervalMs, timeoutMs: CALL_THROTTLE_BUDGET_MS, onThrottle, ...timing,
+    })).value;
 
   const binaryHash = sha256Hex(request.bytes);
   const created = await once(`creating the scan of ${request.binaryName}`, () =>

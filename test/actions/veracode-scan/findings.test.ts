@@ -1,5 +1,5 @@
-import { Baseline, evaluate, parseCweList, parseFindingsDocument } from '../../../actions/veracode-scan/src/findings';
 import { apiFinding, findingsDocument } from './pipeline-scan-server';
+import { Baseline, evaluate, parseCweList, parseFindingsDocument } from '../../../actions/veracode-scan/src/findings';
 
 const doc = (findings: unknown[]) => parseFindingsDocument(findingsDocument('s1', findings), 'test');
 

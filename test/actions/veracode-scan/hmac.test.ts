@@ -1,5 +1,5 @@
-import { RequestSigner, authorizationHeader, nonceKey, parseAuthorizationHeader, signature } from '../../../actions/veracode-scan/src/hmac';
 import { TEST_API_ID, TEST_API_KEY } from './pipeline-scan-server';
+import { RequestSigner, authorizationHeader, nonceKey, parseAuthorizationHeader, signature } from '../../../actions/veracode-scan/src/hmac';
 
 // The published worked example of VERACODE-HMAC-SHA-256 (issue #6).
 const VECTOR = {

@@ -6,8 +6,8 @@
  * against the test credentials; a bad or replayed one gets 401.
  */
 import { createHash } from 'crypto';
-import { AddressInfo } from 'net';
 import * as http from 'http';
+import { AddressInfo } from 'net';
 import { parseAuthorizationHeader, signature } from '../../../actions/veracode-scan/src/hmac';
 
 export const TEST_API_ID = '684a28d91070e4ce68b2131e43c2d79b';
@@ -175,9 +175,15 @@ export class PipelineScanServer {
       }
       const id = `0000${++this.counter}-56b1-4d8b-a9c8-489ef38fd0a2`;
       const scan: ScanState = {
-        id, name: request.binary_name, size: request.binary_size, hash: request.binary_hash,
+        id,
+        name: request.binary_name,
+        size: request.binary_size,
+        hash: request.binary_hash,
         expected: Math.max(1, Math.ceil(request.binary_size / (this.scenario.segmentSize ?? 1024))),
-        segments: [], status: 'UPLOADING', polls: 0, findingsCalls: 0,
+        segments: [],
+        status: 'UPLOADING',
+        polls: 0,
+        findingsCalls: 0,
       };
       this.scans.set(id, scan);
       this.json(res, 200, this.scanJson(scan));
@@ -238,7 +244,17 @@ export function findingsDocument(scanId: string, findings: unknown[]): unknown {
 }
 
 /** One finding as the API reports it. */
-export function apiFinding(options: { severity: number; cwe: number; file?: string; line?: number; issueType?: string; flawHash?: string; id?: number }): unknown {
+export interface ApiFindingOptions {
+  severity: number;
+  cwe: number;
+  file?: string;
+  line?: number;
+  issueType?: string;
+  flawHash?: string;
+  id?: number;
+}
+
+export function apiFinding(options: ApiFindingOptions): unknown {
   return {
     title: 'eval',
     issue_id: options.id ?? 1000 + options.cwe,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import Ajv from 'ajv';
+import type { Result } from 'sarif';
+import { apiFinding, findingsDocument } from './pipeline-scan-server';
 import { parseFindingsDocument } from '../../../actions/veracode-scan/src/findings';
 import { artifactUri, buildSarif, plainText, sarifLevel } from '../../../actions/veracode-scan/src/sarif';
-import { apiFinding, findingsDocument } from './pipeline-scan-server';
 
 // The OASIS SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif; it is written in JSON Schema draft-04.
 const schemaPath = join(require.resolve('@microsoft/jest-sarif/package.json'), '..', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
@@ -55,7 +56,8 @@ describe('SARIF output', () => {
       ['CWE-89', 'note', '3.9'],
     ]);
     expect(run.tool.driver.rules![0].properties?.tags).toEqual(['security', 'external/cwe/cwe-79']);
-    expect(run.results!.map((r) => [r.ruleId, r.ruleIndex, r.level, r.locations![0].physicalLocation!.artifactLocation!.uri, r.locations![0].physicalLocation!.region?.startLine])).toEqual([
+    const where = (r: Result) => r.locations![0].physicalLocation!;
+    expect(run.results!.map((r) => [r.ruleId, r.ruleIndex, r.level, where(r).artifactLocation!.uri, where(r).region?.startLine])).toEqual([
       ['CWE-79', 0, 'error', 'src/app.js', 3],
       ['CWE-79', 0, 'warning', 'src/win.js', 7],
       ['CWE-89', 1, 'note', 'db.js', 1],

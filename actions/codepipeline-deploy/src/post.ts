@@ -1,0 +1,28 @@
+/**
+ * Post step: when the main step did not see its execution settle (the job was
+ * cancelled or killed mid-wait), stop that execution. Problems here are
+ * warnings: the job's verdict was already decided by the main step.
+ */
+import { createClients, regionFrom } from './aws';
+import { STATE } from './deploy';
+import { readRunContext } from './run-context';
+import { stopExecution } from './stop';
+import { Inputs, ProcessRunner, describeFailure } from '../../shared';
+
+async function post(runner: ProcessRunner): Promise<void> {
+  const executionId = runner.state(STATE.executionId);
+  const pipelineName = runner.state(STATE.pipelineName);
+  if (!executionId || !pipelineName || runner.state(STATE.settled) === 'true') return;
+  if (!new Inputs(runner).boolean('stop-on-cancel', true)) {
+    runner.warning(`pipeline '${pipelineName}' execution ${executionId} may still be running: the main step ended before it settled and stop-on-cancel is false.`);
+    return;
+  }
+  const context = readRunContext(process.env);
+  const reason = `Stopped by GitHub Actions: the workflow step ended before the execution finished${context.runUrl ? ` (${context.runUrl})` : ''}`;
+  const outcome = await stopExecution(createClients(regionFrom(process.env)).codepipeline, pipelineName, executionId, reason);
+  if (outcome.stopped) runner.info(outcome.message);
+  else runner.warning(outcome.message);
+}
+
+const runner = new ProcessRunner();
+post(runner).catch((error: unknown) => runner.warning(`post step: ${describeFailure(error)}`));

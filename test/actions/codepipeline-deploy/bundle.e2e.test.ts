@@ -1,0 +1,107 @@
+/**
+ * The committed bundles, run as the runner runs them, against a local
+ * CodePipeline endpoint reached through the SDK's AWS_ENDPOINT_URL support.
+ */
+import { join } from 'path';
+import { AwsErrorReply, AwsJsonServer, startAwsJsonServer } from '../support/aws-json-server';
+import { runBundle } from '../support/run-bundle';
+
+const DIST = join(__dirname, '../../../actions/codepipeline-deploy/dist');
+const ID = 'e2e00000-0000-0000-0000-000000000001';
+
+/** A pipeline that reports `statuses` in turn (the last one repeats). */
+async function pipelineServer(statuses: string[]): Promise<AwsJsonServer> {
+  return startAwsJsonServer({
+    StartPipelineExecution: () => ({ pipelineExecutionId: ID }),
+    GetPipelineExecution: () => ({ pipelineExecution: { pipelineExecutionId: ID, status: statuses.length > 1 ? statuses.shift() : statuses[0] } }),
+    ListActionExecutions: () => ({
+      actionExecutionDetails: [{ pipelineExecutionId: ID, actionExecutionId: 'a1', stageName: 'Deploy', actionName: 'Stack', status: 'InProgress' }],
+    }),
+    StopPipelineExecution: (body) => {
+      if (body.pipelineExecutionId !== ID) throw new AwsErrorReply('PipelineExecutionNotFoundException', 'wrong execution');
+      return { pipelineExecutionId: ID };
+    },
+  });
+}
+
+describe('codepipeline-deploy bundle', () => {
+  let server: AwsJsonServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  test('a missing required input exits non-zero with ::error:: naming it', async () => {
+    const run = await runBundle(join(DIST, 'index.js'));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("::error::input 'pipeline-name' is required but was not set.");
+  });
+
+  test('starts, follows and succeeds through AWS_ENDPOINT_URL_CODEPIPELINE', async () => {
+    server = await pipelineServer(['InProgress', 'Succeeded']);
+    const run = await runBundle(join(DIST, 'index.js'), {
+      inputs: { 'pipeline-name': 'deploy-flask-app', 'poll-interval-seconds': '1', 'variables': 'IMAGE_TAG=abc' },
+      env: { AWS_ENDPOINT_URL_CODEPIPELINE: server.url },
+    });
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ 'execution-id': ID, 'status': 'Succeeded' });
+    expect(server.calls.map((c) => c.operation)).toEqual(['StartPipelineExecution', 'GetPipelineExecution', 'ListActionExecutions', 'GetPipelineExecution', 'ListActionExecutions']);
+    expect(server.calls[0].body).toMatchObject({ name: 'deploy-flask-app', variables: [{ name: 'IMAGE_TAG', value: 'abc' }] });
+    expect(String(server.calls[0].body.clientRequestToken)).toMatch(/^gh-4242-1-[0-9a-f]{16}$/);
+    expect(server.calls[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTEST\/\d{8}\/eu-west-1\/codepipeline\//);
+    expect(run.summary).toContain('### CodePipeline deploy-flask-app: Succeeded');
+  });
+
+  test('the generic AWS_ENDPOINT_URL works too, and a Failed execution fails the job', async () => {
+    server = await pipelineServer(['Failed']);
+    const run = await runBundle(join(DIST, 'index.js'), {
+      inputs: { 'pipeline-name': 'p', 'poll-interval-seconds': '1' },
+      env: { AWS_ENDPOINT_URL: server.url },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`::error::pipeline 'p' execution ${ID} ended Failed: it failed`);
+  });
+
+  test('SIGINT while waiting stops our execution and fails', async () => {
+    server = await pipelineServer(['InProgress']);
+    const srv = server;
+    const run = await runBundle(join(DIST, 'index.js'), {
+      inputs: { 'pipeline-name': 'p', 'poll-interval-seconds': '1' },
+      env: { AWS_ENDPOINT_URL_CODEPIPELINE: server.url },
+      started: (child) => {
+        const timer = setInterval(() => {
+          if (srv.calls.some((c) => c.operation === 'GetPipelineExecution')) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 20);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('the workflow run was cancelled; asked CodePipeline to stop execution');
+    const stop = server.calls.find((c) => c.operation === 'StopPipelineExecution');
+    expect(stop?.body).toMatchObject({ pipelineName: 'p', pipelineExecutionId: ID, abandon: false });
+    expect(run.state.settled).toBe('true');
+  });
+
+  test('the post step stops an execution the main step left unsettled', async () => {
+    server = await pipelineServer(['InProgress']);
+    const run = await runBundle(join(DIST, 'post.js'), {
+      env: { 'AWS_ENDPOINT_URL_CODEPIPELINE': server.url, 'STATE_execution-id': ID, 'STATE_pipeline-name': 'p' },
+    });
+    expect(run.code).toBe(0);
+    expect(server.calls.map((c) => c.operation)).toEqual(['StopPipelineExecution']);
+    expect(String(server.calls[0].body.reason)).toContain('the workflow step ended before the execution finished');
+  });
+
+  test('the post step does nothing once the execution settled', async () => {
+    server = await pipelineServer(['InProgress']);
+    const run = await runBundle(join(DIST, 'post.js'), {
+      env: { 'AWS_ENDPOINT_URL_CODEPIPELINE': server.url, 'STATE_execution-id': ID, 'STATE_pipeline-name': 'p', 'STATE_settled': 'true' },
+    });
+    expect(run.code).toBe(0);
+    expect(server.calls).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * cdk-nag findings we accept on purpose. Each acknowledgement names the rule,
+ * cdk-nag (and CDK's built-in CloudFormation validation) findings we accept on purpose. Each acknowledgement names the rule,
  * is attached to the one construct it covers, and carries a reason a reviewer
  * can check. They go through CDK's own `Validations` API (what cdk-nag v3
  * reads), so the app does not load cdk-nag at synth time.
@@ -15,8 +15,10 @@ export interface Acknowledgement {
 
 export function acknowledge(scope: IConstruct, ...acks: Acknowledgement[]): void {
   for (const ack of acks) {
-    if (!/^AwsSolutions-[A-Za-z0-9]+(\[.+\])?$/.test(ack.id)) {
-      throw new Error(`'${ack.id}' is not an AwsSolutions rule id; write e.g. 'AwsSolutions-VPC3' or 'AwsSolutions-IAM5[Resource::*]'`);
+    if (!/^(AwsSolutions-[A-Za-z0-9]+(\[.+\])?|CloudFormation-Validate::[A-Z]\d+)$/.test(ack.id)) {
+      throw new Error(
+        `'${ack.id}' is not a rule id we acknowledge; write e.g. 'AwsSolutions-VPC3', 'AwsSolutions-IAM5[Resource::*]' or 'CloudFormation-Validate::W3010'`,
+      );
     }
     if (ack.reason.trim().length < 40) {
       throw new Error(`the reason for acknowledging ${ack.id} on ${scope.node.path} is too short to review: say why the finding is acceptable here`);

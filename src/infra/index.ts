@@ -3,6 +3,7 @@ export * from './acknowledge';
 export * from './app';
 export * from './availability-zones';
 export * from './env';
+export * from './foundation';
 export * from './hosts';
 export * from './network';
 export * from './outputs';

@@ -3,6 +3,8 @@
  * pack over a synthesized scope and fail on any unacknowledged finding,
  * error or warning, listing each one with its construct path.
  */
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { App, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -65,4 +67,29 @@ export function nagAcknowledgements(scope: IConstruct): NagAcknowledgement[] {
     }
   }
   return out;
+}
+
+export interface ValidationReport {
+  readonly pluginReports?: readonly {
+    readonly pluginName: string;
+    readonly violations: readonly {
+      readonly ruleName: string;
+      readonly description: string;
+      readonly violatingConstructs: readonly { readonly constructPath: string }[];
+    }[];
+  }[];
+}
+
+/**
+ * Unacknowledged findings of CDK's own synth-time validation (the
+ * CloudFormation linter), as lines; the report is written to the assembly.
+ */
+export function cdkValidationFindings(app: App): string[] {
+  const assembly = app.synth();
+  const path = join(assembly.directory, 'validation-report.json');
+  if (!existsSync(path)) return [];
+  const report = JSON.parse(readFileSync(path, 'utf8')) as ValidationReport;
+  return (report.pluginReports ?? []).flatMap((plugin) =>
+    plugin.violations.flatMap((v) => v.violatingConstructs.map((c) => `${plugin.pluginName} ${v.ruleName} at ${c.constructPath}: ${v.description}`)),
+  );
 }

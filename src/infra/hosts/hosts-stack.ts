@@ -9,7 +9,7 @@ import { RemovalPolicy, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam a
 import { Construct } from 'constructs';
 import { TAG_ROLE, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
-import { subnetAvailabilityZone } from '../availability-zones';
+import { acknowledgePinnedAz, subnetAvailabilityZone } from '../availability-zones';
 import type { NetworkStack } from '../network';
 import { stableOutput } from '../outputs';
 import { hostRole } from './host-role';
@@ -34,7 +34,11 @@ export class HostsStack extends Stack {
     this.role = hostRole(this, 'Role', spec);
     Tags.of(this).add(TAG_ROLE, spec.hosts.role);
 
-    const machineImage = ec2.MachineImage.latestAmazonLinux2023({
+    // The distribution's default kernel as AWS publishes it (MachineImage.latestAmazonLinux2023 pins 6.1).
+    const machineImage = new ec2.AmazonLinux2023ImageSsmParameter({
+      kernel: ec2.AmazonLinux2023Kernel.DEFAULT,
+      // Resolved by CloudFormation at deploy time; a context lookup would need credentials at synth.
+      cachedInContext: false,
       cpuType: isArmInstanceType(spec.hosts.instanceType) ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
     });
     this.instances = hostPlacements(spec).map((placement) =>
@@ -42,7 +46,13 @@ export class HostsStack extends Stack {
     );
   }
 
-  private host(spec: ServiceSpec, network: NetworkStack, placement: HostPlacement, subnet: ec2.ISubnet, machineImage: ec2.IMachineImage): ec2.Instance {
+  private host(
+    spec: ServiceSpec,
+    network: NetworkStack,
+    placement: HostPlacement,
+    subnet: ec2.ISubnet,
+    machineImage: ec2.IMachineImage,
+  ): ec2.Instance {
     const id = `Host${placement.ordinal}`;
     const instance = new ec2.Instance(this, id, {
       instanceName: placement.name,
@@ -66,6 +76,7 @@ export class HostsStack extends Stack {
         },
       ],
     });
+    acknowledgePinnedAz(instance, spec.network, placement.subnet);
     acknowledge(instance, {
       id: 'AwsSolutions-EC29',
       reason:
@@ -81,6 +92,7 @@ export class HostsStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       Tags.of(volume).add('Name', `${placement.name}-data`);
+      acknowledgePinnedAz(volume, spec.network, placement.subnet);
       new ec2.CfnVolumeAttachment(this, `${id}DataAttachment`, {
         instanceId: instance.instanceId,
         volumeId: volume.volumeId,

@@ -3,8 +3,7 @@
  * so every flow the design allows has its return traffic spelled out here:
  * ephemeral ports (1024–65535) back towards whoever opened the connection.
  */
-import type { Egress } from '../../spec';
-import type { NetworkSpec, Tier } from '../../spec';
+import type { Egress, NetworkSpec, Tier } from '../../spec';
 
 export const ANYWHERE = '0.0.0.0/0';
 export const EPHEMERAL = { from: 1024, to: 65535 } as const;

@@ -5,8 +5,8 @@
  */
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { Egress, ServiceSpec } from '../../spec';
 import { ServiceVpc } from './service-vpc';
+import type { Egress, ServiceSpec } from '../../spec';
 
 export interface NatEgressProps {
   readonly spec: ServiceSpec;

@@ -8,7 +8,7 @@
 import { CfnTag, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec, SubnetSpec } from '../../spec';
-import { availabilityZoneOf, subnetAvailabilityZone } from '../availability-zones';
+import { acknowledgePinnedAz, availabilityZoneOf, subnetAvailabilityZone } from '../availability-zones';
 import { pascalCase } from '../outputs';
 
 export interface ServiceVpcProps {
@@ -117,6 +117,7 @@ export class ServiceVpc extends Construct {
       mapPublicIpOnLaunch: false,
       tags: nameTag(subnet.name),
     });
+    acknowledgePinnedAz(resource, spec.network, subnet);
     const routeTable = subnet.tier === 'public' ? this.publicRouteTable : this.privateRouteTables[subnet.azIndex];
     new ec2.CfnSubnetRouteTableAssociation(this, `${id}RouteTableAssociation`, {
       subnetId: resource.ref,

@@ -1,0 +1,49 @@
+/**
+ * The stacks every service has before any workload: network, hosts and
+ * access. `buildApp` starts from these; tests of these stacks build only
+ * them, so they do not depend on the workload stacks.
+ */
+import { App, Tags, cx_api } from 'aws-cdk-lib';
+import type { ServiceSpec } from '../spec';
+import { AccessStack } from './access';
+import { stackEnvironment } from './env';
+import { HostsStack } from './hosts';
+import { NetworkStack } from './network';
+
+export interface FoundationStacks {
+  readonly network: NetworkStack;
+  readonly hosts: HostsStack;
+  readonly access: AccessStack;
+}
+
+/** App-wide settings; call once, before adding any stack. */
+export function configureApp(app: App, spec: ServiceSpec): void {
+  // Cross-stack references (hosts → network, …) stay exports the consumer pins, as CDK has always made them.
+  app.node.setContext(cx_api.DEFAULT_CROSS_STACK_REFERENCES, 'strong');
+  for (const [key, value] of Object.entries(spec.tags)) Tags.of(app).add(key, value);
+}
+
+export function buildFoundation(app: App, spec: ServiceSpec): FoundationStacks {
+  const env = stackEnvironment(spec);
+  const { stacks } = spec.names;
+
+  const network = new NetworkStack(app, stacks.network, {
+    spec,
+    env,
+    description: `${spec.serviceName}: VPC ${spec.network.cidr}, subnets, gateways, NACLs, endpoints, flow logs`,
+  });
+  const hosts = new HostsStack(app, stacks.hosts, {
+    spec,
+    env,
+    network,
+    description: `${spec.serviceName}: ${spec.hosts.count} ${spec.hosts.instanceType} host(s) configured by Ansible over SSM`,
+  });
+  // Explicit, so the order holds even with hosts.count 0 (no reference then carries it).
+  hosts.addDependency(network);
+  const access = new AccessStack(app, stacks.access, {
+    spec,
+    env,
+    description: `${spec.serviceName}: GitHub OIDC deploy role for ${spec.github.owner}/${spec.github.repo}`,
+  });
+  return { network, hosts, access };
+}

@@ -1,0 +1,72 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { foundationApp, specWith } from './fixtures';
+import { cdkValidationFindings, nagAcknowledgements } from './nag';
+import { buildApp, stackEnvironment } from '../../src/infra';
+import { TAG_ENVIRONMENT, TAG_SERVICE } from '../../src/spec';
+
+describe('foundation stacks', () => {
+  it('are the network, hosts and access stacks, named from spec.names.stacks, in the spec region', () => {
+    const { stacks } = foundationApp(specWith());
+    expect(Object.values(stacks).map((s) => [s.stackName, s.region])).toEqual([
+      ['flask-app-network', 'eu-west-1'],
+      ['flask-app-hosts', 'eu-west-1'],
+      ['flask-app-access', 'eu-west-1'],
+    ]);
+    // the hosts use the network's subnets and security group, so CloudFormation deploys the network first
+    expect(stacks.hosts.dependencies).toContain(stacks.network);
+  });
+
+  it('stay account-agnostic unless the spec pins an account', () => {
+    expect(stackEnvironment(specWith())).toEqual({ region: 'eu-west-1' });
+    expect(stackEnvironment(specWith({ account: '123456789012' }))).toEqual({ region: 'eu-west-1', account: '123456789012' });
+    expect(foundationApp(specWith({ account: '123456789012' })).stacks.network.account).toBe('123456789012');
+  });
+
+  it.each([
+    ['account-agnostic', specWith()],
+    [
+      'pinned account, pinned AZs, NAT egress',
+      specWith({ account: '123456789012', region: 'us-east-1' }, { availabilityZones: ['us-east-1a', 'us-east-1b'], egress: 'nat-gateway' }),
+    ],
+  ])('%s: synthesize with no context lookup and no unacknowledged CDK validation finding', (_, spec) => {
+    const { app } = foundationApp(spec);
+    expect(app.synth().manifest.missing ?? []).toEqual([]);
+    expect(cdkValidationFindings(app)).toEqual([]);
+  });
+
+  it('tag every resource that takes tags with the spec tags', () => {
+    const { stacks } = foundationApp(specWith());
+    for (const stack of Object.values(stacks)) {
+      type Tagged = { Type: string; Properties?: { Tags?: { Key: string; Value: string }[] } };
+      const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Tagged> };
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        const tags = resource.Properties?.Tags;
+        if (!Array.isArray(tags)) continue;
+        expect({ id, tags: tags.filter((t) => t.Key === TAG_SERVICE || t.Key === TAG_ENVIRONMENT) }).toEqual({
+          id,
+          tags: [
+            { Key: TAG_ENVIRONMENT, Value: 'production' },
+            { Key: TAG_SERVICE, Value: 'flask-app' },
+          ],
+        });
+      }
+    }
+  });
+
+  it('acknowledge only the cdk-nag rules reviewed here, each with a reviewable reason', () => {
+    const { app } = foundationApp(specWith({ hosts: { dataVolumeGiB: 10 } }, { egress: 'nat-gateway' }));
+    const ours = nagAcknowledgements(app).filter((a) => a.rule.startsWith('AwsSolutions-'));
+    expect(new Set(ours.map((a) => a.rule.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-VPC3', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-EC29']));
+    for (const a of ours) expect(a.reason.length).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('buildApp (the whole estate, as `cdk synth` runs it)', () => {
+  it('contains the foundation stacks and synthesizes offline with no context lookup', () => {
+    const app = new App();
+    const stacks = buildApp(app, specWith());
+    expect([stacks.network.stackName, stacks.hosts.stackName, stacks.access.stackName]).toEqual(['flask-app-network', 'flask-app-hosts', 'flask-app-access']);
+    expect(app.synth().manifest.missing ?? []).toEqual([]);
+  });
+});

@@ -1,0 +1,191 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { build, nameTagOf, refOf, resourcesOf, specWith } from './fixtures';
+import { expectNoNagFindings } from './nag';
+import { DATA_DEVICE, ROOT_DEVICE, hostPlacements, isArmInstanceType } from '../../src/infra';
+import { TAG_ROLE, TAG_SERVICE } from '../../src/spec';
+
+/** `{ Fn::ImportValue }` of the network stack's export that carries `logicalIdPrefix`. */
+function importsFrom(value: unknown, logicalIdPrefix: string): boolean {
+  const name = (value as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
+  return typeof name === 'string' && name.startsWith('flask-app-network:') && name.includes(logicalIdPrefix);
+}
+
+describe('hostPlacements', () => {
+  it('deals hosts round-robin over the private subnets, named <prefix>-<n>', () => {
+    const spec = specWith({ hosts: { count: 5 } }, {
+      availabilityZones: 3,
+      publicSubnets: ['192.168.0.0/24', '192.168.1.0/24', '192.168.2.0/24'],
+      privateSubnets: ['192.168.10.0/24', '192.168.11.0/24', '192.168.12.0/24'],
+    });
+    expect(hostPlacements(spec).map((p) => [p.name, p.subnet.name])).toEqual([
+      ['flask-app-host-1', 'private-subnet-a'],
+      ['flask-app-host-2', 'private-subnet-b'],
+      ['flask-app-host-3', 'private-subnet-c'],
+      ['flask-app-host-4', 'private-subnet-a'],
+      ['flask-app-host-5', 'private-subnet-b'],
+    ]);
+  });
+
+  it('places nothing when the count is 0', () => {
+    expect(hostPlacements(specWith({ hosts: { count: 0 } }))).toEqual([]);
+  });
+});
+
+describe('isArmInstanceType', () => {
+  it.each([
+    ['t4g.small', true],
+    ['m7g.large', true],
+    ['c6gn.xlarge', true],
+    ['x2gd.medium', true],
+    ['g5g.xlarge', true],
+    ['a1.medium', true],
+    ['t3.small', false],
+    ['g4dn.xlarge', false],
+    ['m7i.large', false],
+    ['c5.large', false],
+  ])('%s → arm64 %s', (type, arm) => {
+    expect(isArmInstanceType(type)).toBe(arm);
+  });
+});
+
+describe('HostsStack, default spec', () => {
+  const { hosts: template, stacks, spec } = build(specWith({ hosts: { count: 2, dataVolumeGiB: 50 } }));
+
+  it('runs hosts.count instances of the spec instance type in the private subnets, spread over the AZs', () => {
+    const instances = resourcesOf(template, 'AWS::EC2::Instance');
+    expect(instances.map(([, r]) => [nameTagOf(r), r.Properties.InstanceType])).toEqual([
+      ['flask-app-host-1', 't3.small'],
+      ['flask-app-host-2', 't3.small'],
+    ]);
+    const nic = (i: number) => (instances[i][1].Properties.NetworkInterfaces as Record<string, unknown>[])[0];
+    expect(importsFrom(nic(0).SubnetId, 'PrivateSubnetA')).toBe(true);
+    expect(importsFrom(nic(1).SubnetId, 'PrivateSubnetB')).toBe(true);
+    expect(instances[0][1].Properties.AvailabilityZone).toEqual({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
+    expect(instances[1][1].Properties.AvailabilityZone).toEqual({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] });
+    for (const i of [0, 1]) {
+      expect(instances[i][1].Properties.Monitoring).toBe(true);
+      expect(nic(i).AssociatePublicIpAddress).toBe(false);
+      expect(nic(i).GroupSet).toEqual([{ 'Fn::ImportValue': expect.stringContaining('HostsSecurityGroup') }]);
+    }
+  });
+
+  it('boots Amazon Linux 2023 from the public SSM parameter, resolved by CloudFormation (no synth-time lookup)', () => {
+    const parameters = template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
+    expect(Object.values(parameters).map((p) => (p as { Default: string }).Default)).toEqual([
+      '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    ]);
+    const [parameterId] = Object.keys(parameters);
+    template.allResourcesProperties('AWS::EC2::Instance', { ImageId: { Ref: parameterId } });
+  });
+
+  it('requires IMDSv2 on every instance', () => {
+    const templates = resourcesOf(template, 'AWS::EC2::LaunchTemplate');
+    expect(templates.length).toBeGreaterThan(0);
+    for (const [, lt] of templates) {
+      expect((lt.Properties.LaunchTemplateData as { MetadataOptions: unknown }).MetadataOptions).toEqual({ HttpTokens: 'required' });
+    }
+    const ids = new Set(templates.map(([id]) => id));
+    for (const [, instance] of resourcesOf(template, 'AWS::EC2::Instance')) {
+      const lt = instance.Properties.LaunchTemplate as { LaunchTemplateName: unknown };
+      expect(lt).toBeDefined();
+      const name = JSON.stringify(lt);
+      expect([...ids].some((id) => name.includes(id))).toBe(true);
+    }
+  });
+
+  it('encrypts a gp3 root volume of the spec size, deleted with the instance', () => {
+    template.allResourcesProperties('AWS::EC2::Instance', {
+      BlockDeviceMappings: [{ DeviceName: ROOT_DEVICE, Ebs: { VolumeSize: 20, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
+    });
+  });
+
+  it('adds an encrypted, retained gp3 data volume per host in its AZ when dataVolumeGiB > 0', () => {
+    const volumes = resourcesOf(template, 'AWS::EC2::Volume');
+    expect(volumes).toHaveLength(2);
+    template.allResources('AWS::EC2::Volume', {
+      Properties: Match.objectLike({ Size: 50, VolumeType: 'gp3', Encrypted: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(volumes.map(([, v]) => [nameTagOf(v), v.Properties.AvailabilityZone])).toEqual([
+      ['flask-app-host-1-data', { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }],
+      ['flask-app-host-2-data', { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }],
+    ]);
+    const attachments = resourcesOf(template, 'AWS::EC2::VolumeAttachment').map(([, a]) => [refOf(a.Properties.InstanceId), refOf(a.Properties.VolumeId), a.Properties.Device]);
+    const instanceIds = resourcesOf(template, 'AWS::EC2::Instance').map(([id]) => id);
+    expect(attachments).toEqual([
+      [instanceIds[0], volumes[0][0], DATA_DEVICE],
+      [instanceIds[1], volumes[1][0], DATA_DEVICE],
+    ]);
+  });
+
+  it('gives the hosts a role with SSM managed-instance access and the CloudWatch agent policy, and nothing else', () => {
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'flask-app-host',
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }] },
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy']] },
+      ],
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    // one instance profile per host, all for the same role
+    const role = resourcesOf(template, 'AWS::IAM::Role')[0][0];
+    expect(resourcesOf(template, 'AWS::IAM::InstanceProfile').map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: role }], [{ Ref: role }]]);
+  });
+
+  it('tags the instances and volumes with the Ansible inventory keys', () => {
+    for (const type of ['AWS::EC2::Instance', 'AWS::EC2::Volume']) {
+      template.allResourcesProperties(type, {
+        Tags: Match.arrayWith([
+          { Key: TAG_ROLE, Value: spec.hosts.role },
+          { Key: TAG_SERVICE, Value: 'flask-app' },
+        ]),
+      });
+    }
+  });
+
+  it('outputs each instance id under a stable export name', () => {
+    const ids = resourcesOf(template, 'AWS::EC2::Instance').map(([id]) => id);
+    template.hasOutput('Host1InstanceId', { Value: { Ref: ids[0] }, Export: { Name: 'flask-app-hosts-Host1InstanceId' } });
+    template.hasOutput('Host2InstanceId', { Value: { Ref: ids[1] }, Export: { Name: 'flask-app-hosts-Host2InstanceId' } });
+  });
+
+  it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
+    expectNoNagFindings(stacks.hosts);
+  });
+});
+
+describe('HostsStack, other specs', () => {
+  it('count 0: no instances, no volumes, only the role (the stack keeps a resource and stays deployable)', () => {
+    const { hosts } = build(specWith({ hosts: { count: 0 } }));
+    hosts.resourceCountIs('AWS::EC2::Instance', 0);
+    hosts.resourceCountIs('AWS::EC2::Volume', 0);
+    hosts.resourceCountIs('AWS::IAM::Role', 1);
+    expect(Object.keys(hosts.findOutputs('*'))).toEqual([]);
+  });
+
+  it('no data volume by default', () => {
+    build().hosts.resourceCountIs('AWS::EC2::Volume', 0);
+  });
+
+  it('a Graviton instance type boots the arm64 AMI; role tag and sizes follow the spec', () => {
+    const { hosts } = build(specWith({ hosts: { count: 3, instanceType: 't4g.medium', rootVolumeGiB: 40, role: 'worker' } }));
+    const parameters = hosts.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' });
+    expect(Object.values(parameters).map((p) => (p as { Default: string }).Default)).toEqual([
+      '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    ]);
+    hosts.resourceCountIs('AWS::EC2::Instance', 3);
+    hosts.allResourcesProperties('AWS::EC2::Instance', {
+      InstanceType: 't4g.medium',
+      BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 40 }) })],
+      Tags: Match.arrayWith([{ Key: TAG_ROLE, Value: 'worker' }]),
+    });
+  });
+
+  it('pinned AZs and NAT egress pass cdk-nag too', () => {
+    const { stacks } = build(specWith({ region: 'us-east-1', hosts: { dataVolumeGiB: 10 } }, { availabilityZones: ['us-east-1a', 'us-east-1b'], egress: 'nat-gateway' }));
+    expectNoNagFindings(stacks.hosts);
+  });
+});

@@ -1,0 +1,66 @@
+import { ANYWHERE, EPHEMERAL, NaclRule, PROTOCOL, naclRules } from '../../src/infra/network/nacl-rules';
+
+const base = { cidr: '192.168.0.0/16', egress: 'none' as const };
+
+function find(rules: NaclRule[], tier: 'public' | 'private', egress: boolean, cidr: string, from?: number): NaclRule[] {
+  return rules.filter((r) => r.tier === tier && r.egress === egress && r.cidr === cidr && (from === undefined || r.ports?.from === from));
+}
+
+describe('naclRules', () => {
+  it('numbers entries uniquely per tier and direction, from 100 in steps of 10', () => {
+    for (const network of [base, { ...base, egress: 'nat-gateway' as const, adminCidr: '203.0.113.0/24' }]) {
+      const rules = naclRules(network);
+      for (const tier of ['public', 'private'] as const) {
+        for (const egress of [false, true]) {
+          const numbers = rules.filter((r) => r.tier === tier && r.egress === egress).map((r) => r.ruleNumber);
+          expect(numbers).toEqual(numbers.map((_, i) => 100 + 10 * i));
+        }
+      }
+    }
+  });
+
+  it('public tier admits 80 and 443 from anywhere, and nothing else from the internet without egress', () => {
+    const rules = naclRules(base);
+    const fromInternet = find(rules, 'public', false, ANYWHERE);
+    expect(fromInternet.map((r) => r.ports)).toEqual([{ from: 443, to: 443 }, { from: 80, to: 80 }]);
+    // ephemeral return into the public tier only from the VPC (targets answering the load balancer)
+    expect(find(rules, 'public', false, base.cidr)).toEqual([expect.objectContaining({ protocol: PROTOCOL.tcp, ports: EPHEMERAL })]);
+  });
+
+  it('with a NAT gateway, the public tier takes ephemeral return from anywhere and forwards HTTPS out', () => {
+    const rules = naclRules({ ...base, egress: 'nat-gateway-per-az' });
+    expect(find(rules, 'public', false, ANYWHERE, EPHEMERAL.from)).toHaveLength(1);
+    expect(find(rules, 'public', true, ANYWHERE, 443)).toHaveLength(1);
+    expect(find(naclRules(base), 'public', true, ANYWHERE, 443)).toHaveLength(0);
+  });
+
+  it('every allowed request direction has its ephemeral return in the other direction', () => {
+    const rules = naclRules({ ...base, egress: 'nat-gateway', adminCidr: '203.0.113.0/24' });
+    const covers = (r: NaclRule, port: number) =>
+      r.protocol === PROTOCOL.all || (r.ports !== undefined && r.ports.from <= port && port <= r.ports.to);
+    const inCidr = (rule: NaclRule, peer: string) => rule.cidr === ANYWHERE || rule.cidr === peer;
+    for (const request of rules.filter((r) => r.ports && r.ports.from === r.ports.to)) {
+      // a request to a single port must be able to come back on an ephemeral port
+      const returns = rules.filter((r) => r.tier === request.tier && r.egress !== request.egress && inCidr(r, request.cidr) && covers(r, 49152));
+      expect({ request: request.purpose, returns: returns.length > 0 }).toEqual({ request: request.purpose, returns: true });
+    }
+  });
+
+  it('private tier admits the VPC CIDR on every protocol and nothing from the internet but ephemeral return', () => {
+    const rules = naclRules(base);
+    const fromVpc = find(rules, 'private', false, base.cidr);
+    expect(fromVpc).toEqual([expect.objectContaining({ protocol: PROTOCOL.all })]);
+    expect(fromVpc[0].ports).toBeUndefined();
+    expect(find(rules, 'private', false, ANYWHERE)).toEqual([expect.objectContaining({ protocol: PROTOCOL.tcp, ports: EPHEMERAL })]);
+    expect(find(rules, 'private', true, ANYWHERE)).toEqual([expect.objectContaining({ protocol: PROTOCOL.tcp, ports: { from: 443, to: 443 } })]);
+  });
+
+  it('SSH is closed unless the spec sets an admin CIDR, and then open only from it, only on the private tier', () => {
+    expect(naclRules(base).filter((r) => r.ports?.from === 22)).toEqual([]);
+    const rules = naclRules({ ...base, adminCidr: '203.0.113.0/24' });
+    expect(rules.filter((r) => r.ports?.from === 22)).toEqual([
+      expect.objectContaining({ tier: 'private', egress: false, cidr: '203.0.113.0/24', ports: { from: 22, to: 22 } }),
+    ]);
+    expect(find(rules, 'private', true, '203.0.113.0/24')).toEqual([expect.objectContaining({ ports: EPHEMERAL })]);
+  });
+});

@@ -17,12 +17,12 @@ export const IMAGE_URI_OUTPUT = 'image-uri';
 export const IMAGE_WORK_STEPS = { first: IMAGE_STEP_ID, last: IMAGE_STEP_ID } as const;
 
 /**
- * Build arguments the sample Dockerfile requires: the port it listens on and
- * the path its HEALTHCHECK calls, so the image agrees with the load balancer
- * and the ECS task the infrastructure derives from the same spec.
+ * Build arguments the sample Dockerfile requires: the port it listens on, the
+ * path its HEALTHCHECK calls and the service's name, so the image agrees with
+ * the load balancer and the ECS task the infrastructure derives from the same spec.
  */
 export function imageBuildArgs(spec: ServiceSpec): Record<string, string> {
-  return { PORT: String(spec.container.port), HEALTH_CHECK_PATH: spec.container.healthCheckPath };
+  return { PORT: String(spec.container.port), HEALTH_CHECK_PATH: spec.container.healthCheckPath, SERVICE_NAME: spec.serviceName };
 }
 
 export function imageJob(spec: ServiceSpec, options: { needs: string[] }): Job {

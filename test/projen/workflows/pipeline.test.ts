@@ -145,7 +145,7 @@ describe('pipeline.yml for the seed spec', () => {
       'context': 'app',
       'tags': '${{ github.sha }}',
       'scan-severity-threshold': 'HIGH',
-      'build-args': 'PORT=8000\nHEALTH_CHECK_PATH=/health',
+      'build-args': 'PORT=8000\nHEALTH_CHECK_PATH=/health\nSERVICE_NAME=flask-app',
     });
     expect(pipeline.jobs.image.outputs).toEqual({ 'image-uri': '${{ steps.image.outputs.image-uri }}' });
     expect(pipeline.jobs.image.if).toBe("github.ref == 'refs/heads/main'");
@@ -248,6 +248,6 @@ describe('spec values flow into the pipeline', () => {
 
   test('the container port and health path reach the image build', () => {
     const { pipeline: p } = synthWorkflows(undefined, undefined, { container: { port: 5000, healthCheckPath: '/healthz' } });
-    expect(step(p.jobs.image, 'image').with!['build-args']).toBe('PORT=5000\nHEALTH_CHECK_PATH=/healthz');
+    expect(step(p.jobs.image, 'image').with!['build-args']).toBe('PORT=5000\nHEALTH_CHECK_PATH=/healthz\nSERVICE_NAME=flask-app');
   });
 });

@@ -25,7 +25,8 @@ function withoutCi(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Path of a ready stock awscdk-app-ts project (created on first use). */
 export async function ensureStockAwsCdkApp(): Promise<string> {
-  const dir = join(benchCacheDir(), `stock-awscdk-app-ts-${projenVersion()}`);
+  // No dots: the stock sample names its stack after the directory, and CDK rejects '.' in stack names.
+  const dir = join(benchCacheDir(), `stock-awscdk-app-ts-${projenVersion().replace(/\./g, '-')}`);
   const ready = join(dir, '.slipway-bench-ready');
   if (existsSync(ready)) return dir;
   rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,19 @@
+/** Entry point of the sonar-scan action: the one place that fails the job. */
+import { watchCancellation } from '../../shared/cancellation';
+import { describeFailure } from '../../shared/errors';
+import { ProcessRunner } from '../../shared/runner';
+import { runSonarScan } from './action';
+
+async function main(): Promise<void> {
+  const runner = new ProcessRunner();
+  const cancellation = watchCancellation();
+  try {
+    await runSonarScan({ runner, env: process.env, signal: cancellation.signal });
+  } catch (error) {
+    runner.setFailed(describeFailure(error));
+  } finally {
+    cancellation.dispose();
+  }
+}
+
+void main();

@@ -4,11 +4,6 @@
  * turns that into a failed job.
  */
 import { resolve } from 'path';
-import { ActionError, InputError } from '../../shared/errors';
-import { HttpSend, nodeHttpSend } from '../../shared/http';
-import { Inputs } from '../../shared/inputs';
-import { Runner } from '../../shared/runner';
-import { Clock, Random, Sleep } from '../../shared/time';
 import { scannerArgs } from './args';
 import { parseCaCertificates, writeCaFile } from './ca-certificate';
 import { GateResult, describeCondition, failedConditions, gateStatus, judgeGate, waitForAnalysis } from './quality-gate';
@@ -16,6 +11,11 @@ import { readReportTask } from './report-task';
 import { ScannerInvocation, resolveScanner, runScanner, scannerInvocation } from './scanner';
 import { SonarApi } from './sonar-api';
 import { gateSummary } from './summary';
+import { ActionError, InputError } from '../../shared/errors';
+import { HttpSend, nodeHttpSend } from '../../shared/http';
+import { Inputs } from '../../shared/inputs';
+import { Runner } from '../../shared/runner';
+import { Clock, Random, Sleep } from '../../shared/time';
 
 export interface SonarScanEnvironment {
   readonly runner: Runner;
@@ -97,7 +97,8 @@ export async function runSonarScan(environment: SonarScanEnvironment): Promise<S
 
   const send = (environment.makeSend ?? ((ca) => nodeHttpSend({ extraCaPem: ca, userAgent: 'slipway-sonar-scan' })))(certificates?.join('\n'));
   const api = new SonarApi(report.serverUrl, token, send);
-  const deps = { api, clock: environment.clock, sleep: environment.sleep, random: environment.random, signal: environment.signal, log: (m: string) => runner.info(m) };
+  const { clock, sleep, random, signal } = environment;
+  const deps = { api, clock, sleep, random, signal, log: (m: string) => runner.info(m) };
   runner.info(`Waiting up to ${timeoutSeconds}s for background task ${report.ceTaskId} of ${report.projectKey}`);
   const analysisId = await waitForAnalysis(deps, report.ceTaskId, timeoutSeconds * 1000, pollSeconds * 1000);
   const projectStatus = await api.projectStatus(analysisId);

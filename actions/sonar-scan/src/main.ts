@@ -1,8 +1,8 @@
 /** Entry point of the sonar-scan action: the one place that fails the job. */
+import { runSonarScan } from './action';
 import { watchCancellation } from '../../shared/cancellation';
 import { describeFailure } from '../../shared/errors';
 import { ProcessRunner } from '../../shared/runner';
-import { runSonarScan } from './action';
 
 async function main(): Promise<void> {
   const runner = new ProcessRunner();

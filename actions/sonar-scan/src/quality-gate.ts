@@ -4,10 +4,10 @@
  * CANCELED → fail with its errorMessage; anything else → fail, named), then
  * the gate of exactly that analysis is read.
  */
+import { CE_ACTIVE, CE_FAILED, CE_SUCCESS, CeTask, GateCondition, ProjectStatus, SonarApi } from './sonar-api';
 import { ActionError } from '../../shared/errors';
 import { poll } from '../../shared/poller';
 import { Clock, Random, Sleep } from '../../shared/time';
-import { CE_ACTIVE, CE_FAILED, CE_SUCCESS, CeTask, GateCondition, ProjectStatus, SonarApi } from './sonar-api';
 
 export const GATE_STATUSES = ['OK', 'WARN', 'ERROR', 'NONE'] as const;
 export type GateStatus = (typeof GATE_STATUSES)[number];
@@ -98,6 +98,6 @@ export function judgeGate(result: GateResult, allowNoGate: boolean): GateVerdict
     case 'NONE':
       return allowNoGate
         ? { pass: true }
-        : { pass: false, reason: `no quality gate is assigned to this project (status NONE), so nothing was checked. Assign a quality gate in Sonar, or set allow-no-quality-gate: true.` };
+        : { pass: false, reason: 'no quality gate is assigned to this project (status NONE), so nothing was checked. Assign a quality gate in Sonar, or set allow-no-quality-gate: true.' };
   }
 }

@@ -54,7 +54,13 @@ export function resolveScanner(cwd: string): string {
 }
 
 /** argv and environment for one scanner run: pure, so what reaches the process is testable. */
-export function scannerInvocation(settings: ScannerSettings, script: string, baseEnv: NodeJS.ProcessEnv, cwd: string, node = process.execPath): ScannerInvocation {
+export function scannerInvocation(
+  settings: ScannerSettings,
+  script: string,
+  baseEnv: NodeJS.ProcessEnv,
+  cwd: string,
+  node = process.execPath,
+): ScannerInvocation {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(baseEnv)) {
     // Action inputs (INPUT_TOKEN among them) stay with the action, not the scanner.

@@ -1,6 +1,6 @@
 /** The job summary for a quality gate verdict. */
-import { SummaryWriter, link } from '../../shared/summary';
 import { GateResult, failedConditions } from './quality-gate';
+import { SummaryWriter, link } from '../../shared/summary';
 
 export function gateSummary(result: GateResult, projectKey: string, dashboardUrl: string): SummaryWriter {
   const summary = new SummaryWriter()

@@ -1,9 +1,9 @@
 /** The Sonar Web API client and the gate logic against a local server. */
+import { SonarScenario, SonarServer, TEST_TOKEN } from './sonar-server';
 import { nodeHttpSend } from '../../../actions/shared/http';
 import { ManualClock } from '../../../actions/shared/time';
 import { describeCondition, gateStatus, judgeGate, waitForAnalysis } from '../../../actions/sonar-scan/src/quality-gate';
 import { SonarApi } from '../../../actions/sonar-scan/src/sonar-api';
-import { SonarScenario, SonarServer, TEST_TOKEN } from './sonar-server';
 
 const servers: SonarServer[] = [];
 afterEach(async () => {

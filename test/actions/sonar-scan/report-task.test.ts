@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseProperties, parseReportTask, readReportTask } from '../../../actions/sonar-scan/src/report-task';
 import { reportTaskText } from './sonar-server';
+import { parseProperties, parseReportTask, readReportTask } from '../../../actions/sonar-scan/src/report-task';
 
 describe('report-task.txt', () => {
   test('parses what the scanner writes', () => {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'crypto';
 import * as http from 'http';
+import * as https from 'https';
 import { AddressInfo } from 'net';
 
 export const TEST_TOKEN = 'squ_0123456789abcdef0123456789abcdef01234567';
@@ -52,18 +53,20 @@ export class SonarServer {
   private ceCalls = 0;
   private redirected = false;
 
-  constructor(public scenario: SonarScenario = {}) {}
+  /** With `tls`, the server speaks HTTPS with that key and certificate. */
+  constructor(public scenario: SonarScenario = {}, private readonly tls?: { key: string; cert: string }) {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => this.handle(req, res));
-    });
+    };
+    this.server = this.tls ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, listener) : http.createServer(listener);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
   }
@@ -132,7 +135,10 @@ export class SonarServer {
       const status = statuses[Math.min(this.ceCalls++, statuses.length - 1)];
       this.json(res, 200, {
         task: {
-          id, type: 'REPORT', componentKey: 'svc', status,
+          id,
+          type: 'REPORT',
+          componentKey: 'svc',
+          status,
           ...(status === 'SUCCESS' && !this.scenario.omitAnalysisId ? { analysisId: `analysis-of-${id}` } : {}),
           ...(this.scenario.errorMessage && status !== 'SUCCESS' ? { errorMessage: this.scenario.errorMessage } : {}),
         },

@@ -4,6 +4,8 @@
  * hashes, so the bundle carries no SDK.
  */
 import { createHash, createHmac, Hash, Hmac } from 'crypto';
+// esbuild bundles it into the Lambda's code asset, so it is a build-time dependency.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { SignatureV4 } from '@smithy/signature-v4';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;

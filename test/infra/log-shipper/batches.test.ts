@@ -1,7 +1,7 @@
+import { events, subscriptionEvent } from './fixtures';
 import { planBatches } from '../../../src/infra/log-shipper/batches';
 import { bulkEntry, toDocuments } from '../../../src/infra/log-shipper/documents';
 import { decodeSubscriptionEvent } from '../../../src/infra/log-shipper/payload';
-import { events, subscriptionEvent } from './fixtures';
 
 const docsOf = (count: number, messageBytes?: number) => toDocuments(decodeSubscriptionEvent(subscriptionEvent(events(count, messageBytes))), 'flask-app');
 const size = (d: Parameters<typeof bulkEntry>[0]) => Buffer.byteLength(bulkEntry(d));

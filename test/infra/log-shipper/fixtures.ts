@@ -7,14 +7,14 @@ export interface RawEvent {
 }
 
 /** A subscription payload exactly as CloudWatch Logs builds it: JSON, gzipped, base64. */
-export function subscriptionEvent(events: readonly RawEvent[], messageType = 'DATA_MESSAGE'): { awslogs: { data: string } } {
+export function subscriptionEvent(logEvents: readonly RawEvent[], messageType = 'DATA_MESSAGE'): { awslogs: { data: string } } {
   const payload = {
     messageType,
     owner: '123456789012',
     logGroup: '/slipway/flask-app/app',
     logStream: 'app/app/0123456789abcdef',
     subscriptionFilters: ['flask-app-log-shipper'],
-    logEvents: events,
+    logEvents,
   };
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
 }

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo } from 'net';
-import { configFromEnv, handler, shipEvent } from '../../../src/infra/log-shipper/handler';
 import { bulkResponse, events, subscriptionEvent } from './fixtures';
+import { configFromEnv, handler, shipEvent } from '../../../src/infra/log-shipper/handler';
 
 /** A local HTTP server speaking the OpenSearch _bulk API: stores documents, throttles on request. */
 function bulkServer(throttleFirst: number) {

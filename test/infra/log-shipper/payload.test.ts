@@ -1,7 +1,7 @@
 import { gzipSync } from 'zlib';
+import { events, subscriptionEvent } from './fixtures';
 import { bulkBody, dailyIndex, toDocuments } from '../../../src/infra/log-shipper/documents';
 import { decodePayload, decodeSubscriptionEvent } from '../../../src/infra/log-shipper/payload';
-import { events, subscriptionEvent } from './fixtures';
 
 describe('decoding the subscription payload', () => {
   test('a real gzipped DATA_MESSAGE decodes to its events', () => {

@@ -1,7 +1,7 @@
+import { bulkResponse, events, subscriptionEvent } from './fixtures';
 import { toDocuments } from '../../../src/infra/log-shipper/documents';
 import { decodeSubscriptionEvent } from '../../../src/infra/log-shipper/payload';
 import { BulkHttpResponse, shipDocuments } from '../../../src/infra/log-shipper/ship';
-import { bulkResponse, events, subscriptionEvent } from './fixtures';
 
 const docsOf = (count: number) => toDocuments(decodeSubscriptionEvent(subscriptionEvent(events(count))), 'flask-app');
 const idsIn = (body: string) => body.trim().split('\n').filter((_, i) => i % 2 === 0).map((l) => JSON.parse(l).index._id as string);

@@ -1,0 +1,283 @@
+/**
+ * The delivery lifecycle: a CodePipeline (V2, QUEUED) whose source is the
+ * cloud assembly the GitHub deploy job uploads to a versioned bucket. It
+ * deploys the infrastructure with CodeBuild (`cdk deploy` of that assembly),
+ * then the new image to ECS or EKS, after a manual approval when the
+ * environment is protected. The GitHub deploy role may upload under one key
+ * prefix and start/follow this pipeline, nothing more.
+ */
+import { Aws, Duration, RemovalPolicy, Stack, StackProps, aws_codebuild as codebuild, aws_codepipeline as codepipeline, aws_codepipeline_actions as cpactions, aws_ecs as ecs, aws_eks_v2 as eks, aws_iam as iam, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { ServiceSpec } from '../../spec';
+import { Acknowledgement, acknowledge } from '../acknowledge';
+import { stableOutput } from '../outputs';
+import { serviceManifest } from '../platform/k8s-manifest';
+import { accessLogBucket, secureBucket } from '../secure-bucket';
+import { eksDeployBuildSpec, infraDeployBuildSpec } from './buildspecs';
+import { useServiceFeatureFlags } from '../feature-flags';
+
+/** The object the GitHub deploy job uploads under spec.names.pipelineSourceKeyPrefix. */
+export const RELEASE_OBJECT = 'cloud-assembly.zip';
+/** What CDK's `bucket.grantReadWrite` expands to; acknowledged where CDK grants artifact access. */
+const S3_GRANT_ACTION_WILDCARDS = ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'] as const;
+/** The CDK bootstrap qualifier whose deploy roles the infrastructure step assumes. */
+export const CDK_QUALIFIER = 'hnb659fds';
+
+/** Exactly what the GitHub deploy job's bridge action calls on the pipeline. */
+export const DEPLOY_ROLE_PIPELINE_ACTIONS = [
+  'codepipeline:StartPipelineExecution',
+  'codepipeline:StopPipelineExecution',
+  'codepipeline:GetPipeline',
+  'codepipeline:GetPipelineExecution',
+  'codepipeline:ListActionExecutions',
+] as const;
+
+export interface DeliveredService {
+  /** ECS: the Fargate service the new image rolls out to. */
+  readonly ecsService?: ecs.IBaseService;
+  /** EKS: the cluster, and what the manifest needs. */
+  readonly eks?: {
+    readonly cluster: eks.ICluster;
+    readonly targetGroupArn: string;
+    readonly podRoleArn: string;
+    readonly environment: Readonly<Record<string, string>>;
+  };
+}
+
+export interface DeliveryStackProps extends StackProps {
+  readonly spec: ServiceSpec;
+  readonly service: DeliveredService;
+  /** The GitHub OIDC deploy role (access stack). */
+  readonly deployRole: iam.IRole;
+}
+
+export function releaseObjectKey(spec: ServiceSpec): string {
+  return `${spec.names.pipelineSourceKeyPrefix}${RELEASE_OBJECT}`;
+}
+
+export class DeliveryStack extends Stack {
+  readonly pipeline: codepipeline.Pipeline;
+  readonly sourceBucket: s3.Bucket;
+  readonly infraDeploy: codebuild.PipelineProject;
+  readonly deployRolePolicy: iam.Policy;
+  private readonly projects: codebuild.PipelineProject[] = [];
+
+  constructor(scope: Construct, id: string, props: DeliveryStackProps) {
+    super(scope, id, props);
+    useServiceFeatureFlags(this);
+    const { spec, service } = props;
+    const { names } = spec;
+    if (spec.platform === 'ecs-fargate' ? !service.ecsService : !service.eks) {
+      throw new Error(`the delivery stack needs the ${spec.platform === 'ecs-fargate' ? 'ECS service' : 'EKS cluster'} for platform '${spec.platform}'`);
+    }
+
+    const logBucket = accessLogBucket(this, 'AccessLogs', 90);
+    this.sourceBucket = secureBucket(this, 'SourceBucket', { accessLogs: { bucket: logBucket, prefix: 'source/' } });
+    const artifactBucket = secureBucket(this, 'ArtifactBucket', { accessLogs: { bucket: logBucket, prefix: 'artifacts/' }, expireAfterDays: 90 });
+
+    const imageUri = new codepipeline.Variable({
+      variableName: 'IMAGE_URI',
+      description: 'The image to deploy (registry/repository:tag); the GitHub deploy job passes the image job output',
+    });
+    const commitSha = new codepipeline.Variable({
+      variableName: 'COMMIT_SHA',
+      description: 'The commit being deployed, for the logs',
+      defaultValue: 'unknown',
+    });
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: names.pipeline,
+      pipelineType: codepipeline.PipelineType.V2,
+      executionMode: codepipeline.ExecutionMode.QUEUED,
+      variables: [imageUri, commitSha],
+      artifactBucket,
+      restartExecutionOnUpdate: false,
+    });
+
+    const cloudAssembly = new codepipeline.Artifact('CloudAssembly');
+    this.pipeline.addStage({
+      stageName: 'Source',
+      actions: [
+        new cpactions.S3SourceAction({
+          actionName: 'CloudAssembly',
+          bucket: this.sourceBucket,
+          bucketKey: releaseObjectKey(spec),
+          output: cloudAssembly,
+          // The bridge action starts each execution itself, pinned to the object version it uploaded.
+          trigger: cpactions.S3Trigger.NONE,
+        }),
+      ],
+    });
+
+    if (spec.protectedEnvironment) {
+      this.pipeline.addStage({
+        stageName: 'Approve',
+        actions: [
+          new cpactions.ManualApprovalAction({
+            actionName: 'Approve',
+            additionalInformation: `Deploy ${imageUri.reference()} (commit ${commitSha.reference()}) to the protected environment '${spec.environment}'`,
+          }),
+        ],
+      });
+    }
+
+    const pipelineVariables = {
+      IMAGE_URI: { value: imageUri.reference() },
+      COMMIT_SHA: { value: commitSha.reference() },
+    };
+    this.infraDeploy = this.project('InfraDeploy', spec, names.infraDeployProject, infraDeployBuildSpec(spec));
+    this.infraDeploy.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeCdkBootstrapRoles',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${CDK_QUALIFIER}-*-${Aws.ACCOUNT_ID}-${spec.region}`],
+      }),
+    );
+    const imageDefinitions = new codepipeline.Artifact('ImageDefinitions');
+    this.pipeline.addStage({
+      stageName: 'DeployInfrastructure',
+      actions: [
+        new cpactions.CodeBuildAction({
+          actionName: 'CdkDeploy',
+          project: this.infraDeploy,
+          input: cloudAssembly,
+          outputs: [imageDefinitions],
+          environmentVariables: pipelineVariables,
+        }),
+      ],
+    });
+
+    this.pipeline.addStage({
+      stageName: 'DeployService',
+      actions: [this.serviceDeployAction(spec, service, imageDefinitions, cloudAssembly, pipelineVariables)],
+    });
+
+    this.deployRolePolicy = this.grantDeployRole(spec, props.deployRole);
+    this.acknowledgeFindings(spec, artifactBucket, this.projects);
+
+    stableOutput(this, 'PipelineName', this.pipeline.pipelineName, `${names.pipeline} CodePipeline`);
+    stableOutput(this, 'PipelineArn', this.pipeline.pipelineArn, `${names.pipeline} ARN`);
+    stableOutput(this, 'SourceBucketName', this.sourceBucket.bucketName, `set it as the GitHub variable ${spec.pipeline.sourceBucketVariable}`);
+    stableOutput(this, 'SourceObjectKey', releaseObjectKey(spec), 'the cloud assembly object the pipeline reads');
+  }
+
+  private project(
+    id: string,
+    spec: ServiceSpec,
+    projectName: string | undefined,
+    buildSpec: Record<string, unknown>,
+    role?: iam.IRole,
+  ): codebuild.PipelineProject {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: spec.logs.retentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const project = new codebuild.PipelineProject(this, id, {
+      ...(projectName ? { projectName } : {}),
+      description: `${spec.serviceName}: ${id === 'InfraDeploy' ? 'cdk deploy of the cloud assembly' : 'apply the Kubernetes manifest'}`,
+      buildSpec: codebuild.BuildSpec.fromObject(buildSpec),
+      environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.SMALL, privileged: false },
+      timeout: Duration.minutes(60),
+      logging: { cloudWatch: { logGroup } },
+      ...(role ? { role } : {}),
+    });
+    this.projects.push(project);
+    return project;
+  }
+
+  private serviceDeployAction(
+    spec: ServiceSpec,
+    service: DeliveredService,
+    imageDefinitions: codepipeline.Artifact,
+    cloudAssembly: codepipeline.Artifact,
+    variables: Record<string, codebuild.BuildEnvironmentVariable>,
+  ): codepipeline.IAction {
+    if (service.ecsService) {
+      return new cpactions.EcsDeployAction({
+        actionName: 'EcsDeploy',
+        service: service.ecsService,
+        input: imageDefinitions,
+        deploymentTimeout: Duration.minutes(30),
+      });
+    }
+    const target = service.eks!;
+    const role = new iam.Role(this, 'EksDeployRole', {
+      description: `CodeBuild step that applies ${spec.serviceName}'s manifest to ${spec.names.eksCluster}`,
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [target.cluster.clusterArn] }));
+    // Cluster scope: the manifest creates the namespace and a TargetGroupBinding.
+    new eks.AccessEntry(this, 'EksDeployAccess', {
+      cluster: target.cluster,
+      principal: role.roleArn,
+      accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
+    });
+    const manifest = serviceManifest(spec, { targetGroupArn: target.targetGroupArn, podRoleArn: target.podRoleArn, environment: target.environment });
+    const project = this.project('ServiceDeploy', spec, undefined, eksDeployBuildSpec(spec), role);
+    return new cpactions.CodeBuildAction({
+      actionName: 'EksDeploy',
+      project,
+      input: cloudAssembly,
+      environmentVariables: { ...variables, MANIFEST: { value: Stack.of(this).toJsonString(manifest) } },
+    });
+  }
+
+  private grantDeployRole(spec: ServiceSpec, deployRole: iam.IRole): iam.Policy {
+    const prefix = spec.names.pipelineSourceKeyPrefix;
+    const policy = new iam.Policy(this, 'DeployRolePipelineAccess', {
+      statements: [
+        new iam.PolicyStatement({ sid: 'UploadRelease', actions: ['s3:PutObject'], resources: [this.sourceBucket.arnForObjects(`${prefix}*`)] }),
+        new iam.PolicyStatement({ sid: 'StartAndFollowPipeline', actions: [...DEPLOY_ROLE_PIPELINE_ACTIONS], resources: [this.pipeline.pipelineArn] }),
+      ],
+    });
+    policy.attachToRole(deployRole);
+    acknowledge(policy, {
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.sourceBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${prefix}*]`,
+      reason: `The deploy job uploads releases under ${prefix} only; the wildcard covers object names under that one prefix of this pipeline's source bucket.`,
+    });
+    return policy;
+  }
+
+  /** The wildcards CDK's own pipeline and CodeBuild grants produce, each acknowledged where it occurs. */
+  private acknowledgeFindings(spec: ServiceSpec, artifactBucket: s3.Bucket, projects: codebuild.PipelineProject[]): void {
+    const artifacts = `<${this.getLogicalId(artifactBucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
+    const s3Grant = (bucket: string, why: string): Acknowledgement[] => [
+      ...S3_GRANT_ACTION_WILDCARDS.map((action) => ({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `${action} is part of CDK's artifact read/write grant, scoped to ${why}.` })),
+      { id: `AwsSolutions-IAM5[Resource::${bucket}/*]`, reason: `Pipeline artifacts have generated object names; access is limited to ${why}.` },
+    ];
+    acknowledge(this.pipeline, ...s3Grant(artifacts, 'this pipeline\'s own artifact bucket'));
+    const region = spec.region;
+    for (const project of projects) {
+      const id = `<${this.getLogicalId(project.node.defaultChild as codebuild.CfnProject)}>`;
+      const acks: Acknowledgement[] = [
+        ...s3Grant(artifacts, 'this pipeline\'s own artifact bucket'),
+        {
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:<AWS::AccountId>:log-group:/aws/codebuild/${id}:*]`,
+          reason: 'CodeBuild writes log streams with generated names under the project\'s own log group; the wildcard is that group\'s streams.',
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:${region}:<AWS::AccountId>:report-group/${id}-*]`,
+          reason: 'CodeBuild report groups are named after the project; the wildcard covers only this project\'s report groups.',
+        },
+      ];
+      acknowledge(project, ...acks, {
+        id: 'AwsSolutions-CB4',
+        reason: 'Build artifacts stay in this pipeline\'s private, TLS-only artifact bucket with S3-managed encryption; a customer key would add key-policy coupling without narrowing access.',
+      });
+      // A role passed in from outside sits beside the project, not under it, so it needs its own.
+      const role = project.role;
+      if (role && !role.node.path.startsWith(`${project.node.path}/`)) acknowledge(role, ...acks);
+    }
+    acknowledge(this.infraDeploy, {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-${CDK_QUALIFIER}-*-<AWS::AccountId>-${region}]`,
+      reason: 'cdk deploy assumes the CDK bootstrap roles (deploy, file/image publishing, lookup) of this account and region; the wildcard is the role kind in their fixed naming scheme.',
+    });
+    const ecsDeployRole = this.pipeline.node.tryFindChild('DeployService')?.node.tryFindChild('EcsDeploy')?.node.tryFindChild('CodePipelineActionRole');
+    if (ecsDeployRole) {
+      acknowledge(ecsDeployRole, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'The ECS deploy action calls ecs:DescribeServices/DescribeTaskDefinition/RegisterTaskDefinition, which support no resource scoping; iam:PassRole in the same policy is limited to the task roles.',
+      });
+    }
+  }
+}

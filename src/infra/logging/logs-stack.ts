@@ -1,0 +1,68 @@
+/**
+ * The logs lifecycle (the ELK role): the OpenSearch domain and the Lambda
+ * that ships the service's CloudWatch log groups into it.
+ */
+import { Aws, Stack, StackProps, aws_ec2 as ec2, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, aws_logs_destinations as destinations, aws_opensearchservice as opensearch, aws_sqs as sqs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { ServiceSpec } from '../../spec';
+import { pascalCase, stableOutput } from '../outputs';
+import type { ServiceNetwork } from '../service-network';
+import { LogShipperFunction } from './log-shipper-function';
+import { SearchDomain } from './search-domain';
+import { useServiceFeatureFlags } from '../feature-flags';
+
+export interface LogsStackProps extends StackProps {
+  readonly spec: ServiceSpec;
+  readonly network: ServiceNetwork;
+  /** The log groups shipped to OpenSearch (the service's application logs at least). */
+  readonly logGroups: readonly logs.ILogGroup[];
+}
+
+export class LogsStack extends Stack {
+  readonly domain: opensearch.Domain;
+  readonly shipper: lambda.Function;
+  readonly shipperDeadLetterQueue: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: LogsStackProps) {
+    super(scope, id, props);
+    useServiceFeatureFlags(this);
+    const { spec, network } = props;
+    if (props.logGroups.length === 0) {
+      throw new Error(`the logs stack of ${spec.serviceName} was given no log groups to ship; pass at least the application log group`);
+    }
+
+    const shipper = new LogShipperFunction(this, 'LogShipper', { spec, network });
+    const search = new SearchDomain(this, 'Search', { spec, network, masterUser: shipper.role });
+    this.domain = search.domain;
+    search.securityGroup.addIngressRule(shipper.securityGroup, ec2.Port.tcp(443), 'HTTPS from the log shipper');
+    shipper.securityGroup.addEgressRule(search.securityGroup, ec2.Port.tcp(443), 'HTTPS to OpenSearch');
+    // Set on the CfnDomain directly: the L2 `accessPolicies` deploys a custom-resource Lambda to do the same.
+    const domainResource = this.domain.node.defaultChild as opensearch.CfnDomain;
+    domainResource.accessPolicies = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          principals: [new iam.ArnPrincipal(shipper.role.roleArn)],
+          actions: ['es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpGet'],
+          // Built from the spec's name, not the domain's own ARN attribute, which the domain cannot reference.
+          resources: [`arn:${Aws.PARTITION}:es:${spec.region}:${Aws.ACCOUNT_ID}:domain/${spec.names.openSearchDomain}/*`],
+        }),
+      ],
+    }).toJSON();
+    this.shipper = shipper.function(this.domain.domainEndpoint);
+    this.shipperDeadLetterQueue = shipper.deadLetterQueue;
+
+    for (const group of props.logGroups) {
+      new logs.SubscriptionFilter(this, `Ship${pascalCase(group.node.id)}`, {
+        logGroup: group,
+        destination: new destinations.LambdaDestination(this.shipper),
+        filterPattern: logs.FilterPattern.allEvents(),
+        filterName: spec.names.logShipperFunction,
+      });
+    }
+
+    stableOutput(this, 'OpenSearchDomainName', this.domain.domainName, `${spec.names.openSearchDomain} OpenSearch domain`);
+    stableOutput(this, 'OpenSearchEndpoint', this.domain.domainEndpoint, `${spec.names.openSearchDomain} HTTPS endpoint (inside the VPC)`);
+    stableOutput(this, 'LogShipperFunctionName', this.shipper.functionName, `${spec.names.logShipperFunction} Lambda`);
+    stableOutput(this, 'LogShipperDeadLetterQueueName', this.shipperDeadLetterQueue.queueName, 'Log batches the shipper could not store');
+  }
+}

@@ -1,0 +1,2 @@
+export * from './alarm-catalog';
+export * from './observability-stack';

@@ -1,0 +1,164 @@
+/**
+ * The metrics lifecycle: one CloudWatch dashboard for the service and
+ * alarms on the same metrics, published to an encrypted SNS topic (with an
+ * email subscription when spec.alarms.email is set).
+ */
+import { Duration, RemovalPolicy, Stack, StackProps, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_rds as rds, aws_sns as sns, aws_sns_subscriptions as subscriptions, aws_sqs as sqs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { ServiceSpec } from '../../spec';
+import { stableOutput } from '../outputs';
+import { AlarmRule, PERIOD, THRESHOLDS } from './alarm-catalog';
+import { useServiceFeatureFlags } from '../feature-flags';
+
+export interface ObservedResources {
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** ECS: the Fargate service. */
+  readonly ecsService?: ecs.FargateService;
+  /** EKS: the cluster name (pod metrics from Container Insights). */
+  readonly eksClusterName?: string;
+  readonly hostInstanceIds: readonly string[];
+  readonly table?: dynamodb.ITable;
+  readonly database?: rds.IDatabaseCluster;
+  readonly logShipper?: lambda.IFunction;
+  readonly logShipperDeadLetterQueue?: sqs.IQueue;
+}
+
+export interface ObservabilityStackProps extends StackProps {
+  readonly spec: ServiceSpec;
+  readonly observed: ObservedResources;
+}
+
+export class ObservabilityStack extends Stack {
+  readonly topic: sns.Topic;
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    useServiceFeatureFlags(this);
+    const { spec, observed } = props;
+
+    const key = new kms.Key(this, 'TopicKey', {
+      description: `${spec.names.alarmTopic} SNS encryption`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to an encrypted topic only if the key lets them.
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: spec.names.alarmTopic, masterKey: key, enforceSSL: true });
+    if (spec.alarms.email) this.topic.addSubscription(new subscriptions.EmailSubscription(spec.alarms.email));
+
+    const m = metricsOf(observed);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: spec.names.dashboard, defaultInterval: Duration.hours(3) });
+    this.dashboard.addWidgets(
+      graph('Requests', [m.requests]),
+      graph('5xx (target and load balancer)', [m.target5xx, m.elb5xx]),
+      graph('p99 response time (s)', [m.p99]),
+    );
+    this.dashboard.addWidgets(
+      graph('Service CPU (%)', m.serviceCpu),
+      graph('Service memory (%)', m.serviceMemory),
+      graph('Host CPU (%)', m.hostCpu),
+    );
+    this.dashboard.addWidgets(
+      graph(observed.table ? 'DynamoDB throttled requests' : observed.database ? 'Aurora connections' : 'Database', m.database),
+      graph('Log shipper errors and dead letters', m.shipper),
+    );
+
+    for (const rule of alarmRules(observed, m)) {
+      const alarm = new cloudwatch.Alarm(this, `Alarm${rule.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`, {
+        alarmName: `${spec.serviceName}-${rule.id}`,
+        alarmDescription: rule.description,
+        metric: rule.metric,
+        threshold: rule.threshold,
+        evaluationPeriods: rule.evaluationPeriods,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new actions.SnsAction(this.topic));
+      alarm.addOkAction(new actions.SnsAction(this.topic));
+      this.alarms.push(alarm);
+    }
+
+    stableOutput(this, 'AlarmTopicArn', this.topic.topicArn, `${spec.names.alarmTopic} SNS topic`);
+    stableOutput(this, 'DashboardName', spec.names.dashboard, 'CloudWatch dashboard of the service');
+  }
+}
+
+interface ServiceMetrics {
+  readonly requests: cloudwatch.IMetric;
+  readonly target5xx: cloudwatch.IMetric;
+  readonly elb5xx: cloudwatch.IMetric;
+  readonly p99: cloudwatch.IMetric;
+  readonly serviceCpu: cloudwatch.IMetric[];
+  readonly serviceMemory: cloudwatch.IMetric[];
+  readonly hostCpu: cloudwatch.IMetric[];
+  readonly database: cloudwatch.IMetric[];
+  readonly shipper: cloudwatch.IMetric[];
+}
+
+function metricsOf(o: ObservedResources): ServiceMetrics {
+  const alb = o.loadBalancer.metrics;
+  const period = { period: PERIOD };
+  const podMetric = (name: string) =>
+    new cloudwatch.Metric({ namespace: 'ContainerInsights', metricName: name, dimensionsMap: { ClusterName: o.eksClusterName ?? '' }, ...period, statistic: 'Average' });
+  const dynamoThrottles = o.table
+    ? [new cloudwatch.MathExpression({
+      label: 'throttled reads + writes',
+      expression: 'FILL(r, 0) + FILL(w, 0)',
+      usingMetrics: {
+        r: o.table.metric('ReadThrottleEvents', { ...period, statistic: 'Sum' }),
+        w: o.table.metric('WriteThrottleEvents', { ...period, statistic: 'Sum' }),
+      },
+      period: PERIOD,
+    })]
+    : [];
+  return {
+    requests: alb.requestCount({ ...period, statistic: 'Sum' }),
+    target5xx: alb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { ...period, statistic: 'Sum' }),
+    elb5xx: alb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { ...period, statistic: 'Sum' }),
+    p99: alb.targetResponseTime({ ...period, statistic: 'p99' }),
+    serviceCpu: o.ecsService ? [o.ecsService.metricCpuUtilization(period)] : o.eksClusterName ? [podMetric('pod_cpu_utilization')] : [],
+    serviceMemory: o.ecsService ? [o.ecsService.metricMemoryUtilization(period)] : o.eksClusterName ? [podMetric('pod_memory_utilization')] : [],
+    hostCpu: o.hostInstanceIds.map(
+      (id) => new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: id }, ...period, statistic: 'Average' }),
+    ),
+    database: o.table ? dynamoThrottles : o.database ? [o.database.metricDatabaseConnections({ ...period, statistic: 'Maximum' })] : [],
+    shipper: [
+      ...(o.logShipper ? [o.logShipper.metricErrors({ ...period, statistic: 'Sum' })] : []),
+      ...(o.logShipperDeadLetterQueue ? [o.logShipperDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...period, statistic: 'Maximum' })] : []),
+    ],
+  };
+}
+
+/** Every alarm for the resources that exist; pure over the metrics. */
+export function alarmRules(o: ObservedResources, m: ServiceMetrics = metricsOf(o)): AlarmRule[] {
+  const rules: AlarmRule[] = [
+    { id: 'target-5xx', metric: m.target5xx, threshold: THRESHOLDS.target5xxPerMinute, evaluationPeriods: 3, description: `The service answered ≥ ${THRESHOLDS.target5xxPerMinute} 5xx per minute for 3 minutes` },
+    { id: 'elb-5xx', metric: m.elb5xx, threshold: THRESHOLDS.elb5xxPerMinute, evaluationPeriods: 3, description: `The load balancer returned ≥ ${THRESHOLDS.elb5xxPerMinute} 5xx per minute for 3 minutes (no healthy targets?)` },
+    { id: 'p99-latency', metric: m.p99, threshold: THRESHOLDS.p99LatencySeconds, evaluationPeriods: 5, description: `p99 response time ≥ ${THRESHOLDS.p99LatencySeconds} s for 5 minutes` },
+  ];
+  if (o.ecsService) {
+    rules.push(
+      { id: 'service-cpu', metric: m.serviceCpu[0], threshold: THRESHOLDS.servicePercent, evaluationPeriods: 5, description: `Service CPU ≥ ${THRESHOLDS.servicePercent}% for 5 minutes despite autoscaling` },
+      { id: 'service-memory', metric: m.serviceMemory[0], threshold: THRESHOLDS.servicePercent, evaluationPeriods: 5, description: `Service memory ≥ ${THRESHOLDS.servicePercent}% for 5 minutes` },
+    );
+  }
+  m.hostCpu.forEach((metric, i) =>
+    rules.push({ id: `host-${i + 1}-cpu`, metric, threshold: THRESHOLDS.hostCpuPercent, evaluationPeriods: 5, description: `Host ${i + 1} CPU ≥ ${THRESHOLDS.hostCpuPercent}% for 5 minutes` }),
+  );
+  if (o.table) {
+    rules.push({ id: 'dynamodb-throttles', metric: m.database[0], threshold: THRESHOLDS.dynamoThrottlesPerMinute, evaluationPeriods: 3, description: 'DynamoDB throttled requests for 3 minutes' });
+  } else if (o.database) {
+    rules.push({ id: 'aurora-connections', metric: m.database[0], threshold: THRESHOLDS.auroraConnections, evaluationPeriods: 5, description: `Aurora connections ≥ ${THRESHOLDS.auroraConnections} for 5 minutes` });
+  }
+  if (o.logShipper) {
+    rules.push({ id: 'log-shipper-errors', metric: m.shipper[0], threshold: THRESHOLDS.shipperErrorsPerMinute, evaluationPeriods: 5, description: 'The log shipper failed invocations for 5 minutes; logs are not reaching OpenSearch' });
+  }
+  return rules;
+}
+
+function graph(title: string, metrics: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6 });
+}

@@ -1,0 +1,147 @@
+/**
+ * The container platform lifecycle: the ECR repository, the public load
+ * balancer, and the service on ECS Fargate or EKS (spec.platform). The image
+ * is a stack parameter the pipeline's infrastructure step passes (IMAGE_URI),
+ * so CloudFormation and the running service always agree on it.
+ */
+import { CfnParameter, RemovalPolicy, Stack, StackProps, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { ServiceSpec } from '../../spec';
+import { acknowledge } from '../acknowledge';
+import { stableOutput } from '../outputs';
+import { accessLogBucket } from '../secure-bucket';
+import type { ServiceNetwork } from '../service-network';
+import { containerRepository } from './container-registry';
+import { EcsService } from './ecs-service';
+import { EksService } from './eks-service';
+import { ServiceLoadBalancer } from './load-balancer';
+import { useServiceFeatureFlags } from '../feature-flags';
+
+/** What the platform needs from the data stack: configuration for the app and grants for its role. */
+export interface ServiceData {
+  /** Plain configuration the app reads (resource names and endpoints). */
+  readonly appEnvironment: Readonly<Record<string, string>>;
+  /** Present with Aurora: the database credentials, and the group to open for the service. */
+  readonly database?: { readonly secret: ecs.Secret; readonly securityGroup: ec2.ISecurityGroup; readonly port: number };
+  grantService(role: iam.IRole): void;
+}
+
+export interface PlatformStackProps extends StackProps {
+  readonly spec: ServiceSpec;
+  readonly network: ServiceNetwork;
+  readonly data: ServiceData;
+  /** The GitHub deploy role (access stack); it may push images to this repository. */
+  readonly deployRole?: iam.IRole;
+}
+
+/** The stack parameter that carries the image the service runs. */
+export const IMAGE_URI_PARAMETER = 'ImageUri';
+const ALB_LOG_DAYS = 90;
+
+export class PlatformStack extends Stack {
+  readonly repository: ecr.Repository;
+  readonly loadBalancer: ServiceLoadBalancer;
+  readonly appLogGroup: logs.LogGroup;
+  readonly ecs?: EcsService;
+  readonly eks?: EksService;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    useServiceFeatureFlags(this);
+    const { spec, network, data } = props;
+    const { names } = spec;
+
+    this.repository = containerRepository(this, 'Repository', spec);
+    if (props.deployRole) this.grantImagePush(spec, props.deployRole);
+
+    const albLogs = accessLogBucket(this, 'LoadBalancerLogs', ALB_LOG_DAYS);
+    this.loadBalancer = new ServiceLoadBalancer(this, 'LoadBalancer', { spec, network, accessLogs: albLogs });
+
+    this.appLogGroup = new logs.LogGroup(this, 'AppLogs', {
+      logGroupName: names.appLogGroup,
+      retention: spec.logs.retentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    let serviceSecurityGroup: ec2.ISecurityGroup;
+    if (spec.platform === 'ecs-fargate') {
+      const imageUri = new CfnParameter(this, IMAGE_URI_PARAMETER, {
+        type: 'String',
+        description: 'The image the service runs; the pipeline passes its IMAGE_URI variable here',
+        allowedPattern: '.+',
+        constraintDescription: 'an image URI such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/flask-app:<sha>',
+      });
+      this.ecs = new EcsService(this, 'Ecs', {
+        spec,
+        network,
+        image: ecs.ContainerImage.fromRegistry(imageUri.valueAsString),
+        logGroup: this.appLogGroup,
+        targetGroup: this.loadBalancer.targetGroup,
+        environment: data.appEnvironment,
+        secrets: data.database ? { DB_SECRET: data.database.secret } : {},
+      });
+      // fromRegistry grants nothing; the execution role pulls from this repository only.
+      this.repository.grantPull(this.ecs.executionRole);
+      acknowledge(this.ecs.executionRole, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `ecr:GetAuthorizationToken (registry login) has no resource-level scoping; image pulls are limited to the ${names.ecrRepository} repository.`,
+      });
+      data.grantService(this.ecs.taskRole);
+      serviceSecurityGroup = this.ecs.securityGroup;
+      stableOutput(this, 'ClusterName', this.ecs.cluster.clusterName, `${names.ecsCluster} ECS cluster`);
+      stableOutput(this, 'ServiceName', this.ecs.service.serviceName, `${names.ecsService} ECS service`);
+    } else {
+      this.eks = new EksService(this, 'Eks', { spec, network, loadBalancerSecurityGroup: this.loadBalancer.loadBalancer.connections.securityGroups[0] });
+      data.grantService(this.eks.podRole);
+      serviceSecurityGroup = this.eks.cluster.clusterSecurityGroup;
+      stableOutput(this, 'ClusterName', this.eks.cluster.clusterName, `${names.eksCluster} EKS cluster`);
+      stableOutput(this, 'PodRoleArn', this.eks.podRole.roleArn, `IAM role of the ${spec.serviceName} pods (IRSA)`);
+    }
+
+    if (data.database) {
+      // The rule lives here, in the service's stack, so the data stack never depends on this one.
+      new ec2.CfnSecurityGroupIngress(this, 'DatabaseFromService', {
+        groupId: data.database.securityGroup.securityGroupId,
+        sourceSecurityGroupId: serviceSecurityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: data.database.port,
+        toPort: data.database.port,
+        description: `PostgreSQL from the ${spec.serviceName} service`,
+      });
+    }
+
+    stableOutput(this, 'RepositoryUri', this.repository.repositoryUri, `${names.ecrRepository} ECR repository URI`);
+    stableOutput(this, 'RepositoryName', this.repository.repositoryName, `${names.ecrRepository} ECR repository name`);
+    stableOutput(this, 'LoadBalancerDnsName', this.loadBalancer.loadBalancer.loadBalancerDnsName, `${names.loadBalancer} DNS name`);
+    stableOutput(this, 'AppLogGroupName', this.appLogGroup.logGroupName, 'CloudWatch log group of the service');
+  }
+
+  /** The GitHub image job pushes with the deploy role: push and scan-result reads on this repository only. */
+  private grantImagePush(spec: ServiceSpec, deployRole: iam.IRole): void {
+    const policy = new iam.Policy(this, 'DeployRoleImagePush', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'PushServiceImages',
+          actions: [
+            'ecr:BatchCheckLayerAvailability',
+            'ecr:InitiateLayerUpload',
+            'ecr:UploadLayerPart',
+            'ecr:CompleteLayerUpload',
+            'ecr:PutImage',
+            'ecr:BatchGetImage',
+            'ecr:DescribeImages',
+            'ecr:DescribeImageScanFindings',
+          ],
+          resources: [this.repository.repositoryArn],
+        }),
+        // GetAuthorizationToken has no resource-level permissions; it only returns a registry login token.
+        new iam.PolicyStatement({ sid: 'RegistryLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+      ],
+    });
+    policy.attachToRole(deployRole);
+    acknowledge(policy, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `ecr:GetAuthorizationToken supports no resource scoping; pushes are limited to the ${spec.names.ecrRepository} repository by the other statement.`,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The one way Slipway makes an S3 bucket: public access blocked, TLS only,
+ * S3-managed encryption, versioned, retained on stack deletion, and (unless
+ * it is itself the log target) server access logs to a log bucket.
+ */
+import { Duration, RemovalPolicy, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge';
+
+export interface SecureBucketProps {
+  /** A fixed name; most buckets let CloudFormation name them. @default - generated */
+  readonly bucketName?: string;
+  /** Where server access logs go; omit only for the access-log bucket itself. */
+  readonly accessLogs?: { readonly bucket: s3.IBucket; readonly prefix: string };
+  /** Object lifecycle; log buckets expire old logs. @default - keep objects */
+  readonly expireAfterDays?: number;
+}
+
+export function secureBucket(scope: Construct, id: string, props: SecureBucketProps = {}): s3.Bucket {
+  const bucket = new s3.Bucket(scope, id, {
+    ...(props.bucketName ? { bucketName: props.bucketName } : {}),
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    versioned: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+    ...(props.accessLogs ? { serverAccessLogsBucket: props.accessLogs.bucket, serverAccessLogsPrefix: props.accessLogs.prefix } : {}),
+    ...(props.expireAfterDays
+      ? { lifecycleRules: [{ expiration: Duration.days(props.expireAfterDays), noncurrentVersionExpiration: Duration.days(props.expireAfterDays) }] }
+      : {}),
+  });
+  if (!props.accessLogs) {
+    acknowledge(bucket, {
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log target; logging a log bucket into itself would loop, and S3 does not allow chaining into another log bucket here.',
+    });
+  }
+  return bucket;
+}
+
+/** A bucket that receives server access logs (and ALB logs) for one stack. */
+export function accessLogBucket(scope: Construct, id: string, retentionDays: number): s3.Bucket {
+  return secureBucket(scope, id, { expireAfterDays: retentionDays });
+}

@@ -3,6 +3,7 @@ import { SPEC_FILE, ServiceOptions, ServiceSpec, normaliseServiceOptions } from 
 import { ActionBundles } from './action-bundles';
 import { Hosts } from './hosts';
 import { MainTask } from './main-task';
+import { SonarProperties } from './sonar-properties';
 import { SlipwayWorkflows } from './workflows';
 
 /** Options for the Slipway project: the service's intent plus a few repository knobs. */
@@ -121,6 +122,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     new ActionBundles(this);
     new Hosts(this, spec);
     new SlipwayWorkflows(this, spec);
+    new SonarProperties(this, spec);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',
       exec: 'tsx test/bench/run.ts',

@@ -136,6 +136,7 @@ function diffResources(before: Readonly<Record<string, Resource>>, after: Readon
       changes.push({ logicalId, kind: 'modified', type, changes: [typeChange], securityRelevant: isSecurityType(old.Type) || isSecurityType(now.Type), replacedBy: ['Type'] });
       continue;
     }
+    if (deepEqual(old, now)) continue;
     const valueChanges = diffValues('', old, now).filter((c) => !IGNORED_PATHS.some((p) => p.test(c.path)));
     if (valueChanges.length === 0) continue;
     const replacing = REPLACEMENT_PROPERTIES[type] ?? [];
@@ -162,9 +163,11 @@ function diffNamed(before: Readonly<Record<string, unknown>>, after: Readonly<Re
 /**
  * Every leaf that differs. Arrays are compared as multisets, so inserting a
  * policy statement shows one `[+]` rather than every later index shifting.
+ * One walk: objects recurse key by key, and array items are matched by a
+ * canonical key, so the cost stays linear in the size of the values.
  */
 export function diffValues(path: string, before: unknown, after: unknown): ValueChange[] {
-  if (deepEqual(before, after)) return [];
+  if (before === after) return [];
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => {
@@ -175,20 +178,46 @@ export function diffValues(path: string, before: unknown, after: unknown): Value
     });
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    if (before.length === after.length && before.every((b, i) => !isPlainObject(b) && !Array.isArray(b) && !isPlainObject(after[i]))) {
+    if (before.length === after.length && before.every((b, i) => isScalar(b) && isScalar(after[i]))) {
       // Same-length lists of scalars changed in place: report by index.
-      return before.flatMap((b, i) => (deepEqual(b, after[i]) ? [] : [{ path: `${path}[${i}]`, before: b, after: after[i] }]));
+      return before.flatMap((b, i) => (b === after[i] ? [] : [{ path: `${path}[${i}]`, before: b, after: after[i] }]));
     }
-    const remaining = [...after];
-    const removed: unknown[] = [];
+    const unmatched = new Map<string, number>();
+    for (const item of after) unmatched.set(canonical(item), (unmatched.get(canonical(item)) ?? 0) + 1);
+    const removed: ValueChange[] = [];
     for (const item of before) {
-      const at = remaining.findIndex((candidate) => deepEqual(candidate, item));
-      if (at >= 0) remaining.splice(at, 1);
-      else removed.push(item);
+      const key = canonical(item);
+      const left = unmatched.get(key) ?? 0;
+      if (left > 0) unmatched.set(key, left - 1);
+      else removed.push({ path: `${path}[-]`, before: item });
     }
-    return [...removed.map((item) => ({ path: `${path}[-]`, before: item })), ...remaining.map((item) => ({ path: `${path}[+]`, after: item }))];
+    const added = after.filter((item) => {
+      const key = canonical(item);
+      const left = unmatched.get(key) ?? 0;
+      if (left === 0) return false;
+      unmatched.set(key, left - 1);
+      return true;
+    });
+    return [...removed, ...added.map((item) => ({ path: `${path}[+]`, after: item }))];
   }
-  return [{ path, before, after }];
+  return deepEqual(before, after) ? [] : [{ path, before, after }];
+}
+
+/** A JSON text with object keys sorted: equal values, equal keys. Cached per object (templates are not mutated). */
+const canonicalCache = new WeakMap<object, string>();
+export function canonical(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'undefined';
+  const cached = canonicalCache.get(value);
+  if (cached !== undefined) return cached;
+  const text = Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  canonicalCache.set(value, text);
+  return text;
+}
+
+function isScalar(v: unknown): boolean {
+  return typeof v !== 'object' || v === null;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -9,11 +9,11 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
+import { parseDockerfile } from './dockerfile';
 import { imageBuildArgs } from '../../src/projen/workflows';
 import { normaliseServiceOptions } from '../../src/spec';
-import { IN_CI, describeWithTools } from '../support/real-tools';
 import { seedOptions } from '../spec/fixtures';
-import { parseDockerfile } from './dockerfile';
+import { IN_CI, describeWithTools } from '../support/real-tools';
 
 const APP_DIR = join(__dirname, '..', '..', 'app');
 /** Debian's interpreter: apt installs python3-flask, python3-pytest and gunicorn for it, not for any other python3 on PATH. */

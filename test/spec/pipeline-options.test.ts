@@ -1,5 +1,5 @@
-import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
 import { seedOptions } from './fixtures';
+import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
 
 function withPipeline(pipeline: Record<string, unknown>): unknown {
   return { ...seedOptions(), pipeline };
@@ -36,7 +36,7 @@ describe('pipeline.imageScanThreshold with the registry', () => {
     expect(normaliseServiceOptions(seedOptions()).pipeline.imageScanThreshold).toBe('HIGH');
   });
 
-  it("defaults to NONE for Docker Hub, whose images the image action does not scan", () => {
+  it('defaults to NONE for Docker Hub, whose images the image action does not scan', () => {
     const spec = normaliseServiceOptions(withPipeline({ registry: 'dockerhub', dockerHubRepository: 'slipway/flask-app' }));
     expect(spec.pipeline.imageScanThreshold).toBe('NONE');
   });

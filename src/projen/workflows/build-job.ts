@@ -4,8 +4,8 @@
  * anti-tamper check, and the artifacts later jobs consume.
  */
 import { github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { ARTIFACTS, Artifact, CDK_OUT, RUNNER, checkoutStep, npmCiStep, setupNodeStep, uploadArtifactStep } from './steps';
+import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -38,7 +38,7 @@ const ANTI_TAMPER = [
   'if [ -n "${changes}" ]; then',
   '  echo "${changes}"',
   '  git --no-pager diff --stat',
-  `  echo "::error title=The build changed committed files::Run 'npx projen build' locally and commit what it changes (generated files, action bundles, lint fixes). Changed: $(echo "\${changes}" | awk '{print $2}' | tr '\\n' ' ')"`,
+  '  echo "::error title=The build changed committed files::Run \'npx projen build\' locally and commit what it changes (generated files, action bundles, lint fixes). Changed: $(echo "${changes}" | awk \'{print $2}\' | tr \'\\n\' \' \')"',
   '  exit 1',
   'fi',
 ].join('\n');

@@ -6,9 +6,9 @@
  * subject the deploy role trusts.
  */
 import { github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { IMAGE_URI_OUTPUT } from './image-job';
 import { ARTIFACTS, RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition, downloadArtifactStep } from './steps';
+import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
 

@@ -3,8 +3,8 @@
  * push it to the registry the spec chose, and gate on the registry scan.
  */
 import { github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition } from './steps';
+import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;

@@ -4,8 +4,8 @@
  * `cdk diff`-style report to the job summary.
  */
 import { github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { CDK_OUT, OFFLINE_CDK_ENV, OFFLINE_SYNTH, RUNNER, checkoutStep, npmCiStep, setupNodeStep } from './steps';
+import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
 

@@ -4,13 +4,13 @@
  * spec removes its job and every `needs` that named it.
  */
 import { Component, github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { BUILD_WORK_STEPS, buildJob } from './build-job';
 import { DEPLOY_WORK_STEPS, deployJob } from './deploy-job';
 import { IMAGE_WORK_STEPS, imageJob } from './image-job';
 import { StepHooks, WorkSteps, insertHooks } from './job-hooks';
 import { SONAR_WORK_STEPS, VERACODE_WORK_STEPS, sonarJob, veracodeJob } from './scan-jobs';
 import { finishWorkflowFile } from './workflow-file';
+import type { ServiceSpec } from '../../spec';
 
 export const PIPELINE_JOB_IDS = ['build', 'sonar', 'veracode', 'image', 'deploy'] as const;
 export type PipelineJobId = (typeof PIPELINE_JOB_IDS)[number];

@@ -4,12 +4,12 @@
  * `id-token`, no deploy: nothing here can change an account.
  */
 import { Component, github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { BUILD_WORK_STEPS, buildJob } from './build-job';
 import { INFRA_DIFF_WORK_STEPS, infraDiffJob } from './infra-diff-job';
 import { StepHooks, WorkSteps, insertHooks } from './job-hooks';
 import { SONAR_WORK_STEPS, sonarJob } from './scan-jobs';
 import { finishWorkflowFile } from './workflow-file';
+import type { ServiceSpec } from '../../spec';
 
 export const PULL_REQUEST_JOB_IDS = ['build', 'sonar', 'infra-diff'] as const;
 export type PullRequestJobId = (typeof PULL_REQUEST_JOB_IDS)[number];

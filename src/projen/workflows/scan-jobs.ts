@@ -3,9 +3,9 @@
  * what the build job produced, with secrets named by the spec.
  */
 import { github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { pinnedUses } from './pinned-actions';
 import { ARTIFACTS, RUNNER, checkoutStep, downloadArtifactStep } from './steps';
+import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
 

@@ -7,9 +7,9 @@
  *   });
  */
 import { Component, Project, github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { PipelineWorkflow } from './pipeline-workflow';
 import { PullRequestWorkflow } from './pull-request-workflow';
+import type { ServiceSpec } from '../../spec';
 
 export class SlipwayWorkflows extends Component {
   /** The workflows component of `project`; throws when the project has none. */

@@ -4,8 +4,8 @@
  * names something comes from the spec.
  */
 import type { github } from 'projen';
-import type { ServiceSpec } from '../../spec';
 import { pinnedUses } from './pinned-actions';
+import type { ServiceSpec } from '../../spec';
 
 type JobStep = github.workflows.JobStep;
 

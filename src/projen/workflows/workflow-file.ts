@@ -42,7 +42,8 @@ export function finishWorkflowFile(workflow: github.GithubWorkflow): void {
   }
   file.addOverride('permissions', { contents: 'read' });
   // Bracket access is TypeScript's sanctioned way to reach a protected member; the wrapper only post-processes text.
-  const render = file['synthesizeContent'].bind(file) as (resolver: IResolver) => string | undefined;
+  // eslint-disable-next-line dot-notation
+  const render = file.synthesizeContent.bind(file) as (resolver: IResolver) => string | undefined;
   const finished = (resolver: IResolver): string | undefined => {
     const text = render(resolver);
     return text === undefined ? undefined : commentPinnedVersions(orderTopLevelKeys(text));

@@ -1,6 +1,6 @@
-import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
 import { actionlint } from './actionlint';
 import { Job, PIPELINE_PATH, Workflow, graphOf, needsOf, synthWorkflows, usesOf } from './synth';
+import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
 
 const seed = synthWorkflows();
 const { pipeline } = seed;

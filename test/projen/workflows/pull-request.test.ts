@@ -1,8 +1,8 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
-import { isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
 import { actionlint } from './actionlint';
 import { PULL_REQUEST_PATH, graphOf, synthWorkflows, usesOf } from './synth';
+import { isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const seed = synthWorkflows();

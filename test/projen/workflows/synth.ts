@@ -26,22 +26,22 @@ export interface Step {
 }
 
 export interface Job {
-  readonly name?: string;
-  readonly needs?: string | string[];
-  readonly if?: string;
-  readonly permissions?: Record<string, string>;
-  readonly environment?: { name: string; url?: string };
-  readonly concurrency?: unknown;
-  readonly outputs?: Record<string, string>;
+  readonly 'name'?: string;
+  readonly 'needs'?: string | string[];
+  readonly 'if'?: string;
+  readonly 'permissions'?: Record<string, string>;
+  readonly 'environment'?: { name: string; url?: string };
+  readonly 'concurrency'?: unknown;
+  readonly 'outputs'?: Record<string, string>;
   readonly 'timeout-minutes'?: number;
-  readonly steps: Step[];
+  readonly 'steps': Step[];
 }
 
 export interface Workflow {
   readonly name: string;
   readonly on: Record<string, unknown>;
   readonly permissions?: Record<string, string>;
-  readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly concurrency?: { 'group': string; 'cancel-in-progress': boolean };
   readonly jobs: Record<string, Job>;
 }
 

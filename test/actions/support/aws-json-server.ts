@@ -20,7 +20,7 @@ export class AwsErrorReply extends Error {
   }
 }
 
-export type AwsHandler = (body: Record<string, unknown>) => object;
+export type AwsHandler = (body: Record<string, unknown>) => object | Promise<object>;
 
 export interface AwsJsonServer {
   readonly url: string;
@@ -53,7 +53,7 @@ export async function startAwsJsonServer(handlers: Readonly<Record<string, AwsHa
         return;
       }
       try {
-        reply(res, 200, handler(body));
+        reply(res, 200, await handler(body));
       } catch (e) {
         if (e instanceof AwsErrorReply) reply(res, e.status, { __type: e.type, message: e.message });
         else reply(res, 500, { __type: 'InternalFailure', message: String(e) });

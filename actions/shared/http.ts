@@ -13,7 +13,8 @@ export interface HttpRequest {
   readonly method: string;
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: Buffer | string;
+  /** A body, or its parts in order (sent without first copying them into one buffer). */
+  readonly body?: Buffer | string | readonly Uint8Array[];
 }
 
 export interface HttpResponse {
@@ -70,11 +71,12 @@ export function nodeHttpSend(options: NodeHttpOptions = {}): HttpSend {
         reject(new ActionError(`cannot request ${request.url.href}: only http and https URLs are supported`));
         return;
       }
-      const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+      const parts = bodyParts(request.body);
+      const length = parts?.reduce((n, p) => n + p.length, 0);
       const headers: Record<string, string> = {
         ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
         ...request.headers,
-        ...(body ? { 'content-length': String(body.length) } : {}),
+        ...(length !== undefined ? { 'content-length': String(length) } : {}),
       };
       const send = isHttps ? https.request : http.request;
       const req = send(request.url, { method: request.method, headers, agent: isHttps ? httpsAgent : httpAgent }, (res) => {
@@ -89,8 +91,15 @@ export function nodeHttpSend(options: NodeHttpOptions = {}): HttpSend {
       req.on('error', (error: Error) => {
         reject(error instanceof ActionError ? error : new ActionError(`${request.method} ${request.url.origin}${request.url.pathname} failed: ${error.message}`));
       });
-      req.end(body);
+      for (const part of parts ?? []) req.write(part);
+      req.end();
     });
+}
+
+function bodyParts(body: HttpRequest['body']): readonly Uint8Array[] | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string') return [Buffer.from(body, 'utf8')];
+  return Buffer.isBuffer(body) ? [body] : body as readonly Uint8Array[];
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import { RequestSigner } from './hmac';
 import { ActionError } from '../../shared/errors';
-import { HttpResponse, HttpSend, HttpStatusError, sendFollowingRedirects, snippet } from '../../shared/http';
+import { HttpRequest, HttpResponse, HttpSend, HttpStatusError, sendFollowingRedirects, snippet } from '../../shared/http';
 
 /** Scan states as the API reports them. */
 export const ACTIVE_STATUSES = ['PENDING', 'UPLOADING', 'STARTED'] as const;
@@ -64,15 +64,20 @@ export function parseScanDetails(value: unknown, what: string): ScanDetails {
   };
 }
 
-/** A multipart/form-data body with one file part named `file`, as the segment upload expects. */
-export function multipartFile(fieldName: string, fileName: string, bytes: Uint8Array, boundary = `----slipway${randomBytes(12).toString('hex')}`): { body: Buffer; contentType: string } {
+/** A multipart/form-data body with one file part named `file`, as the segment upload expects; the bytes are not copied. */
+export function multipartFile(
+  fieldName: string,
+  fileName: string,
+  bytes: Uint8Array,
+  boundary = `----slipway${randomBytes(12).toString('hex')}`,
+): { body: readonly Uint8Array[]; contentType: string } {
   const safeName = fileName.replace(/["\r\n]/g, '_');
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="${fieldName}"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
     'utf8',
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-  return { body: Buffer.concat([head, Buffer.from(bytes), tail]), contentType: `multipart/form-data; boundary=${boundary}` };
+  return { body: [head, bytes, tail], contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 export class PipelineScanApi {
@@ -146,7 +151,7 @@ export class PipelineScanApi {
     return this.url(href);
   }
 
-  private async request(method: string, url: URL, what: string, body?: Buffer | string, contentType?: string): Promise<HttpResponse> {
+  private async request(method: string, url: URL, what: string, body?: HttpRequest['body'], contentType?: string): Promise<HttpResponse> {
     const response = await sendFollowingRedirects(this.send, { method, url, body }, {
       // Sign only for the API's own host: a redirect elsewhere gets no credentials-derived header.
       headersFor: (m, u) => ({

@@ -195,7 +195,7 @@ export class PipelineScanServer {
       if (!scan) return this.json(res, 404, { message: 'no such scan' });
       if (!file || file.name !== 'file') return this.json(res, 400, { message: 'expected a multipart part named file' });
       if (Number(m[2]) !== scan.segments.length) return this.json(res, 400, { message: `expected segment ${scan.segments.length}, got ${m[2]}` });
-      scan.segments.push(Buffer.from(file.data));
+      scan.segments.push(file.data);
       this.json(res, 200, this.scanJson(scan));
       return;
     }

@@ -2,7 +2,9 @@
  * Packaging a JavaScript/TypeScript source directory for Static Analysis the
  * way Veracode's packaging guidance asks: a zip of the source code without
  * test code, built distribution files or node_modules (lock files are kept,
- * so dependencies are still known). Entries are sorted and dated to a fixed
+ * so dependencies are still known). Python sources (a service's app/) are
+ * packaged by the same rules: .py files and requirement/lock files, no
+ * virtualenvs, caches or tests. Entries are sorted and dated to a fixed
  * time so the same tree always gives the same bytes (and the same SHA-256).
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
@@ -15,17 +17,21 @@ export const EXCLUDED_DIRECTORIES: ReadonlySet<string> = new Set([
   'node_modules', 'bower_components', 'jspm_packages', '.git', '.hg', '.svn',
   'dist', 'build', 'out', 'lib-cov', 'coverage', '.nyc_output', '.next', '.nuxt', '.svelte-kit', '.angular',
   '.cache', '.parcel-cache', '.turbo', 'cdk.out', '.scannerwork', 'test-reports', 'tmp', '.tmp',
+  'venv', '.venv', '__pycache__', '.tox', '.pytest_cache', '.mypy_cache',
   'test', 'tests', '__tests__', '__mocks__', 'e2e', 'cypress', 'playwright', 'fixtures', '.storybook',
 ]);
 
 /** Source the JavaScript/TypeScript analysis reads. */
-const SOURCE_EXTENSIONS = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.vue', '.html', '.htm', '.json', '.ejs', '.hbs'];
+const SOURCE_EXTENSIONS = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.vue', '.html', '.htm', '.json', '.ejs', '.hbs', '.py'];
 
 /** Lock files are kept whatever their extension: they name the dependencies node_modules would have held. */
-const ALWAYS_KEPT = new Set(['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml']);
+const ALWAYS_KEPT = new Set([
+  'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml',
+  'requirements.txt', 'Pipfile', 'Pipfile.lock', 'poetry.lock', 'pyproject.toml',
+]);
 
 /** Files that are tests, type declarations, minified or source maps, by name. */
-const EXCLUDED_FILE = /(\.(test|spec|e2e)\.[cm]?[jt]sx?$)|(\.d\.[cm]?ts$)|(\.min\.js$)|(\.map$)/;
+const EXCLUDED_FILE = /(\.(test|spec|e2e)\.[cm]?[jt]sx?$)|(\.d\.[cm]?ts$)|(\.min\.js$)|(\.map$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)/;
 
 /** 1980-01-01, the earliest time a zip entry can carry: a fixed date keeps the archive reproducible. */
 const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -73,7 +79,7 @@ export function packageSourceDirectory(root: string): SourcePackage {
   const files = listPackagedFiles(root);
   if (files.length === 0) {
     throw new ActionError(
-      `file '${root}' is a directory with no JavaScript/TypeScript source to package (after leaving out ${[...EXCLUDED_DIRECTORIES].slice(0, 6).join(', ')}, tests and build outputs). ` +
+      `file '${root}' is a directory with no JavaScript/TypeScript or Python source to package (after leaving out node_modules, virtualenvs, VCS data, tests and build outputs). ` +
         'Point file at the source directory, or at a prebuilt artifact.',
     );
   }

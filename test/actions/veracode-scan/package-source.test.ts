@@ -29,6 +29,12 @@ const TREE: Record<string, string> = {
   '__tests__/a.js': 'x',
   '.git/config': 'x',
   'cdk.out/manifest.json': '{}',
+  'app/app.py': 'print(1)',
+  'app/requirements.txt': 'flask',
+  'app/test_app.py': 'def test(): pass',
+  'app/tests/conftest.py': 'x',
+  'app/.venv/lib/site.py': 'x',
+  'app/__pycache__/app.cpython-311.pyc': 'x',
 };
 
 let root: string;
@@ -41,10 +47,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const EXPECTED = ['package-lock.json', 'package.json', 'src/index.ts', 'src/legacy.js', 'src/page.html', 'src/spec/options.ts', 'src/view.tsx'];
+const EXPECTED = ['app/app.py', 'app/requirements.txt', 'package-lock.json', 'package.json', 'src/index.ts', 'src/legacy.js', 'src/page.html', 'src/spec/options.ts', 'src/view.tsx'];
 
 describe('packaging a JavaScript/TypeScript source directory', () => {
-  test('keeps source and lock files; leaves out node_modules, tests, build outputs, minified files and maps', () => {
+  test('keeps source and lock files (JS/TS and Python); leaves out node_modules, virtualenvs, tests, build outputs, minified files and maps', () => {
     expect(listPackagedFiles(root)).toEqual(EXPECTED);
   });
 
@@ -66,7 +72,7 @@ describe('packaging a JavaScript/TypeScript source directory', () => {
     mkdirSync(join(empty, 'node_modules'));
     writeFileSync(join(empty, 'node_modules', 'x.js'), 'x');
     try {
-      expect(() => packageSourceDirectory(empty)).toThrow(/is a directory with no JavaScript\/TypeScript source to package/);
+      expect(() => packageSourceDirectory(empty)).toThrow(/is a directory with no JavaScript\/TypeScript or Python source to package \(after leaving out node_modules, virtualenvs/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

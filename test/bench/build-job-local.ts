@@ -45,8 +45,8 @@ export function runBuildJobLocally(options: { keep?: boolean; log?: (line: strin
   const shims = join(work, 'bin');
   mkdirSync(shims);
   if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v sudo'], { stdio: 'ignore' }).status !== 0) {
-    // Already root: run what follows `sudo [-E]` as is (sudo -E keeps the environment, as this does).
-    writeFileSync(join(shims, 'sudo'), '#!/bin/sh\nwhile [ "${1#-}" != "$1" ]; do shift; done\nexec "$@"\n');
+    // Already root: run what follows `sudo [-E] [VAR=value...]` as is (sudo -E keeps the environment, as this does).
+    writeFileSync(join(shims, 'sudo'), '#!/bin/sh\nwhile [ "${1#-}" != "$1" ]; do shift; done\nexec env "$@"\n');
     chmodSync(join(shims, 'sudo'), 0o755);
   }
   const env = { ...process.env, ...jobEnv, CI: 'true', PATH: `${shims}:${process.env.PATH}` };

@@ -14,12 +14,24 @@ import { seedOptions } from '../../spec/fixtures';
 const spec = normaliseServiceOptions(seedOptions());
 const { pipeline } = synthWorkflows();
 const stacks = buildApp(new App(), spec);
-const delivery = Template.fromStack(stacks.delivery as Stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-const codePipeline = Object.values(delivery.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties as {
-  Name: string;
-  Variables?: { Name: string }[];
-  Stages: { Name: string; Actions: { ActionTypeId: { Category: string; Provider: string }; Configuration: Record<string, unknown> }[] }[];
-};
+interface CfnResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+}
+interface PipelineProperties {
+  readonly Name: string;
+  readonly Variables?: { Name: string }[];
+  readonly Stages: { Name: string; Actions: { ActionTypeId: { Category: string; Provider: string }; Configuration: Record<string, unknown> }[] }[];
+}
+interface TrustStatement {
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+function resources(stack: Stack): CfnResource[] {
+  return Object.values((Template.fromStack(stack).toJSON() as { Resources: Record<string, CfnResource> }).Resources);
+}
+
+const codePipeline = resources(stacks.delivery).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties as unknown as PipelineProperties;
 const deployStep = pipeline.jobs.deploy.steps.find((s) => s.id === 'deploy')!;
 
 describe('pipeline.yml and the delivery stack', () => {
@@ -39,9 +51,9 @@ describe('pipeline.yml and the delivery stack', () => {
 });
 
 describe('pipeline.yml and the deploy role trust', () => {
-  const roles = Object.values(Template.fromStack(stacks.access as Stack).toJSON().Resources as Record<string, { Type: string; Properties: { RoleName?: string; AssumeRolePolicyDocument: { Statement: { Condition?: Record<string, Record<string, unknown>> }[] } } }>)
-    .filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === spec.names.deployRole);
-  const trusted = roles[0].Properties.AssumeRolePolicyDocument.Statement.flatMap((s) => {
+  const roles = resources(stacks.access).filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === spec.names.deployRole);
+  const statements = (roles[0]?.Properties.AssumeRolePolicyDocument as { Statement: TrustStatement[] } | undefined)?.Statement ?? [];
+  const trusted = statements.flatMap((s) => {
     const sub = s.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub'];
     return sub === undefined ? [] : ([] as string[]).concat(sub as string | string[]);
   });

@@ -86,7 +86,7 @@ export function nodeHttpSend(options: NodeHttpOptions = {}): HttpSend {
         res.on('error', reject);
       });
       req.setTimeout(timeoutMs, () => {
-        req.destroy(new ActionError(`${request.method} ${request.url.origin}${request.url.pathname} got no complete answer within ${Math.round(timeoutMs / 1000)}s`));
+        req.destroy(new ActionError(`${request.method} ${request.url.origin}${request.url.pathname} got no complete answer within ${timeoutMs / 1000}s`));
       });
       req.on('error', (error: Error) => {
         reject(error instanceof ActionError ? error : new ActionError(`${request.method} ${request.url.origin}${request.url.pathname} failed: ${error.message}`));

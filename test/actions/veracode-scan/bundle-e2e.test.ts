@@ -20,14 +20,19 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Runs the bundle asynchronously, so this process's server can answer it. */
-function runBundle(inputs: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+/** Runs the bundle asynchronously, so this process's server can answer it; `onOutput` sees stdout as it grows. */
+type OutputWatcher = (stdout: string, kill: (signal: NodeJS.Signals) => void) => void;
+
+function runBundle(inputs: Record<string, string>, onOutput?: OutputWatcher): Promise<{ code: number | null; stdout: string }> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(work, 'summary') };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BUNDLE], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      onOutput?.(stdout, (signal) => child.kill(signal));
+    });
     child.stderr.on('data', (c: Buffer) => { stdout += c.toString(); });
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout }));
@@ -66,6 +71,20 @@ describe('veracode-scan bundle end to end', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/::error::creating the pipeline scan for app.zip: Veracode refused the credentials \(HTTP 401/);
     expect(stdout).toContain(`::add-mask::${TEST_API_KEY}`);
+  });
+
+  test('a cancelled workflow (SIGINT) cancels the remote scan and fails the job', async () => {
+    const inputs = await scenario({ statuses: ['STARTED'] });
+    let sent = false;
+    const { code, stdout } = await runBundle(inputs, (out, kill) => {
+      if (!sent && out.includes('Started scan')) {
+        sent = true;
+        kill('SIGINT');
+      }
+    });
+    expect(code).toBe(1);
+    expect(stdout).toContain('::error::the workflow run was cancelled');
+    expect(server.cancelled).toEqual([...server.scans.keys()]);
   });
 
   test('a scan that ends in FAILURE fails the job with the API message', async () => {

@@ -1,5 +1,7 @@
 /** The Pipeline Scan client and scan flow against a local server speaking the documented API. */
 import { randomBytes } from 'crypto';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import { PipelineScanServer, ScanScenario, TEST_API_ID, TEST_API_KEY, apiFinding, findingsDocument } from './pipeline-scan-server';
 import { ActionError, CancelledError, PollTimeoutError } from '../../../actions/shared/errors';
 import { nodeHttpSend } from '../../../actions/shared/http';
@@ -150,6 +152,19 @@ describe('pipeline scan against the local API', () => {
     const { run } = await scan({}, undefined, { signal: controller.signal });
     await expect(run).rejects.toThrow(CancelledError);
     expect(server.requests).toEqual([]);
+  });
+
+  test('a server that stops answering fails the call after the request timeout', async () => {
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/pipeline_scan/v1`;
+      const api = new PipelineScanApi(url, nodeHttpSend({ timeoutMs: 200 }), new RequestSigner({ id: TEST_API_ID, key: TEST_API_KEY }));
+      await expect(api.getScan('s1')).rejects.toThrow(/GET http:\/\/127.0.0.1:\d+\/pipeline_scan\/v1\/scans\/s1 got no complete answer within 0.2s/);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   test('a create answer without binary_segments_expected means the scan could not start', async () => {

@@ -32,7 +32,9 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function runBundle(inputs: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+type OutputWatcher = (stdout: string, kill: (signal: NodeJS.Signals) => void) => void;
+
+function runBundle(inputs: Record<string, string>, onOutput?: OutputWatcher): Promise<{ code: number | null; stdout: string }> {
   const env: NodeJS.ProcessEnv = {
     PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
     HOME: join(work, 'home'),
@@ -45,7 +47,10 @@ function runBundle(inputs: Record<string, string>): Promise<{ code: number | nul
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BUNDLE], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      onOutput?.(stdout, (signal) => child.kill(signal));
+    });
     child.stderr.on('data', (c: Buffer) => { stdout += c.toString(); });
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout }));
@@ -95,6 +100,18 @@ describe('sonar-scan bundle end to end', () => {
     const { code, stdout } = await runBundle(await inputsFor({ ceStatuses: ['FAILED'], errorMessage: 'Invalid report' }));
     expect(code).toBe(1);
     expect(stdout).toContain('::error::the Sonar background task AY1-task ended FAILED: Invalid report');
+  });
+
+  test('a cancelled workflow (SIGINT) while waiting for the gate fails the job', async () => {
+    let sent = false;
+    const { code, stdout } = await runBundle(await inputsFor({ ceStatuses: ['IN_PROGRESS'] }), (out, kill) => {
+      if (!sent && out.includes('Waiting up to')) {
+        sent = true;
+        kill('SIGINT');
+      }
+    });
+    expect(code).toBe(1);
+    expect(stdout).toContain('::error::the workflow run was cancelled');
   });
 
   test('run-scanner false without a report exits 1 naming the path', async () => {

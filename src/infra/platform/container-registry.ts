@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 
 export function containerRepository(scope: Construct, id: string, spec: ServiceSpec): ecr.Repository {
-  return new ecr.Repository(scope, id, {
+  const repository = new ecr.Repository(scope, id, {
     repositoryName: spec.names.ecrRepository,
     imageScanOnPush: true,
     imageTagMutability: ecr.TagMutability.IMMUTABLE,
@@ -18,4 +18,7 @@ export function containerRepository(scope: Construct, id: string, spec: ServiceS
       },
     ],
   });
+  // CDK omits AES256 as ECR's default; written out so the template states the encryption it relies on.
+  (repository.node.defaultChild as ecr.CfnRepository).addPropertyOverride('EncryptionConfiguration', { EncryptionType: 'AES256' });
+  return repository;
 }

@@ -64,6 +64,7 @@ export class EksService extends Construct {
     this.cluster.addFargateProfile('Service', {
       fargateProfileName: spec.names.eksCluster,
       selectors: [{ namespace }, { namespace: 'kube-system' }],
+      vpc: network.vpc,
       subnetSelection: network.privateSubnets,
     });
 

@@ -1,0 +1,156 @@
+import { all, estate, only, statementsOf } from './fixtures';
+import { CONTAINER_NAME, IMAGE_URI_PARAMETER } from '../../../src/infra';
+
+describe('platform stack on ECS Fargate (the seed)', () => {
+  const e = estate({ container: { port: 8000, desiredCount: 2, maxCount: 6, cpuTargetPercent: 55, keepImages: 15 } });
+
+  test('ECR: named from the spec, scan on push, immutable tags, encrypted, lifecycle keeps the last N, retained', () => {
+    const repo = only(e.platform, 'AWS::ECR::Repository');
+    expect(repo.Properties).toMatchObject({
+      RepositoryName: 'flask-app',
+      ImageScanningConfiguration: { ScanOnPush: true },
+      ImageTagMutability: 'IMMUTABLE',
+      EncryptionConfiguration: { EncryptionType: 'AES256' },
+    });
+    const rules = JSON.parse(repo.Properties.LifecyclePolicy.LifecyclePolicyText).rules;
+    expect(rules).toEqual([expect.objectContaining({ selection: expect.objectContaining({ countType: 'imageCountMoreThan', countNumber: 15, tagStatus: 'any' }) })]);
+    expect(repo.DeletionPolicy).toBe('Retain');
+  });
+
+  test('cluster has Container Insights', () => {
+    expect(only(e.platform, 'AWS::ECS::Cluster').Properties).toMatchObject({
+      ClusterName: 'flask-app',
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
+  test('task definition sized from the spec; image from the ImageUri parameter; logs to the app log group', () => {
+    const task = only(e.platform, 'AWS::ECS::TaskDefinition');
+    expect(task.Properties).toMatchObject({ Cpu: '256', Memory: '512', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'] });
+    const [container] = task.Properties.ContainerDefinitions;
+    expect(container.Name).toBe(CONTAINER_NAME);
+    expect(container.Image).toEqual({ Ref: IMAGE_URI_PARAMETER });
+    expect(container.PortMappings).toEqual([{ ContainerPort: 8000, Protocol: 'tcp' }]);
+    expect(container.LogConfiguration.LogDriver).toBe('awslogs');
+    expect(e.platform.toJSON().Parameters[IMAGE_URI_PARAMETER]).toMatchObject({ Type: 'String', AllowedPattern: '.+' });
+    expect(only(e.platform, 'AWS::Logs::LogGroup').Properties).toMatchObject({ LogGroupName: '/slipway/flask-app/app', RetentionInDays: 30 });
+  });
+
+  test('service: private subnets, no public IP, circuit breaker with rollback, behind the target group', () => {
+    const service = only(e.platform, 'AWS::ECS::Service');
+    expect(service.Properties).toMatchObject({
+      ServiceName: 'flask-app',
+      DesiredCount: 2,
+      LaunchType: 'FARGATE',
+      DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 },
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+      LoadBalancers: [expect.objectContaining({ ContainerName: CONTAINER_NAME, ContainerPort: 8000 })],
+    });
+    const subnets = service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets;
+    expect(JSON.stringify(subnets)).toMatch(/PrivateSubnetA/);
+    expect(JSON.stringify(subnets)).toMatch(/PrivateSubnetB/);
+    expect(JSON.stringify(subnets)).not.toMatch(/PublicSubnet/);
+  });
+
+  test('CPU target-tracking autoscaling between desiredCount and maxCount', () => {
+    expect(only(e.platform, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties).toMatchObject({ MinCapacity: 2, MaxCapacity: 6 });
+    expect(only(e.platform, 'AWS::ApplicationAutoScaling::ScalingPolicy').Properties.TargetTrackingScalingPolicyConfiguration).toMatchObject({
+      TargetValue: 55,
+      PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+    });
+  });
+
+  test('ALB: internet-facing in the public subnets, health check path, HTTP only without a certificate, access logs on', () => {
+    const alb = only(e.platform, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(alb.Properties).toMatchObject({ Name: 'flask-app-alb', Scheme: 'internet-facing', Type: 'application' });
+    expect(JSON.stringify(alb.Properties.Subnets)).toMatch(/PublicSubnetA.*PublicSubnetB/);
+    const attrs = Object.fromEntries(alb.Properties.LoadBalancerAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]));
+    expect(attrs).toMatchObject({ 'access_logs.s3.enabled': 'true', 'routing.http.drop_invalid_header_fields.enabled': 'true' });
+    expect(only(e.platform, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties).toMatchObject({
+      Name: 'flask-app-tg',
+      Port: 8000,
+      TargetType: 'ip',
+      HealthCheckPath: '/health',
+    });
+    const listeners = all(e.platform, 'AWS::ElasticLoadBalancingV2::Listener');
+    expect(listeners.map((l) => [l.Properties.Protocol, l.Properties.Port])).toEqual([['HTTP', 80]]);
+  });
+
+  test('tasks accept the container port from the load balancer only', () => {
+    const ingress = all(e.platform, 'AWS::EC2::SecurityGroupIngress');
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0].Properties).toMatchObject({ FromPort: 8000, ToPort: 8000, IpProtocol: 'tcp' });
+    expect(JSON.stringify(ingress[0].Properties.SourceSecurityGroupId)).toMatch(/LoadBalancerSecurityGroup/);
+  });
+
+  test('the task role gets exactly the data bucket and the DynamoDB table', () => {
+    const policies = all(e.platform, 'AWS::IAM::Policy').filter((p) => JSON.stringify(p.Properties.Roles).includes('TaskRole'));
+    const statements = policies.flatMap(statementsOf);
+    expect(statements.find((s) => s.Sid === 'ListDataBucket')?.Action).toBe('s3:ListBucket');
+    expect(statements.find((s) => s.Sid === 'ReadWriteDataObjects')?.Action).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    const dynamo = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(JSON.stringify(dynamo?.Resource)).toMatch(/flask-app-data:ExportsOutputFnGetAttTable/);
+    expect(JSON.stringify(statements)).not.toMatch(/"s3:\*"|"dynamodb:\*"/);
+  });
+
+  test('the GitHub deploy role may push to this repository and log in, nothing else', () => {
+    const policy = all(e.platform, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('DeployRole'));
+    expect(policy).toBeDefined();
+    const [push, login] = statementsOf(policy!);
+    expect([...push.Action].sort()).toEqual([
+      'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImageScanFindings',
+      'ecr:DescribeImages', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart',
+    ]);
+    expect(push.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Repository/), 'Arn'] });
+    expect(login).toMatchObject({ Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+  });
+
+  test('outputs other parts read, with stable export names', () => {
+    const outputs = e.platform.toJSON().Outputs;
+    for (const id of ['RepositoryUri', 'RepositoryName', 'LoadBalancerDnsName', 'ClusterName', 'ServiceName', 'AppLogGroupName']) {
+      expect(outputs[id].Export.Name).toBe(`flask-app-platform-${id}`);
+    }
+  });
+});
+
+describe('platform stack with a certificate', () => {
+  const arn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-000000000000';
+  const e = estate({ container: { certificateArn: arn } });
+
+  test('HTTPS on 443 with the certificate and a modern TLS policy; HTTP redirects to HTTPS', () => {
+    const listeners = all(e.platform, 'AWS::ElasticLoadBalancingV2::Listener');
+    const https = listeners.find((l) => l.Properties.Protocol === 'HTTPS')!;
+    expect(https.Properties).toMatchObject({ Port: 443, Certificates: [{ CertificateArn: arn }] });
+    expect(https.Properties.SslPolicy).toMatch(/TLS13|TLS-1-2/);
+    const http = listeners.find((l) => l.Properties.Protocol === 'HTTP')!;
+    expect(http.Properties.DefaultActions).toEqual([
+      { Type: 'redirect', RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' } },
+    ]);
+  });
+});
+
+describe('platform stack on EKS', () => {
+  const e = estate({ platform: 'eks' });
+
+  test('EKS cluster in the private subnets with all control plane logs, a Fargate profile for the service namespace', () => {
+    const cluster = only(e.platform, 'AWS::EKS::Cluster');
+    expect(cluster.Properties.Name).toBe('flask-app');
+    expect(cluster.Properties.Logging.ClusterLogging.EnabledTypes.map((t: { Type: string }) => t.Type).sort()).toEqual(
+      ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+    );
+    const profile = only(e.platform, 'AWS::EKS::FargateProfile');
+    expect(profile.Properties.Selectors.map((sel: { Namespace: string }) => sel.Namespace)).toEqual(['flask-app', 'kube-system']);
+    expect(JSON.stringify(profile.Properties.Subnets)).toMatch(/PrivateSubnetA.*PrivateSubnetB/);
+  });
+
+  test('no ECS resources, no image parameter, no kubectl provider; the pods get an IRSA role', () => {
+    e.platform.resourceCountIs('AWS::ECS::Service', 0);
+    expect(e.platform.toJSON().Parameters?.[IMAGE_URI_PARAMETER]).toBeUndefined();
+    expect(Object.keys(e.platform.toJSON().Resources).join(' ')).not.toMatch(/KubectlProvider|KubernetesResource/);
+    const podRole = all(e.platform, 'AWS::IAM::Role').find((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('AssumeRoleWithWebIdentity'));
+    expect(podRole?.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated).toEqual({ Ref: expect.stringMatching(/OidcProviderNative/) });
+    // The condition keys carry the cluster's issuer, so they are resolved at deploy time (CfnJson).
+    const trust = all(e.platform, 'Custom::AWSCDKCfnJson');
+    expect(JSON.stringify(trust.map((t) => t.Properties.Value))).toMatch(/:sub.*system:serviceaccount:flask-app:app.*:aud.*sts\.amazonaws\.com/);
+  });
+});

@@ -41,9 +41,9 @@ export function finishWorkflowFile(workflow: github.GithubWorkflow): void {
     throw new Error(`workflow '${workflow.name}' has no file: GitHub workflows are disabled on this project; keep 'github: true' in SlipwayProject`);
   }
   file.addOverride('permissions', { contents: 'read' });
-  // Bracket access is TypeScript's sanctioned way to reach a protected member; the wrapper only post-processes text.
-  // eslint-disable-next-line dot-notation
-  const render = file.synthesizeContent.bind(file) as (resolver: IResolver) => string | undefined;
+  // synthesizeContent is protected in YamlFile; the wrapper calls it unchanged and only post-processes the text.
+  const rendering = file as unknown as { synthesizeContent(resolver: IResolver): string | undefined };
+  const render = rendering.synthesizeContent.bind(file);
   const finished = (resolver: IResolver): string | undefined => {
     const text = render(resolver);
     return text === undefined ? undefined : commentPinnedVersions(orderTopLevelKeys(text));

@@ -1,3 +1,4 @@
+export * from './aws-call';
 export * from './call-budget';
 export * from './cancellation';
 export * from './errors';

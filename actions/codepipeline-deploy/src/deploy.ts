@@ -24,6 +24,7 @@ import { sourceRevisionsFor, uploadSource } from './upload';
 import {
   ActionError,
   CallBudget,
+  awsCall,
   CancelledError,
   Clock,
   PollTimeoutError,
@@ -65,9 +66,9 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
   const intervalMs = inputs.pollIntervalSeconds * 1000;
   const timeoutMs = inputs.timeoutMinutes * 60_000;
   const budget = new CallBudget({ calls: callsPerMinute(inputs.pollIntervalSeconds), clock: deps.clock, sleep: deps.sleep });
-  const paced = async <T>(call: () => Promise<T>): Promise<T> => {
+  const paced: Paced = async (operation, call) => {
     await budget.take(signal);
-    return call();
+    return awsCall(operation, call);
   };
   const pollOptions = {
     intervalMs,
@@ -87,7 +88,7 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
     ...pollOptions,
     what: `starting pipeline '${inputs.pipelineName}'`,
     check: async () => {
-      const started = await paced(() => codepipeline.send(new StartPipelineExecutionCommand({
+      const started = await paced('CodePipeline StartPipelineExecution', () => codepipeline.send(new StartPipelineExecutionCommand({
         name: inputs.pipelineName,
         clientRequestToken: token,
         variables: inputs.variables.length > 0 ? inputs.variables.map((v) => ({ name: v.name, value: v.value })) : undefined,
@@ -141,7 +142,7 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
           return { done: false, state: lastStatus };
         }
         const request = new GetPipelineExecutionCommand({ pipelineName: inputs.pipelineName, pipelineExecutionId: executionId });
-        const got = await paced(() => codepipeline.send(request));
+        const got = await paced('CodePipeline GetPipelineExecution', () => codepipeline.send(request));
         const seen = judgeExecution(got.pipelineExecution, { supersededIsSuccess: inputs.supersededIsSuccess });
         if (seen.status !== lastStatus) runner.info(`execution ${executionId}: ${lastStatus} → ${seen.status}`);
         lastStatus = seen.status;
@@ -176,13 +177,14 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
 }
 
 /** Upload, then look up which source actions read that object. */
-type Paced = <T>(call: () => Promise<T>) => Promise<T>;
+/** One AWS call within the call budget, its failures naming `operation`. */
+type Paced = <T>(operation: string, call: () => Promise<T>) => Promise<T>;
 
 async function pinnedSource(inputs: DeployInputs, deps: DeployDeps, paced: Paced): Promise<SourceRevisionOverride[]> {
   const source = inputs.source!;
-  const versionId = await paced(() => uploadSource(deps.s3, source));
+  const versionId = await paced(`S3 PutObject s3://${source.bucket}/${source.key}`, () => uploadSource(deps.s3, source));
   deps.runner.info(`uploaded ${source.file} to s3://${source.bucket}/${source.key} (version ${versionId})`);
-  const got = await paced(() => deps.codepipeline.send(new GetPipelineCommand({ name: inputs.pipelineName })));
+  const got = await paced('CodePipeline GetPipeline', () => deps.codepipeline.send(new GetPipelineCommand({ name: inputs.pipelineName })));
   return sourceRevisionsFor(got.pipeline, source, versionId);
 }
 
@@ -196,7 +198,7 @@ async function listActionExecutions(
   const all: ActionExecutionDetail[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await paced(() => client.send(new ListActionExecutionsCommand({
+    const page = await paced('CodePipeline ListActionExecutions', () => client.send(new ListActionExecutionsCommand({
       pipelineName,
       filter: { pipelineExecutionId: executionId },
       maxResults: 100,

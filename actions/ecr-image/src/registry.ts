@@ -5,7 +5,7 @@
  */
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { ImageInputs } from './inputs';
-import { ActionError, Runner } from '../../shared';
+import { ActionError, Runner, awsCall } from '../../shared';
 
 export interface RegistryLogin {
   /** host[:port], e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or docker.io. */
@@ -36,7 +36,7 @@ export function registryFromEndpoint(endpoint: string): { host: string; insecure
 
 /** ECR login from GetAuthorizationToken: base64("AWS:<password>"), masked before anything else. */
 export async function ecrLogin(ecr: ECRClient, runner: Pick<Runner, 'setSecret'>): Promise<RegistryLogin> {
-  const answer = await ecr.send(new GetAuthorizationTokenCommand({}));
+  const answer = await awsCall('ECR GetAuthorizationToken', () => ecr.send(new GetAuthorizationTokenCommand({})));
   const data = answer.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) {
     throw new ActionError('ECR GetAuthorizationToken returned no authorizationToken or proxyEndpoint');

@@ -11,7 +11,7 @@ import {
   ECRClient,
 } from '@aws-sdk/client-ecr';
 import { Finding, fromBasic, fromEnhanced } from './findings';
-import { ActionError, Clock, PollTimeoutError, Random, Runner, Sleep, formatDuration, poll } from '../../shared';
+import { ActionError, Clock, PollTimeoutError, Random, Runner, Sleep, awsCall, awsCallError, formatDuration, poll } from '../../shared';
 
 export type ScanState = { readonly kind: 'wait'; readonly state: string } | { readonly kind: 'ready' } | { readonly kind: 'failed'; readonly reason: string };
 
@@ -95,7 +95,7 @@ export async function waitForScan(request: ScanRequest, deps: ScanDeps): Promise
         } catch (e) {
           // Scan on push starts a moment after the push: not found yet means wait.
           if ((e as Error).name === 'ScanNotFoundException') return { done: false, state: NOT_STARTED };
-          throw e;
+          throw awsCallError('ECR DescribeImageScanFindings', e);
         }
         const state = classifyScan(answer);
         if (state.kind === 'failed') throw new ActionError(`${request.repository}@${request.imageDigest}: ${state.reason}`);
@@ -107,7 +107,7 @@ export async function waitForScan(request: ScanRequest, deps: ScanDeps): Promise
     });
     const findings = findingsOf(first, request.imageDigest);
     for (let token = first.nextToken; token;) {
-      const page = await describe(token);
+      const page = await describe(token).catch((e: unknown) => { throw awsCallError('ECR DescribeImageScanFindings', e); });
       findings.push(...findingsOf(page, request.imageDigest));
       token = page.nextToken;
     }
@@ -139,11 +139,11 @@ export interface PushedImage {
 
 /** Confirms in ECR that `tag` points at the digest the builder reported, and finds what to scan. */
 export async function resolvePushedImage(ecr: ECRClient, repository: string, tag: string, reported: string): Promise<PushedImage> {
-  const got = await ecr.send(new BatchGetImageCommand({
+  const got = await awsCall('ECR BatchGetImage', () => ecr.send(new BatchGetImageCommand({
     repositoryName: repository,
     imageIds: [{ imageTag: tag }],
     acceptedMediaTypes: [...INDEX_TYPES, ...MANIFEST_TYPES],
-  }));
+  })));
   const image = got.images?.[0];
   if (!image?.imageManifest || !image.imageId?.imageDigest) {
     const failure = got.failures?.[0];

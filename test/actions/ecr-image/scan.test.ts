@@ -70,7 +70,7 @@ describe('waitForScan', () => {
     await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow(`flask-app@${DIGEST}: the scan failed: bad layer`);
     const denied = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
     ecr.on(DescribeImageScanFindingsCommand).rejects(denied);
-    await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow('denied');
+    await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow('ECR DescribeImageScanFindings failed: AccessDeniedException: denied');
   });
 });
 

@@ -39,6 +39,15 @@ export interface SonarScanResult {
   readonly gate?: GateResult;
 }
 
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export async function runSonarScan(environment: SonarScanEnvironment): Promise<SonarScanResult> {
   const { runner, env } = environment;
   const cwd = environment.cwd ?? process.cwd();
@@ -54,7 +63,7 @@ export async function runSonarScan(environment: SonarScanEnvironment): Promise<S
     throw new InputError('token', "input 'token' is required (or set SONAR_TOKEN in the environment), e.g. 'token: ${{ secrets.SONAR_TOKEN }}'.");
   }
   const hostUrl = inputs.string('host-url', 'https://sonarcloud.io').replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+/.test(hostUrl)) {
+  if (!isHttpUrl(hostUrl)) {
     throw new InputError('host-url', `input 'host-url' must be an http(s) URL; got '${hostUrl}'. Write e.g. 'host-url: https://sonarcloud.io'.`);
   }
   const projectKey = inputs.optional('project-key');

@@ -39,9 +39,15 @@ export function parseReportTask(text: string, path: string): ReportTask {
   if (missing.length > 0) {
     throw new ActionError(`${path} lacks ${missing.join(', ')}; it has ${[...props.keys()].join(', ') || 'no properties'}. Was it written by a SonarScanner that finished its analysis?`);
   }
+  const serverUrl = props.get('serverUrl')!;
+  try {
+    new URL(serverUrl);
+  } catch {
+    throw new ActionError(`${path} has serverUrl '${serverUrl}', which is not a URL. Was it written by a SonarScanner that finished its analysis?`);
+  }
   return {
     projectKey: props.get('projectKey')!,
-    serverUrl: props.get('serverUrl')!,
+    serverUrl,
     dashboardUrl: props.get('dashboardUrl')!,
     ceTaskId: props.get('ceTaskId')!,
     ceTaskUrl: props.get('ceTaskUrl') || undefined,

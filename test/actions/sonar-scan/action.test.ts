@@ -151,6 +151,10 @@ describe('sonar-scan action', () => {
     await expect(run({ 'quality-gate-timeout-seconds': '20' }, { ceStatuses: ['IN_PROGRESS'] })).rejects.toThrow('did not finish within 20s; the last state seen was IN_PROGRESS.');
   });
 
+  test('a host-url that is not an http(s) URL is refused with an example', async () => {
+    await expect(run({ 'host-url': 'sonar.example.com' })).rejects.toThrow("input 'host-url' must be an http(s) URL; got 'sonar.example.com'. Write e.g. 'host-url: https://sonarcloud.io'.");
+  });
+
   test('a ca-certificate that is not PEM is refused before anything runs', async () => {
     await expect(run({ 'ca-certificate': 'hello' })).rejects.toThrow(/input 'ca-certificate' holds no PEM certificate/);
     expect(scans).toEqual([]);

@@ -27,6 +27,10 @@ describe('report-task.txt', () => {
     );
   });
 
+  test('a serverUrl that is not a URL is named', () => {
+    expect(() => parseReportTask(reportTaskText('not a url', 't1'), 'r.txt')).toThrow("r.txt has serverUrl 'not a url', which is not a URL.");
+  });
+
   test('a missing or unreadable file fails naming the path that was read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-task-'));
     try {

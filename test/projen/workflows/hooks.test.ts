@@ -1,5 +1,10 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Project } from 'projen';
 import { actionlint } from './actionlint';
 import { PIPELINE_PATH, PULL_REQUEST_PATH, synthWorkflows } from './synth';
+import { SlipwayWorkflows } from '../../../src/projen/workflows';
 
 /** A pinned reference of the right form; the test never runs it. */
 const PINNED = `example-org/cache-action@${'c'.repeat(40)}`;
@@ -61,5 +66,12 @@ describe('hooks keep to policy and say what to fix', () => {
     expect(() => synthWorkflows({ stages: { sonar: false } }, (w) => w.pullRequest.addSteps('sonar', { before: [{ run: 'true' }] }))).toThrow(
       'pipeline.stages.sonar: false',
     );
+  });
+});
+
+describe('SlipwayWorkflows.of', () => {
+  test('names the project when it has no Slipway workflows', () => {
+    const plain = new Project({ name: 'plain', outdir: mkdtempSync(join(tmpdir(), 'slipway-plain-')) });
+    expect(() => SlipwayWorkflows.of(plain)).toThrow("project 'plain' has no SlipwayWorkflows; it is added by SlipwayProject");
   });
 });

@@ -2,7 +2,9 @@
  * The two SonarQube/SonarCloud Web API calls the gate needs: api/ce/task
  * (the analysis' background task) and api/qualitygates/project_status.
  * Redirects are followed; the token is sent only to the configured server's
- * origin, never to a host a redirect points elsewhere.
+ * origin, never to a host a redirect points elsewhere. Authentication is
+ * `Bearer <token>`, falling back once to basic auth with the token as login
+ * for SonarQube servers older than 10.0.
  */
 import { ActionError } from '../../shared/errors';
 import { HttpResponse, HttpSend, HttpStatusError, sendFollowingRedirects, snippet } from '../../shared/http';
@@ -67,6 +69,8 @@ export function parseProjectStatus(value: unknown, analysisId: string): ProjectS
 
 export class SonarApi {
   private readonly base: URL;
+  /** Bearer (SonarCloud, SonarQube 10+) until a server shows it only takes basic auth. */
+  private scheme: 'bearer' | 'basic' = 'bearer';
 
   constructor(
     /** The server the token belongs to, e.g. https://sonarcloud.io or https://sonar.example.com/sonar. */
@@ -88,10 +92,24 @@ export class SonarApi {
   private async getJson(path: string, query: Record<string, string>): Promise<unknown> {
     const url = new URL(path, this.base);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const response = await sendFollowingRedirects(this.send, { method: 'GET', url }, {
-      headersFor: (_, u) => ({ accept: 'application/json', ...(u.origin === this.base.origin ? { authorization: `Bearer ${this.token}` } : {}) }),
-    });
+    const get = (authorization: string): Promise<HttpResponse> =>
+      sendFollowingRedirects(this.send, { method: 'GET', url }, {
+        headersFor: (_, u) => ({ accept: 'application/json', ...(u.origin === this.base.origin ? { authorization } : {}) }),
+      });
+    let response = await get(this.scheme === 'basic' ? this.basic() : `Bearer ${this.token}`);
+    // SonarQube before 10.0 knows only the token as a basic-auth login; try that once, then keep to it.
+    if (response.status === 401 && this.scheme === 'bearer' && response.url.origin === this.base.origin) {
+      const retry = await get(this.basic());
+      if (retry.status !== 401) {
+        this.scheme = 'basic';
+        response = retry;
+      }
+    }
     return this.checked(response, `${path}?${url.searchParams.toString()}`);
+  }
+
+  private basic(): string {
+    return `Basic ${Buffer.from(`${this.token}:`, 'utf8').toString('base64')}`;
   }
 
   private checked(response: HttpResponse, what: string): unknown {

@@ -60,6 +60,15 @@ describe('background task', () => {
     );
   });
 
+  test('a SonarQube older than 10.0 (basic auth only) is answered with the token as login, once found out', async () => {
+    const server = await serve({ basicOnly: true, ceStatuses: ['IN_PROGRESS', 'SUCCESS'] });
+    const { api, analysisId } = await wait(server);
+    await expect(analysisId).resolves.toBe('analysis-of-T1');
+    await api.projectStatus('analysis-of-T1');
+    const basic = `Basic ${Buffer.from(`${TEST_TOKEN}:`).toString('base64')}`;
+    expect(server.requests.map((r) => r.authorization)).toEqual([`Bearer ${TEST_TOKEN}`, basic, basic, basic]);
+  });
+
   test('403 fails naming the missing permission', async () => {
     const server = await serve({ failures: [{ match: /ce\/task/, status: 403, times: 1 }] });
     await expect((await wait(server)).analysisId).rejects.toThrow(/answered HTTP 403: the Sonar token was refused or lacks permission for this project/);

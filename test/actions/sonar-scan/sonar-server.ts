@@ -37,6 +37,8 @@ export interface SonarScenario {
   redirectTo?: string;
   /** The token accepted. @default TEST_TOKEN */
   token?: string;
+  /** Accept only basic auth with the token as login (SonarQube before 10.0). */
+  basicOnly?: boolean;
 }
 
 export interface RecordedRequest {
@@ -99,7 +101,9 @@ export class SonarServer {
       res.end(SERVER_VERSION);
       return;
     }
-    if (req.headers.authorization !== `Bearer ${this.scenario.token ?? TEST_TOKEN}`) {
+    const token = this.scenario.token ?? TEST_TOKEN;
+    const accepted = this.scenario.basicOnly ? `Basic ${Buffer.from(`${token}:`).toString('base64')}` : `Bearer ${token}`;
+    if (req.headers.authorization !== accepted) {
       this.json(res, 401, { errors: [{ msg: 'Authentication is required' }] });
       return;
     }

@@ -29,26 +29,36 @@ export function spawnCommands(log: (line: string) => void, baseEnv: NodeJS.Proce
   return (argv, options = {}) => new Promise<CommandResult>((resolve, reject) => {
     const [command, ...args] = argv;
     log(`[command] ${argv.join(' ')}`);
-    const child = spawn(command, args, { env: { ...baseEnv, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...baseEnv, ...options.env }, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let output = '';
-    const pass = (chunk: Buffer, keep: boolean): void => {
-      const text = chunk.toString();
-      if (keep) stdout += text;
+    // Chunks can end mid-line: keep each stream's unfinished line until its newline (or the end).
+    const partial = { stdout: '', stderr: '' };
+    const pass = (stream: keyof typeof partial, text: string): void => {
+      if (stream === 'stdout') stdout += text;
       output += text;
-      for (const line of text.split('\n')) if (line) log(line);
+      const lines = (partial[stream] + text).split('\n');
+      partial[stream] = lines.pop() ?? '';
+      for (const line of lines) if (line) log(line);
     };
-    child.stdout.on('data', (chunk: Buffer) => pass(chunk, true));
-    child.stderr.on('data', (chunk: Buffer) => pass(chunk, false));
+    child.stdout.setEncoding('utf8').on('data', (text: string) => pass('stdout', text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => pass('stderr', text));
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'ENOENT'
         ? new ActionError(`'${command}' is not installed on this runner (or not on PATH); install it or choose the other builder.`)
         : new ActionError(`'${command}' could not be started: ${error.message}`));
     });
     child.on('close', (code, signal) => {
+      for (const rest of Object.values(partial)) if (rest) log(rest);
       if (code === 0) resolve({ stdout });
       else reject(new ActionError(`'${argv.slice(0, 2).join(' ')}' ${signal ? `was killed by ${signal}` : `exited with code ${code}`}:\n${tail(output)}`));
     });
-    child.stdin.end(options.stdin ?? '');
+    if (options.stdin !== undefined && child.stdin) {
+      // A command that exits without reading stdin closes the pipe (EPIPE); its exit code tells what happened.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') log(`could not write to '${command}' stdin: ${error.message}`);
+      });
+      child.stdin.end(options.stdin);
+    }
   });
 }

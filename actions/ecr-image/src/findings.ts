@@ -52,6 +52,8 @@ export interface GateResult {
   readonly counts: Readonly<Record<Severity, number>>;
   /** Findings at or above the threshold and not ignored: each one fails the gate. */
   readonly blocking: readonly Finding[];
+  /** Findings below the threshold (or unrated) and not ignored, most severe first. */
+  readonly below: readonly Finding[];
   readonly ignored: readonly Finding[];
   /** ignore-cves entries that matched nothing (stale ignores are worth removing). */
   readonly unusedIgnores: readonly string[];
@@ -62,11 +64,12 @@ export function evaluateFindings(findings: readonly Finding[], threshold: Exclud
   const ignored = findings.filter((f) => ignore.has(f.id.toUpperCase()));
   const kept = findings.filter((f) => !ignore.has(f.id.toUpperCase()));
   for (const f of kept) counts[f.severity]++;
-  const blocking = kept
-    .filter((f) => RANK[f.severity] >= THRESHOLD_RANK[threshold] && f.severity !== 'INFORMATIONAL' && f.severity !== 'UNDEFINED')
-    .sort((a, b) => RANK[b.severity] - RANK[a.severity] || a.id.localeCompare(b.id));
+  const bySeverity = (a: Finding, b: Finding): number => RANK[b.severity] - RANK[a.severity] || a.id.localeCompare(b.id);
+  const blocks = (f: Finding): boolean => RANK[f.severity] >= THRESHOLD_RANK[threshold] && f.severity !== 'INFORMATIONAL' && f.severity !== 'UNDEFINED';
+  const blocking = kept.filter(blocks).sort(bySeverity);
+  const below = kept.filter((f) => !blocks(f)).sort(bySeverity);
   const matched = new Set(ignored.map((f) => f.id.toUpperCase()));
-  return { threshold, counts, blocking, ignored, unusedIgnores: [...ignore].filter((id) => !matched.has(id)) };
+  return { threshold, counts, blocking, below, ignored, unusedIgnores: [...ignore].filter((id) => !matched.has(id)) };
 }
 
 /** "2 CRITICAL, 1 HIGH" style. */
@@ -75,8 +78,13 @@ export function describeCounts(counts: Readonly<Record<Severity, number>>): stri
   return parts.length > 0 ? parts.join(', ') : 'no findings';
 }
 
+/** Rows for at most `MAX_ROWS` findings: the job summary is capped at 1 MiB per step. */
+const MAX_ROWS = 200;
+
 function findingRows(findings: readonly Finding[]): Cell[][] {
-  return findings.map((f) => [f.severity, f.url ? { markdown: link(f.id, f.url) } : f.id, f.packageName ?? '', f.imageDigest.slice(0, 19)]);
+  const rows: Cell[][] = findings.slice(0, MAX_ROWS).map((f) => [f.severity, f.url ? { markdown: link(f.id, f.url) } : f.id, f.packageName ?? '', f.imageDigest.slice(0, 19)]);
+  if (findings.length > MAX_ROWS) rows.push(['…', `${findings.length - MAX_ROWS} more (see the ECR console)`, '', '']);
+  return rows;
 }
 
 /** Job summary: counts, the blocking findings, and what was ignored. */
@@ -87,6 +95,10 @@ export function renderGate(imageUri: string, gate: GateResult): SummaryWriter {
     .table(['Severity', 'Count'], SEVERITIES.map((s) => [s, String(gate.counts[s])]));
   if (gate.blocking.length > 0) {
     writer.heading(`Findings at or above ${gate.threshold}`, 4).table(['Severity', 'Vulnerability', 'Package', 'Image'], findingRows(gate.blocking));
+  }
+  if (gate.below.length > 0) {
+    const table = new SummaryWriter().table(['Severity', 'Vulnerability', 'Package', 'Image'], findingRows(gate.below)).render();
+    writer.details(`Findings below ${gate.threshold} or unrated (${gate.below.length})`, table);
   }
   if (gate.ignored.length > 0) {
     writer.details(`Ignored (${gate.ignored.length})`, new SummaryWriter().table(['Severity', 'Vulnerability', 'Package', 'Image'], findingRows(gate.ignored)).render());

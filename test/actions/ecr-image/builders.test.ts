@@ -109,6 +109,18 @@ describe('spawnCommands', () => {
     await expect(run(['sh', '-c', 'echo nope >&2; exit 3'])).rejects.toThrow("'sh -c' exited with code 3:\nnope");
     await expect(run(['slipway-no-such-builder'])).rejects.toThrow("'slipway-no-such-builder' is not installed on this runner");
   });
+
+  test('a command that exits without reading its stdin fails on its exit code, not on a broken pipe', async () => {
+    const run = spawnCommands(() => undefined);
+    await expect(run(['sh', '-c', 'exit 4'], { stdin: 'x'.repeat(4 * 1024 * 1024) })).rejects.toThrow("'sh -c' exited with code 4");
+    await expect(run(['slipway-no-such-builder'], { stdin: 'secret' })).rejects.toThrow('is not installed on this runner');
+  });
+
+  test('lines split across output chunks are logged whole', async () => {
+    const lines: string[] = [];
+    await spawnCommands((l) => lines.push(l))(['sh', '-c', 'printf "par"; sleep 0.05; printf "tial\\nend"']);
+    expect(lines.slice(1)).toEqual(['partial', 'end']);
+  });
 });
 
 describe('registryFromEndpoint', () => {

@@ -96,6 +96,7 @@ describe('findings and the gate', () => {
     expect(gate.counts).toEqual({ CRITICAL: 1, HIGH: 0, MEDIUM: 1, LOW: 1, INFORMATIONAL: 0, UNDEFINED: 1 });
     expect(gate.ignored.map((x) => x.id)).toEqual(['CVE-2']);
     expect(gate.unusedIgnores).toEqual(['CVE-404']);
+    expect(gate.below.map((x) => x.id)).toEqual(['CVE-3', 'CVE-4', 'CVE-5']);
     expect(evaluateFindings(findings, 'LOW', new Set()).blocking.map((x) => x.id)).toEqual(['CVE-1', 'CVE-2', 'CVE-3', 'CVE-4']);
     expect(evaluateFindings(findings, 'CRITICAL', new Set(['CVE-1'])).blocking).toEqual([]);
 
@@ -103,6 +104,10 @@ describe('findings and the gate', () => {
     expect(md).toContain('### Image scan: FAILED (threshold HIGH)');
     expect(md).toContain('| CRITICAL | CVE-1 |  | sha256:bbbbbbbbbbbb |');
     expect(md).toContain('<details><summary>Ignored (1)</summary>');
+    expect(md).toContain('<details><summary>Findings below HIGH or unrated (3)</summary>');
+    expect(md).toContain('| MEDIUM | CVE-3 |  | sha256:bbbbbbbbbbbb |');
+    const many = Array.from({ length: 205 }, (_, i) => f(`CVE-${1000 + i}`, 'LOW'));
+    expect(renderGate('r', evaluateFindings(many, 'HIGH', new Set())).render()).toContain('| … | 5 more (see the ECR console) |  |  |');
     expect(md).toContain('ignore-cves entries that matched nothing: CVE-404');
   });
 });

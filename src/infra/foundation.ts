@@ -39,7 +39,7 @@ export function buildFoundation(app: App, spec: ServiceSpec): FoundationStacks {
     description: `${spec.serviceName}: ${spec.hosts.count} ${spec.hosts.instanceType} host(s) configured by Ansible over SSM`,
   });
   // Explicit, so the order holds even with hosts.count 0 (no reference then carries it).
-  hosts.addDependency(network);
+  hosts.addStackDependency(network, `${spec.names.stacks.hosts} places its instances in the subnets of ${spec.names.stacks.network}`);
   const access = new AccessStack(app, stacks.access, {
     spec,
     env,

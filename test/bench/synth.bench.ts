@@ -1,0 +1,85 @@
+/**
+ * Synth time: `cdk synth` of the full default estate through the CDK CLI,
+ * against `cdk synth` of the stock awscdk-app-ts sample app through its own
+ * CDK CLI, alternated in the same run. Both run exactly as a user's
+ * `npx cdk synth` would (cdk.json's app, and the stock project's build step),
+ * with CDK's CloudFormation validation left on, into throwaway output dirs.
+ */
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { performance } from 'perf_hooks';
+import { BenchSuite } from './harness';
+import { ensureStockAwsCdkApp } from './stock-project';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+
+/** Same flags for both; the env keeps the CLI off the network (no version check, no telemetry, no notices). */
+function synth(projectDir: string, outDir: string): void {
+  execFileSync(join(projectDir, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--no-version-reporting', '--no-lookups', '-o', outDir], {
+    cwd: projectDir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  });
+}
+
+function timed(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Stacks and resources in a cloud assembly, so the figure says what was synthesized. */
+function assemblySize(outDir: string): { stacks: number; resources: number } {
+  const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+  };
+  const stacks = Object.values(manifest.artifacts).filter((a) => a.type === 'aws:cloudformation:stack');
+  const resources = stacks.reduce((sum, a) => {
+    const template = JSON.parse(readFileSync(join(outDir, a.properties!.templateFile!), 'utf8')) as { Resources?: object };
+    return sum + Object.keys(template.Resources ?? {}).length;
+  }, 0);
+  return { stacks: stacks.length, resources };
+}
+
+export const suite: BenchSuite = {
+  name: 'synth',
+  async run() {
+    const stock = await ensureStockAwsCdkApp();
+    const runs = Number(process.env.BENCH_RUNS ?? 5);
+    const work = mkdtempSync(join(tmpdir(), 'slipway-synth-bench-'));
+    try {
+      const stockOut = join(work, 'stock.out');
+      const oursOut = join(work, 'ours.out');
+      // warm-up: file caches, tsx's transform cache, the stock project's first build
+      synth(stock, stockOut);
+      synth(REPO_ROOT, oursOut);
+      const baseline: number[] = [];
+      const ours: number[] = [];
+      // alternate, so machine load drifts over both equally
+      for (let i = 0; i < runs; i++) {
+        baseline.push(timed(() => synth(stock, stockOut)));
+        ours.push(timed(() => synth(REPO_ROOT, oursOut)));
+      }
+      const size = assemblySize(oursOut);
+      return [
+        {
+          name: `cdk synth, full default estate (${size.stacks} stacks, ${size.resources} resources)`,
+          baseline: 'stock awscdk-app-ts sample cdk synth',
+          baselineValue: median(baseline),
+          value: median(ours),
+          unit: 'ms',
+          goal: 0.5,
+        },
+      ];
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};

@@ -13,7 +13,7 @@ import { Acknowledgement, acknowledge } from '../acknowledge';
 import { stableOutput } from '../outputs';
 import { serviceManifest } from '../platform/k8s-manifest';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
-import { eksDeployBuildSpec, infraDeployBuildSpec } from './buildspecs';
+import { IMAGE_DEFINITIONS_FILE, eksDeployBuildSpec, infraDeployBuildSpec } from './buildspecs';
 import { useServiceFeatureFlags } from '../feature-flags';
 
 /** The object the GitHub deploy job uploads under spec.names.pipelineSourceKeyPrefix. */
@@ -196,7 +196,7 @@ export class DeliveryStack extends Stack {
       return new cpactions.EcsDeployAction({
         actionName: 'EcsDeploy',
         service: service.ecsService,
-        input: imageDefinitions,
+        imageFile: imageDefinitions.atPath(IMAGE_DEFINITIONS_FILE),
         deploymentTimeout: Duration.minutes(30),
       });
     }

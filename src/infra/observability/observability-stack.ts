@@ -51,20 +51,16 @@ export class ObservabilityStack extends Stack {
 
     const m = metricsOf(observed);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: spec.names.dashboard, defaultInterval: Duration.hours(3) });
-    this.dashboard.addWidgets(
-      graph('Requests', [m.requests]),
-      graph('5xx (target and load balancer)', [m.target5xx, m.elb5xx]),
-      graph('p99 response time (s)', [m.p99]),
-    );
-    this.dashboard.addWidgets(
-      graph('Service CPU (%)', m.serviceCpu),
-      graph('Service memory (%)', m.serviceMemory),
-      graph('Host CPU (%)', m.hostCpu),
-    );
-    this.dashboard.addWidgets(
-      graph(observed.table ? 'DynamoDB throttled requests' : observed.database ? 'Aurora connections' : 'Database', m.database),
-      graph('Log shipper errors and dead letters', m.shipper),
-    );
+    const rows: [string, cloudwatch.IMetric[]][][] = [
+      [['Requests', [m.requests]], ['5xx (target and load balancer)', [m.target5xx, m.elb5xx]], ['p99 response time (s)', [m.p99]]],
+      [['Service CPU (%)', m.serviceCpu], ['Service memory (%)', m.serviceMemory], ['Host CPU (%)', m.hostCpu]],
+      [[observed.table ? 'DynamoDB throttled requests' : 'Aurora connections', m.database], ['Log shipper errors and dead letters', m.shipper]],
+    ];
+    // A graph with nothing to draw (no hosts, no database) is left out rather than shown empty.
+    for (const row of rows) {
+      const widgets = row.filter(([, metrics]) => metrics.length > 0).map(([title, metrics]) => graph(title, metrics));
+      if (widgets.length > 0) this.dashboard.addWidgets(...widgets);
+    }
 
     for (const rule of alarmRules(observed, m)) {
       const alarm = new cloudwatch.Alarm(this, `Alarm${rule.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`, {

@@ -1,0 +1,108 @@
+import { all, estate, only } from './fixtures';
+import { DEPLOY_ROLE_PIPELINE_ACTIONS, IMAGE_DEFINITIONS_FILE, releaseObjectKey, stacksDeployedByPipeline } from '../../../src/infra';
+import { pipelineSourceKey } from '../../../src/projen/workflows/deploy-job';
+
+type Stage = { Name: string; Actions: { Name: string; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, any> }[] };
+const stagesOf = (e: ReturnType<typeof estate>): Stage[] => only(e.delivery, 'AWS::CodePipeline::Pipeline').Properties.Stages;
+
+describe('delivery stack (ECS, protected environment: the seed)', () => {
+  const e = estate({ protectedEnvironment: true });
+  const pipeline = only(e.delivery, 'AWS::CodePipeline::Pipeline');
+
+  test('pipeline type V2, execution mode QUEUED, variables IMAGE_URI and COMMIT_SHA', () => {
+    expect(pipeline.Properties).toMatchObject({ Name: 'flask-app-deploy', PipelineType: 'V2', ExecutionMode: 'QUEUED' });
+    expect(pipeline.Properties.Variables).toEqual([
+      expect.objectContaining({ Name: 'IMAGE_URI' }),
+      { Name: 'COMMIT_SHA', DefaultValue: 'unknown', Description: expect.any(String) },
+    ]);
+    expect(pipeline.Properties.Variables[0].DefaultValue).toBeUndefined();
+  });
+
+  test('stages: S3 source (no trigger) → manual approval → CodeBuild cdk deploy → ECS deploy', () => {
+    const stages = stagesOf(e);
+    expect(stages.map((s) => [s.Name, s.Actions.map((a) => a.ActionTypeId.Provider)])).toEqual([
+      ['Source', ['S3']],
+      ['Approve', ['Manual']],
+      ['DeployInfrastructure', ['CodeBuild']],
+      ['DeployService', ['ECS']],
+    ]);
+    const source = stages[0].Actions[0].Configuration!;
+    expect(source).toMatchObject({ S3ObjectKey: 'releases/flask-app/cloud-assembly.zip', PollForSourceChanges: false });
+    expect(stages[3].Actions[0].Configuration).toMatchObject({ FileName: IMAGE_DEFINITIONS_FILE });
+    const infra = stages[2].Actions[0].Configuration!;
+    expect(JSON.parse(infra.EnvironmentVariables)).toEqual([
+      { name: 'IMAGE_URI', type: 'PLAINTEXT', value: '#{variables.IMAGE_URI}' },
+      { name: 'COMMIT_SHA', type: 'PLAINTEXT', value: '#{variables.COMMIT_SHA}' },
+    ]);
+  });
+
+  test('the source key is the one the generated deploy job uploads', () => {
+    expect(releaseObjectKey(e.spec)).toBe(pipelineSourceKey(e.spec));
+  });
+
+  test('the source bucket is versioned, private, TLS-only, retained', () => {
+    const buckets = all(e.delivery, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(3);
+    for (const b of buckets) {
+      expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(b.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('the infrastructure step deploys every other stack from the cloud assembly, passing the image', () => {
+    const project = all(e.delivery, 'AWS::CodeBuild::Project').find((p) => p.Properties.Name === 'flask-app-infra-deploy')!;
+    expect(project.Properties.Environment).toMatchObject({ Image: 'aws/codebuild/standard:7.0', PrivilegedMode: false });
+    const spec = JSON.parse(project.Properties.Source.BuildSpec);
+    const commands: string[] = spec.phases.build.commands;
+    const deploy = commands.find((c) => c.startsWith('cdk deploy'))!;
+    expect(deploy).toContain('--app . --require-approval never');
+    for (const stack of stacksDeployedByPipeline(e.spec)) expect(deploy).toContain(` ${stack}`);
+    expect(deploy).not.toContain('flask-app-delivery');
+    expect(deploy).toContain('--parameters "flask-app-platform:ImageUri=${IMAGE_URI}"');
+    expect(spec.artifacts.files).toEqual([IMAGE_DEFINITIONS_FILE]);
+  });
+
+  test('the GitHub deploy role may upload under the release prefix and start/follow this pipeline only', () => {
+    const [policy] = Object.entries(e.delivery.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('DeployRolePipelineAccess'))
+      .map(([, p]) => p as { Properties: Record<string, any> });
+    expect(JSON.stringify(policy.Properties.Roles)).toMatch(/flask-app-access/);
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toHaveLength(2);
+    const upload = statements.find((s: { Sid: string }) => s.Sid === 'UploadRelease');
+    expect(upload).toMatchObject({ Effect: 'Allow', Action: 's3:PutObject' });
+    expect(upload.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^SourceBucket/), 'Arn'] }, '/releases/flask-app/*']] });
+    const pipelineAccess = statements.find((s: { Sid: string }) => s.Sid === 'StartAndFollowPipeline');
+    expect([...pipelineAccess.Action].sort()).toEqual([...DEPLOY_ROLE_PIPELINE_ACTIONS].sort());
+    expect(JSON.stringify(pipelineAccess.Resource)).toMatch(/codepipeline:eu-west-1:.*:.*Pipeline/);
+    expect(JSON.stringify(pipelineAccess.Resource)).not.toContain('*');
+  });
+
+  test('outputs for the GitHub workflow and the docs', () => {
+    const outputs = e.delivery.toJSON().Outputs;
+    for (const id of ['PipelineName', 'PipelineArn', 'SourceBucketName', 'SourceObjectKey']) expect(outputs[id].Export.Name).toBe(`flask-app-delivery-${id}`);
+    expect(outputs.SourceObjectKey.Value).toBe('releases/flask-app/cloud-assembly.zip');
+  });
+});
+
+describe('delivery stack variants', () => {
+  test('an unprotected environment has no approval stage', () => {
+    const e = estate({ protectedEnvironment: false });
+    expect(stagesOf(e).map((s) => s.Name)).toEqual(['Source', 'DeployInfrastructure', 'DeployService']);
+  });
+
+  test('EKS: the service step applies the manifest with kubectl through its own role and an EKS access entry', () => {
+    const e = estate({ platform: 'eks' });
+    const stages = stagesOf(e);
+    expect(stages[stages.length - 1].Actions.map((a) => a.ActionTypeId.Provider)).toEqual(['CodeBuild']);
+    const entry = only(e.delivery, 'AWS::EKS::AccessEntry');
+    expect(entry.Properties.AccessPolicies).toHaveLength(1);
+    expect(entry.Properties.AccessPolicies[0].AccessScope).toEqual({ Type: 'cluster' });
+    expect(JSON.stringify(entry.Properties.AccessPolicies[0].PolicyArn)).toContain(':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
+    const project = all(e.delivery, 'AWS::CodeBuild::Project').find((p) => p.Properties.Name === undefined)!;
+    const commands: string[] = JSON.parse(project.Properties.Source.BuildSpec).phases.build.commands;
+    expect(commands.join('\n')).toMatch(/aws eks update-kubeconfig --name "flask-app"[\s\S]*kubectl apply -f -[\s\S]*kubectl rollout status "deployment\/flask-app"/);
+    const infra = all(e.delivery, 'AWS::CodeBuild::Project').find((p) => p.Properties.Name === 'flask-app-infra-deploy')!;
+    expect(infra.Properties.Source.BuildSpec).not.toContain('--parameters');
+  });
+});

@@ -1,0 +1,58 @@
+import { IMAGE_PLACEHOLDER, SERVICE_ACCOUNT, eksDeployBuildSpec, infraDeployBuildSpec, serviceManifest, stacksDeployedByPipeline } from '../../../src/infra';
+import { specWith } from '../fixtures';
+
+describe('the Kubernetes manifest of the EKS option', () => {
+  const spec = specWith({ platform: 'eks', container: { port: 8080, cpu: 512, memoryMiB: 1024, desiredCount: 3, maxCount: 5, cpuTargetPercent: 70, healthCheckPath: '/ready' } });
+  const manifest = serviceManifest(spec, { targetGroupArn: 'arn:tg', podRoleArn: 'arn:role', environment: { DATA_BUCKET: 'b' } }) as { items: any[] };
+  const byKind = (kind: string) => manifest.items.find((i) => i.kind === kind);
+
+  test('namespace, service account, deployment, service, autoscaler and target group binding', () => {
+    expect(manifest.items.map((i) => i.kind)).toEqual(['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'TargetGroupBinding']);
+    expect(new Set(manifest.items.filter((i) => i.kind !== 'Namespace').map((i) => i.metadata.namespace))).toEqual(new Set(['flask-app']));
+  });
+
+  test('the deployment is sized and probed like the ECS task, with the image left for the deploy step', () => {
+    const deployment = byKind('Deployment');
+    expect(deployment.spec.replicas).toBe(3);
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container).toMatchObject({
+      image: IMAGE_PLACEHOLDER,
+      ports: [{ containerPort: 8080 }],
+      resources: { requests: { cpu: '512m', memory: '1024Mi' } },
+      readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+      env: [{ name: 'DATA_BUCKET', value: 'b' }],
+    });
+    expect(deployment.spec.template.spec.serviceAccountName).toBe(SERVICE_ACCOUNT);
+    expect(byKind('ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:role' });
+  });
+
+  test('autoscaling on CPU from desiredCount to maxCount; pods bound to the ALB target group by IP', () => {
+    expect(byKind('HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 3, maxReplicas: 5, metrics: [{ resource: { target: { averageUtilization: 70 } } }] });
+    expect(byKind('TargetGroupBinding').spec).toEqual({ serviceRef: { name: 'flask-app', port: 8080 }, targetGroupARN: 'arn:tg', targetType: 'ip' });
+  });
+});
+
+describe('buildspecs', () => {
+  test('the infrastructure step refuses to run without IMAGE_URI and writes imagedefinitions.json from it', () => {
+    const spec = specWith();
+    const commands: string[] = (infraDeployBuildSpec(spec) as any).phases.build.commands;
+    expect(commands[0]).toMatch(/if \[ -z "\$\{IMAGE_URI:-\}" \]; then echo "IMAGE_URI is empty.*exit 1; fi/);
+    expect(commands[commands.length - 1]).toBe('printf \'[{"name":"app","imageUri":"%s"}]\' "${IMAGE_URI}" > imagedefinitions.json');
+  });
+
+  test('the pipeline deploys every stack but its own', () => {
+    const spec = specWith();
+    expect(stacksDeployedByPipeline(spec)).toEqual([
+      'flask-app-network', 'flask-app-hosts', 'flask-app-access', 'flask-app-platform', 'flask-app-data', 'flask-app-logs', 'flask-app-observability',
+    ]);
+  });
+
+  test('the EKS step checks for the load balancer controller before applying', () => {
+    const commands: string[] = (eksDeployBuildSpec(specWith({ platform: 'eks' })) as any).phases.build.commands;
+    const check = commands.findIndex((c) => c.includes('targetgroupbindings.elbv2.k8s.aws'));
+    const apply = commands.findIndex((c) => c.includes('kubectl apply'));
+    expect(check).toBeGreaterThan(0);
+    expect(apply).toBeGreaterThan(check);
+    expect(commands[apply]).toContain(`sed "s|${IMAGE_PLACEHOLDER}|\${IMAGE_URI}|g"`);
+  });
+});

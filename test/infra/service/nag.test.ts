@@ -1,0 +1,27 @@
+/**
+ * Every platform × database combination synthesizes the whole estate and
+ * passes the AwsSolutions pack with no unacknowledged finding; every
+ * acknowledgement in the service stacks carries a reviewable reason.
+ */
+import { PLATFORMS, DATABASES } from '../../../src/spec';
+import { expectNoNagFindings, nagAcknowledgements } from '../nag';
+import { estate } from './fixtures';
+
+const SERVICE_STACKS = ['flask-app-platform', 'flask-app-data', 'flask-app-logs', 'flask-app-observability', 'flask-app-delivery'];
+
+describe.each(PLATFORMS.flatMap((platform) => DATABASES.map((database) => [platform, database] as const)))('%s with %s', (platform, database) => {
+  const e = estate({ platform, database, alarms: { email: 'ops@example.com' } });
+
+  test('cdk-nag AwsSolutions: no unacknowledged findings', () => {
+    expectNoNagFindings(e.app);
+  });
+
+  test('acknowledgements in the service stacks name a rule and give a reason', () => {
+    const acks = nagAcknowledgements(e.app).filter((a) => SERVICE_STACKS.some((s) => a.path.startsWith(`${s}/`)));
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.rule).toMatch(/^AwsSolutions-[A-Z0-9]+/);
+      expect(ack.reason.length).toBeGreaterThanOrEqual(40);
+    }
+  });
+});

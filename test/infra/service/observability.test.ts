@@ -1,0 +1,52 @@
+import { all, estate, only } from './fixtures';
+import { THRESHOLDS } from '../../../src/infra';
+
+const alarmNames = (e: ReturnType<typeof estate>) => all(e.observability, 'AWS::CloudWatch::Alarm').map((a) => a.Properties.AlarmName).sort();
+
+describe('observability stack', () => {
+  const e = estate({ alarms: { email: 'ops@example.com' } });
+
+  test('an encrypted, TLS-only alarm topic named from the spec, with the email subscribed', () => {
+    const topic = only(e.observability, 'AWS::SNS::Topic');
+    expect(topic.Properties.TopicName).toBe('flask-app-alarms');
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/TopicKey/), 'Arn'] });
+    expect(only(e.observability, 'AWS::KMS::Key').Properties.EnableKeyRotation).toBe(true);
+    expect(only(e.observability, 'AWS::SNS::Subscription').Properties).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
+    const policy = only(e.observability, 'AWS::SNS::TopicPolicy');
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/aws:SecureTransport/);
+  });
+
+  test('alarms on ALB 5xx, p99, ECS CPU and memory, each host CPU, DynamoDB throttles and the log shipper, all to the topic', () => {
+    expect(alarmNames(e)).toEqual([
+      'flask-app-dynamodb-throttles', 'flask-app-elb-5xx', 'flask-app-host-1-cpu', 'flask-app-host-2-cpu', 'flask-app-log-shipper-errors',
+      'flask-app-p99-latency', 'flask-app-service-cpu', 'flask-app-service-memory', 'flask-app-target-5xx',
+    ]);
+    for (const alarm of all(e.observability, 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlarmTopic/) }]);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+    const p99 = all(e.observability, 'AWS::CloudWatch::Alarm').find((a) => a.Properties.AlarmName === 'flask-app-p99-latency')!;
+    expect(p99.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: THRESHOLDS.p99LatencySeconds, MetricName: 'TargetResponseTime' });
+  });
+
+  test('the dashboard shows requests, 5xx, p99, service CPU/memory, host CPU, DynamoDB throttles', () => {
+    const dashboard = only(e.observability, 'AWS::CloudWatch::Dashboard');
+    expect(dashboard.Properties.DashboardName).toBe('flask-app');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of ['RequestCount', 'HTTPCode_Target_5XX_Count', 'HTTPCode_ELB_5XX_Count', 'TargetResponseTime', 'CPUUtilization', 'MemoryUtilization', 'ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(body).toContain(metric);
+    }
+    expect(body).toContain('p99');
+  });
+});
+
+describe('observability follows the spec', () => {
+  test('Aurora: a connections alarm instead of throttles; no hosts: no host alarms; EKS: no ECS alarms', () => {
+    const e = estate({ database: 'aurora-postgresql', platform: 'eks', hosts: { count: 0 } });
+    const names = alarmNames(e);
+    expect(names).toContain('flask-app-aurora-connections');
+    expect(names.filter((n) => /dynamodb|host-|service-/.test(n))).toEqual([]);
+    expect(JSON.stringify(only(e.observability, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody)).toContain('DatabaseConnections');
+    e.observability.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});

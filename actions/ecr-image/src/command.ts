@@ -41,8 +41,8 @@ export function spawnCommands(log: (line: string) => void, baseEnv: NodeJS.Proce
       partial[stream] = lines.pop() ?? '';
       for (const line of lines) if (line) log(line);
     };
-    child.stdout.setEncoding('utf8').on('data', (text: string) => pass('stdout', text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => pass('stderr', text));
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => pass('stdout', text));
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => pass('stderr', text));
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'ENOENT'
         ? new ActionError(`'${command}' is not installed on this runner (or not on PATH); install it or choose the other builder.`)

@@ -1,0 +1,292 @@
+/**
+ * Real test hosts: each a copy-on-write overlay of the cached Debian rootfs,
+ * its own network namespace joined to this one by a veth pair
+ * (10.200.N.1/30 here, 10.200.N.2/30 there; traffic only ever goes to those),
+ * and its own sshd chrooted into it. Hosts have no systemd, so a small
+ * supervisor starts each exporter the way its rendered unit file would.
+ * Everything is torn down by `destroy`, also after a failure.
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { Socket } from 'net';
+import { join } from 'path';
+import { CACHE_DIR, ensureRootfs } from './rootfs';
+import { lookupIds, parseUnitService } from './unit-file';
+
+export interface TestHost {
+  readonly name: string;
+  readonly namespace: string;
+  /** The host's address, inside its namespace. */
+  readonly address: string;
+  /** This side of the veth pair: the host reaches the release server here. */
+  readonly gateway: string;
+  /** Files the playbook wrote (the overlay's upper layer). */
+  readonly upper: string;
+  readonly merged: string;
+  readonly sshd: boolean;
+}
+
+interface HostState extends TestHost {
+  sshdProcess?: ChildProcess;
+  exporters: Map<string, { process: ChildProcess; unitText: string; binaryMtime: number }>;
+}
+
+/** Services the supervisor starts from their rendered units, with the binary each needs. */
+export const SUPERVISED_UNITS: readonly { unit: string; binary: string }[] = [
+  { unit: 'etc/systemd/system/node_exporter.service', binary: 'usr/local/bin/node_exporter' },
+];
+
+const SSHD_CONFIG = [
+  'PermitRootLogin prohibit-password',
+  'PasswordAuthentication no',
+  'UsePAM no',
+  'UseDNS no',
+  // Ansible opens several channels per host over one multiplexed connection.
+  'MaxSessions 100',
+  'MaxStartups 100:30:200',
+  '',
+].join('\n');
+
+function sh(command: string, args: readonly string[]): string {
+  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function quiet(command: string, args: readonly string[]): void {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+  } catch {
+    // teardown of something already gone
+  }
+}
+
+export class TestNetwork {
+  readonly hosts: TestHost[] = [];
+  readonly keyFile: string;
+  private readonly states: HostState[] = [];
+  private readonly workDir: string;
+  private readonly prefix: string;
+  private supervisor: ReturnType<typeof setInterval> | undefined;
+  private readonly supervisorErrors: string[] = [];
+
+  constructor(private readonly label: string) {
+    this.workDir = mkdtempSync(join(CACHE_DIR, `run-${label}-`));
+    this.prefix = `slw${process.pid % 100000}${label.slice(0, 2)}`;
+    this.keyFile = join(this.workDir, 'id_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'slipway-test', '-f', this.keyFile]);
+  }
+
+  /** Adds `count` hosts; with `sshd: false` they exist on the network but refuse connections. */
+  async addHosts(count: number, options: { sshd?: boolean } = {}): Promise<TestHost[]> {
+    const rootfs = ensureRootfs();
+    const created: HostState[] = [];
+    // One allocator at a time across processes: the octet scan and the address assignment must not interleave.
+    const lock = join(CACHE_DIR, '.net.lock');
+    for (let i = 0; i < count; i++) {
+      const index = this.states.length + 1;
+      const name = `${this.label}-${index}`;
+      const namespace = `${this.prefix}n${index}`;
+      const outside = `${this.prefix}v${index}`;
+      const octet = Number(
+        execFileSync('flock', [lock, 'sh', '-c', allocateScript(), 'alloc', namespace, outside], { encoding: 'utf8' }).trim(),
+      );
+      if (!Number.isInteger(octet) || octet < 1) throw new Error(`could not allocate a test network for ${name}: got '${octet}'`);
+      const dir = join(this.workDir, name);
+      const state: HostState = {
+        name,
+        namespace,
+        address: `10.200.${octet}.2`,
+        gateway: `10.200.${octet}.1`,
+        upper: join(dir, 'upper'),
+        merged: join(dir, 'merged'),
+        sshd: options.sshd ?? true,
+        exporters: new Map(),
+      };
+      for (const d of ['upper', 'work', 'merged']) mkdirSync(join(dir, d), { recursive: true });
+      this.seed(state);
+      if (state.sshd) state.sshdProcess = this.startSshd(state, rootfs, join(dir, 'work'));
+      this.states.push(state);
+      this.hosts.push(state);
+      created.push(state);
+    }
+    await Promise.all(created.filter((h) => h.sshd).map((h) => waitForPort(h.address, 22, 15000, () => h.sshdProcess?.exitCode ?? null)));
+    this.ensureSupervisor();
+    return created;
+  }
+
+  /** Inventory variables that reach a test host over SSH as root, exporters started by the supervisor. */
+  hostVars(host: TestHost): Record<string, unknown> {
+    return {
+      ansible_host: host.address,
+      ansible_connection: 'ansible.builtin.ssh',
+      ansible_user: 'root',
+      ansible_ssh_private_key_file: this.keyFile,
+      ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=5',
+      ansible_python_interpreter: '/usr/bin/python3',
+      // Root already: no sudo in a minimal rootfs.
+      ansible_become: false,
+      node_exporter_manage_service: false,
+    };
+  }
+
+  /** Errors the exporter supervisor met (a unit it could not start). */
+  get errors(): readonly string[] {
+    return this.supervisorErrors;
+  }
+
+  async destroy(): Promise<void> {
+    if (this.supervisor) clearInterval(this.supervisor);
+    for (const h of this.states) {
+      for (const e of h.exporters.values()) killTree(e.process);
+      if (h.sshdProcess) killTree(h.sshdProcess);
+    }
+    await Promise.all(this.states.flatMap((h) => [...h.exporters.values()].map((e) => e.process).concat(h.sshdProcess ? [h.sshdProcess] : []).map(exited)));
+    for (const h of this.states) {
+      // Deleting the namespace removes its end of the veth pair, and with it this end.
+      quiet('ip', ['netns', 'delete', h.namespace]);
+      quiet('ip', ['link', 'delete', `${this.prefix}v${this.states.indexOf(h) + 1}`]);
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  private seed(h: HostState): void {
+    const ssh = join(h.upper, 'root/.ssh');
+    mkdirSync(ssh, { recursive: true, mode: 0o700 });
+    writeFileSync(join(ssh, 'authorized_keys'), readFileSync(`${this.keyFile}.pub`), { mode: 0o600 });
+    mkdirSync(join(h.upper, 'etc/ssh/sshd_config.d'), { recursive: true });
+    writeFileSync(join(h.upper, 'etc/ssh/sshd_config.d/slipway-test.conf'), SSHD_CONFIG);
+    writeFileSync(join(h.upper, 'etc/hostname'), `${h.name}\n`);
+  }
+
+  /**
+   * sshd in the host's network namespace, in a private mount namespace holding
+   * the overlay, /proc, /sys and /dev/pts: they vanish with its last process.
+   */
+  private startSshd(h: HostState, rootfs: string, work: string): ChildProcess {
+    const script = [
+      'set -e',
+      'm="$1"',
+      'mount -t overlay overlay -o "lowerdir=$2,upperdir=$3,workdir=$4" "$m"',
+      'mount -t proc proc "$m/proc"',
+      'mount -t sysfs sysfs "$m/sys"',
+      'mount -t devpts -o newinstance,ptmxmode=0666 devpts "$m/dev/pts"',
+      'mount -t tmpfs tmpfs "$m/run"',
+      'mkdir -p "$m/run/sshd"',
+      'exec chroot "$m" /usr/sbin/sshd -D -e',
+    ].join('\n');
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', h.namespace, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'host', h.merged, rootfs, h.upper, work],
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    child.on('exit', (code) => {
+      if (code !== 0 && code !== null) this.supervisorErrors.push(`sshd on ${h.name} exited with ${code}: ${stderr.trim()}`);
+    });
+    return child;
+  }
+
+  /** Polls each host's overlay for rendered units and (re)starts their programs as the unit says. */
+  private ensureSupervisor(): void {
+    if (this.supervisor) return;
+    this.supervisor = setInterval(() => {
+      for (const h of this.states) {
+        if (!h.sshdProcess?.pid || h.sshdProcess.exitCode !== null) continue;
+        for (const { unit, binary } of SUPERVISED_UNITS) {
+          try {
+            this.supervise(h, unit, binary);
+          } catch (e) {
+            const msg = `${h.name} ${unit}: ${(e as Error).message}`;
+            if (!this.supervisorErrors.includes(msg)) this.supervisorErrors.push(msg);
+          }
+        }
+      }
+    }, 250);
+    this.supervisor.unref();
+  }
+
+  private supervise(h: HostState, unit: string, binary: string): void {
+    const unitPath = join(h.upper, unit);
+    const binaryPath = join(h.upper, binary);
+    if (!existsSync(unitPath) || !existsSync(binaryPath)) return;
+    const unitText = readFileSync(unitPath, 'utf8');
+    const binaryMtime = statSync(binaryPath).mtimeMs;
+    const running = h.exporters.get(unit);
+    if (running && running.process.exitCode === null && running.unitText === unitText && running.binaryMtime === binaryMtime) return;
+    if (running) killTree(running.process);
+    const service = parseUnitService(unitText);
+    const passwd = readFileSync(existsSync(join(h.upper, 'etc/passwd')) ? join(h.upper, 'etc/passwd') : join(h.merged, 'etc/passwd'), 'utf8');
+    const group = readFileSync(existsSync(join(h.upper, 'etc/group')) ? join(h.upper, 'etc/group') : join(h.merged, 'etc/group'), 'utf8');
+    const { uid, gid } = lookupIds(passwd, group, service.user, service.group);
+    const child = spawn(
+      'nsenter',
+      ['--target', String(h.sshdProcess!.pid), '--mount', '--net', 'chroot', `--userspec=${uid}:${gid}`, h.merged, ...service.argv],
+      { stdio: 'ignore', detached: true },
+    );
+    h.exporters.set(unit, { process: child, unitText, binaryMtime });
+  }
+}
+
+function allocateScript(): string {
+  // Picks the first free 10.200.x.0/30 (x from 1) and wires the namespace to it.
+  return [
+    'set -e',
+    'ns="$1"; veth="$2"',
+    'used=$(ip -4 -o addr show | sed -n "s/.*inet 10\\.200\\.\\([0-9]*\\)\\..*/\\1/p")',
+    'x=1; while echo "$used" | grep -qx "$x"; do x=$((x+1)); done',
+    '[ "$x" -le 254 ] || { echo "no free 10.200.x.0/30 left" >&2; exit 1; }',
+    'ip netns add "$ns"',
+    'ip link add "$veth" type veth peer name eth0 netns "$ns"',
+    'ip addr add "10.200.$x.1/30" dev "$veth"',
+    'ip link set "$veth" up',
+    'ip -n "$ns" addr add "10.200.$x.2/30" dev eth0',
+    'ip -n "$ns" link set eth0 up',
+    'ip -n "$ns" link set lo up',
+    'echo "$x"',
+  ].join('\n');
+}
+
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function waitForPort(address: string, port: number, timeoutMs: number, died: () => number | null): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = new Socket();
+      s.setTimeout(1000);
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+      s.once('timeout', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.connect(port, address);
+    });
+    if (ok) return;
+    if (died() !== null) throw new Error(`the process serving ${address}:${port} exited with ${died()}`);
+    if (Date.now() > deadline) throw new Error(`${address}:${port} did not accept connections within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+

@@ -1,6 +1,7 @@
 import { JsonFile, awscdk, javascript, typescript } from 'projen';
 import { SPEC_FILE, ServiceOptions, ServiceSpec, normaliseServiceOptions } from '../spec';
 import { ActionBundles } from './action-bundles';
+import { ArchitectureDoc } from './architecture-doc';
 import { Hosts } from './hosts';
 import { MainTask } from './main-task';
 import { SonarProperties } from './sonar-properties';
@@ -123,6 +124,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     new Hosts(this, spec);
     new SlipwayWorkflows(this, spec);
     new SonarProperties(this, spec);
+    new ArchitectureDoc(this, spec);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',
       exec: 'tsx test/bench/run.ts',

@@ -1,0 +1,123 @@
+/**
+ * The estate as the spec configures it, drawn as a Mermaid flowchart plus
+ * the tables a reader needs beside it. Pure: spec in, Markdown out.
+ */
+import type { ServiceSpec, SubnetSpec } from '../spec';
+
+/** Mermaid labels are quoted; a double quote inside one must be an entity. */
+function label(...lines: string[]): string {
+  return `"${lines.map((l) => l.replace(/"/g, '#quot;')).join('<br/>')}"`;
+}
+
+function azName(spec: ServiceSpec, index: number): string {
+  const az = spec.network.availabilityZones.find((a) => a.index === index);
+  return az?.name ?? `AZ ${az?.letter ?? index} (chosen at deploy)`;
+}
+
+function subnetNode(subnet: SubnetSpec): string {
+  return `subnet_${subnet.name.replace(/-/g, '_')}`;
+}
+
+function containerLine(spec: ServiceSpec): string {
+  const c = spec.container;
+  return `${c.desiredCount}–${c.maxCount} × ${c.cpu} CPU / ${c.memoryMiB} MiB · port ${c.port}`;
+}
+
+export function renderArchitectureDiagram(spec: ServiceSpec): string {
+  const { names, network, container } = spec;
+  const publics = network.subnets.filter((s) => s.tier === 'public');
+  const privates = network.subnets.filter((s) => s.tier === 'private');
+  const https = container.certificateArn !== undefined;
+  const lines: string[] = ['flowchart TB'];
+  const add = (line: string) => lines.push(`  ${line}`);
+
+  add(`users((Internet))`);
+  add(`github[${label(`GitHub Actions`, `${spec.github.owner}/${spec.github.repo}`)}]`);
+  add(`subgraph vpc[${label(`VPC ${names.vpc}`, `${network.cidr} · ${network.totalAddresses.toLocaleString('en-US')} addresses`)}]`);
+  add(`  igw[${label(`Internet gateway`, names.internetGateway)}]`);
+  add(`  subgraph public_tier[${label('Public subnets · route 0.0.0.0/0 → gateway')}]`);
+  for (const s of publics) add(`    ${subnetNode(s)}[${label(s.name, `${s.cidr} · ${s.usableAddresses} usable`, azName(spec, s.azIndex))}]`);
+  add(`    alb[${label(`Application Load Balancer ${names.loadBalancer}`, https ? 'HTTPS :443 · HTTP :80 redirects' : 'HTTP :80')}]`);
+  if (network.egress !== 'none') add(`    nat[${label(network.egress === 'nat-gateway' ? 'NAT gateway (one)' : 'NAT gateway per AZ')}]`);
+  add('  end');
+  add(`  subgraph private_tier[${label(network.egress === 'none' ? 'Private subnets · no internet route (VPC endpoints)' : 'Private subnets · egress through NAT')}]`);
+  for (const s of privates) add(`    ${subnetNode(s)}[${label(s.name, `${s.cidr} · ${s.usableAddresses} usable`, azName(spec, s.azIndex))}]`);
+  if (spec.platform === 'ecs-fargate') {
+    add(`    service[${label(`ECS Fargate service ${names.ecsService}`, containerLine(spec), 'circuit breaker + rollback, CPU autoscaling')}]`);
+  } else {
+    add(`    service[${label(`EKS ${names.eksCluster} · Fargate profile`, `Deployment ${names.ecsService}: ${containerLine(spec)}`)}]`);
+  }
+  if (spec.hosts.count > 0) add(`    hosts[${label(`EC2 hosts × ${spec.hosts.count}`, `${spec.hosts.instanceType} · Ansible over SSM`)}]`);
+  if (spec.database === 'aurora-postgresql') add(`    db[(${label(`Aurora PostgreSQL ${names.auroraCluster}`, 'Serverless v2 · writer + reader')})]`);
+  add(`    search[(${label(`OpenSearch ${names.openSearchDomain}`, `${spec.logs.openSearchDataNodes} × ${spec.logs.openSearchInstanceType} · zone aware`)})]`);
+  add(`    shipper[${label(`Lambda ${names.logShipperFunction}`)}]`);
+  add('  end');
+  add('end');
+  add(`ecr[(${label(`ECR ${names.ecrRepository}`, `scan on push · immutable tags · last ${container.keepImages}`)})]`);
+  add(`bucket[(${label('S3 data bucket', 'versioned · encrypted · TLS only')})]`);
+  if (spec.database === 'dynamodb') add(`db[(${label(`DynamoDB ${names.dynamoTable}`, 'on demand · PITR')})]`);
+  add(`logs[${label('CloudWatch Logs', names.appLogGroup)}]`);
+  add(`metrics[${label(`CloudWatch dashboard ${names.dashboard}`, `alarms → SNS ${names.alarmTopic}`)}]`);
+  add(`source[(${label('S3 release source', names.pipelineSourceKeyPrefix)})]`);
+  add(`pipeline[${label(`CodePipeline ${names.pipeline}`, 'V2 · queued · IMAGE_URI variable')}]`);
+
+  add('users --> igw --> alb');
+  add(`alb -->|${label(`:${container.port}`)}| service`);
+  add(`alb -.- ${publics.map(subnetNode).join(' & ')}`);
+  add(`service -.- ${privates.map(subnetNode).join(' & ')}`);
+  add('service --> bucket');
+  if (spec.database !== 'none') add('service --> db');
+  add('ecr -->|image| service');
+  add('service -->|stdout| logs');
+  add('logs -->|subscription| shipper -->|_bulk| search');
+  add('service -.-> metrics');
+  if (network.egress !== 'none') add(`${privates.map(subnetNode).join(' & ')} -.-> nat --> igw`);
+  add(`github -->|${label('OIDC deploy role: push image')}| ecr`);
+  add(`github -->|${label('upload cloud assembly')}| source --> pipeline`);
+  const stages = [...(spec.protectedEnvironment ? ['manual approval'] : []), 'cdk deploy', spec.platform === 'ecs-fargate' ? 'ECS deploy' : 'kubectl apply'];
+  add(`pipeline -->|${label(stages.join(' → '))}| service`);
+  return lines.join('\n');
+}
+
+export function renderArchitectureDoc(spec: ServiceSpec): string {
+  const { names, network } = spec;
+  const rows = network.subnets.map(
+    (s) => `| ${s.name} | ${s.tier} | ${azName(spec, s.azIndex)} | ${s.cidr} | ${s.totalAddresses} | ${s.usableAddresses} |`,
+  );
+  const stackRows = Object.entries(names.stacks).map(([lifecycle, stack]) => `| ${lifecycle} | \`${stack}\` |`);
+  return [
+    `# ${spec.serviceName}: architecture`,
+    '',
+    `Generated by \`npx projen\` from \`.projenrc.ts\` (do not edit). Region \`${spec.region}\`, environment \`${spec.environment}\`` +
+      `${spec.protectedEnvironment ? ' (protected: deployments wait for a manual approval)' : ''}.`,
+    '',
+    '```mermaid',
+    renderArchitectureDiagram(spec),
+    '```',
+    '',
+    '## Subnets',
+    '',
+    `VPC \`${names.vpc}\` ${network.cidr} (${network.totalAddresses.toLocaleString('en-US')} addresses). AWS reserves 5 addresses in every subnet.`,
+    '',
+    '| subnet | tier | availability zone | CIDR | addresses | usable |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '## Request, log and release paths',
+    '',
+    `- **Requests**: internet → \`${names.internetGateway}\` → ALB \`${names.loadBalancer}\` (public subnets) → ` +
+      `${spec.platform === 'ecs-fargate' ? `ECS service \`${names.ecsService}\`` : `EKS cluster \`${names.eksCluster}\``} on port ${spec.container.port} (private subnets), ` +
+      `health check \`${spec.container.healthCheckPath}\`.`,
+    `- **Data**: an S3 bucket${spec.database === 'dynamodb' ? ` and DynamoDB table \`${names.dynamoTable}\`` : spec.database === 'aurora-postgresql' ? ` and Aurora PostgreSQL \`${names.auroraCluster}\`` : ''}, retained on delete.`,
+    `- **Logs**: CloudWatch Logs \`${names.appLogGroup}\` → Lambda \`${names.logShipperFunction}\` → OpenSearch \`${names.openSearchDomain}\`.`,
+    `- **Releases**: GitHub Actions assumes \`${names.deployRole}\` (OIDC), pushes the image to ECR \`${names.ecrRepository}\`, uploads the cloud assembly under ` +
+      `\`${names.pipelineSourceKeyPrefix}\` and starts \`${names.pipeline}\` with \`IMAGE_URI\`.`,
+    '',
+    '## Stacks',
+    '',
+    '| lifecycle | stack |',
+    '|---|---|',
+    ...stackRows,
+    '',
+  ].join('\n');
+}

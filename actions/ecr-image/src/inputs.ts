@@ -91,7 +91,7 @@ export function readImageInputs(inputs: Inputs, env: NodeJS.ProcessEnv): ImageIn
   const credentials = readCredentials(inputs, registry);
   const repository = inputs.required('repository');
   if (!REPOSITORY.test(repository) || repository.length > 256) {
-    throw new InputError('repository', `input 'repository' must be a lowercase repository name such as 'flask-app' or 'my-org/flask-app'; got '${repository}'.`);
+    throw new InputError('repository', `input 'repository' must be a lowercase repository name such as 'my-service' or 'my-org/my-service'; got '${repository}'.`);
   }
   const context = inputs.string('context', '.');
   const push = inputs.boolean('push', true);

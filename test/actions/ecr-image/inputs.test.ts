@@ -75,7 +75,7 @@ describe('ecr-image inputs', () => {
 
   test('bad values name the input and the value', () => {
     expect(read({}).error?.message).toContain("input 'repository' is required");
-    expect(read({ repository: 'Flask_App!' }).error?.message).toBe("input 'repository' must be a lowercase repository name such as 'flask-app' or 'my-org/flask-app'; got 'Flask_App!'.");
+    expect(read({ repository: 'Flask_App!' }).error?.message).toBe("input 'repository' must be a lowercase repository name such as 'my-service' or 'my-org/my-service'; got 'Flask_App!'.");
     expect(read({ repository: 'a', tags: '-bad' }).error?.message).toContain("input 'tags' has '-bad', which is not a valid image tag");
     expect(read({ repository: 'a', builder: 'kaniko' }).error?.message).toBe("input 'builder' must be one of 'docker', 'buildah'; got 'kaniko'.");
     expect(read({ 'repository': 'a', 'scan-severity-threshold': 'high' }).error?.message).toContain("Did you mean 'HIGH'?");

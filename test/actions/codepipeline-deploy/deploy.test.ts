@@ -286,6 +286,18 @@ describe('deploy: API call rate', () => {
     rmSync(join(file, '..'), { recursive: true, force: true });
   });
 
+  test('throttling bursts and a short poll interval never push it past the budget either', async () => {
+    const answers: Answer[] = [];
+    for (let i = 0; i < 30; i++) answers.push('InProgress', throttling(), throttling());
+    answers.push('Succeeded');
+    const h = harness(answers);
+    await deploy({ ...DEFAULTS, pollIntervalSeconds: 15 }, { ...h.deps, random: () => 0 });
+    expect(h.fake.peakCallsPerMinute()).toBeLessThanOrEqual(4);
+    const fast = harness(['InProgress', 'InProgress', 'InProgress', 'Succeeded']);
+    await deploy({ ...DEFAULTS, pollIntervalSeconds: 5 }, fast.deps);
+    expect(fast.fake.peakCallsPerMinute()).toBeLessThanOrEqual(12);
+  });
+
   test('the budget follows the interval and never drops below 4 a minute', () => {
     expect(callsPerMinute(15)).toBe(4);
     expect(callsPerMinute(60)).toBe(4);

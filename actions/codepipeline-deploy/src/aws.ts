@@ -15,7 +15,13 @@ export function regionFrom(env: NodeJS.ProcessEnv): string {
   return region;
 }
 
+const USER_AGENT = 'slipway-codepipeline-deploy';
+
+/** Just CodePipeline: the post step needs nothing else, and leaving S3 out keeps its bundle small. */
+export function createCodePipelineClient(region: string): CodePipelineClient {
+  return new CodePipelineClient({ region, customUserAgent: USER_AGENT });
+}
+
 export function createClients(region: string): { codepipeline: CodePipelineClient; s3: S3Client } {
-  const common = { region, customUserAgent: 'slipway-codepipeline-deploy' };
-  return { codepipeline: new CodePipelineClient(common), s3: new S3Client(common) };
+  return { codepipeline: createCodePipelineClient(region), s3: new S3Client({ region, customUserAgent: USER_AGENT }) };
 }

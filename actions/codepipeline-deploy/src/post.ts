@@ -3,7 +3,7 @@
  * cancelled or killed mid-wait), stop that execution. Problems here are
  * warnings: the job's verdict was already decided by the main step.
  */
-import { createClients, regionFrom } from './aws';
+import { createCodePipelineClient, regionFrom } from './aws';
 import { STATE } from './deploy';
 import { readRunContext } from './run-context';
 import { stopExecution } from './stop';
@@ -19,7 +19,7 @@ async function post(runner: ProcessRunner): Promise<void> {
   }
   const context = readRunContext(process.env);
   const reason = `Stopped by GitHub Actions: the workflow step ended before the execution finished${context.runUrl ? ` (${context.runUrl})` : ''}`;
-  const outcome = await stopExecution(createClients(regionFrom(process.env)).codepipeline, pipelineName, executionId, reason);
+  const outcome = await stopExecution(createCodePipelineClient(regionFrom(process.env)), pipelineName, executionId, reason);
   if (outcome.stopped) runner.info(outcome.message);
   else runner.warning(outcome.message);
 }

@@ -50,6 +50,7 @@ const ACCOUNT = /^\d{12}$/;
 const SIMPLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 const BRANCH = /^(?!\/|.*\/\/|.*\/$|.*\.\.)[A-Za-z0-9._/-]+$/;
 const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -220,7 +221,7 @@ function readLogs(problems: Problems, path: string, value: unknown, azCount: num
 }
 
 function readGitHub(problems: Problems, path: string, value: unknown, serviceName: string | undefined): GitHubSpec | undefined {
-  const o = readObject(problems, path, value, ['owner', 'repo', 'branches']);
+  const o = readObject(problems, path, value, ['owner', 'repo', 'branches', 'oidcProviderArn']);
   if (!o) return undefined;
   const owner = readString(problems, `${path}.owner`, o.owner, { pattern: GITHUB_OWNER, describe: 'a GitHub user or organisation name' });
   const repo =
@@ -230,8 +231,12 @@ function readGitHub(problems: Problems, path: string, value: unknown, serviceNam
       ? ['main']
       : readArray(problems, `${path}.branches`, o.branches, (b, p) => readString(problems, p, b, { pattern: BRANCH, describe: "a branch name such as 'main'" }));
   if (branches && branches.length === 0) problems.add(`${path}.branches`, "the list is empty; give at least one branch, e.g. ['main']");
+  const oidcProviderArn = readOptionalString(problems, `${path}.oidcProviderArn`, o.oidcProviderArn, {
+    pattern: GITHUB_OIDC_PROVIDER_ARN,
+    describe: "the ARN of the account's GitHub OIDC provider, 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'",
+  });
   if (!owner || !repo || !branches) return undefined;
-  return { owner, repo, branches };
+  return { owner, repo, branches, ...optional('oidcProviderArn', oidcProviderArn) };
 }
 
 function readPipeline(problems: Problems, path: string, value: unknown, github: GitHubSpec | undefined): PipelineSpec {

@@ -131,6 +131,11 @@ export interface GitHubOptions {
   readonly repo?: string;
   /** Branches whose pushes may deploy. @default ['main'] */
   readonly branches?: readonly string[];
+  /**
+   * ARN of the account's existing GitHub OIDC provider; IAM allows one provider per URL per account,
+   * so a second service in the same account must reuse the first one's. @default - the access stack creates it
+   */
+  readonly oidcProviderArn?: string;
 }
 
 export interface PipelineStagesOptions {

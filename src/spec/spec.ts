@@ -71,6 +71,8 @@ export interface GitHubSpec {
   readonly owner: string;
   readonly repo: string;
   readonly branches: readonly string[];
+  /** Set when the account's GitHub OIDC provider already exists and is reused. */
+  readonly oidcProviderArn?: string;
 }
 
 export interface PipelineSpec {

@@ -88,3 +88,33 @@ describe('AccessStack', () => {
     expectNoNagFindings(stacks.access);
   });
 });
+
+describe('AccessStack with an existing GitHub OIDC provider', () => {
+  const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+  const { access: template, stacks } = build(specWith({ github: { owner: 'slipway-dev', repo: 'flask-app', oidcProviderArn: arn } }));
+
+  it('creates no provider and trusts the one the spec names, with the same exact conditions', () => {
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'flask-app-github-deploy',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Federated: arn },
+            Condition: {
+              StringEquals: {
+                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+                'token.actions.githubusercontent.com:sub': ['repo:slipway-dev/flask-app:ref:refs/heads/main', 'repo:slipway-dev/flask-app:environment:production'],
+              },
+            },
+          }),
+        ],
+      },
+    });
+    template.hasOutput('GitHubOidcProviderArn', { Value: arn });
+  });
+
+  it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
+    expectNoNagFindings(stacks.access);
+  });
+});

@@ -23,7 +23,8 @@ export function serviceStackArns(spec: ServiceSpec): string[] {
 }
 
 export class AccessStack extends Stack {
-  readonly oidcProvider: iam.OidcProviderNative;
+  /** Created here, or the account's existing one when the spec names it (one provider per URL per account). */
+  readonly oidcProvider: iam.IOidcProvider;
   /** Add the pipeline's permissions to this role from the delivery stack (e.g. `bucket.grantWrite(deployRole)`). */
   readonly deployRole: iam.Role;
 
@@ -31,13 +32,9 @@ export class AccessStack extends Stack {
     super(scope, id, props);
     const { spec } = props;
 
-    this.oidcProvider = new iam.OidcProviderNative(this, 'GitHubOidc', {
-      url: GITHUB_OIDC_URL,
-      clientIds: [STS_AUDIENCE],
-      // Other roles in the account may trust the same provider; deleting the stack must not cut them off.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Tags.of(this.oidcProvider).add('Name', spec.names.githubOidcProvider);
+    this.oidcProvider = spec.github.oidcProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GitHubOidc', spec.github.oidcProviderArn)
+      : this.createProvider(spec);
 
     this.deployRole = new iam.Role(this, 'DeployRole', {
       roleName: spec.names.deployRole,
@@ -64,5 +61,16 @@ export class AccessStack extends Stack {
 
     stableOutput(this, 'DeployRoleArn', this.deployRole.roleArn, `${spec.names.deployRole}: set it as the GitHub variable ${spec.pipeline.deployRoleVariable}`);
     stableOutput(this, 'GitHubOidcProviderArn', this.oidcProvider.oidcProviderArn, `${spec.names.githubOidcProvider} (${GITHUB_OIDC_URL})`);
+  }
+
+  private createProvider(spec: ServiceSpec): iam.OidcProviderNative {
+    const provider = new iam.OidcProviderNative(this, 'GitHubOidc', {
+      url: GITHUB_OIDC_URL,
+      clientIds: [STS_AUDIENCE],
+      // Other roles in the account may trust the same provider; deleting the stack must not cut them off.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Tags.of(provider).add('Name', spec.names.githubOidcProvider);
+    return provider;
   }
 }

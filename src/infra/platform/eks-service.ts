@@ -17,6 +17,8 @@ export interface EksServiceProps {
   readonly spec: ServiceSpec;
   readonly network: ServiceNetwork;
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  /** Fargate's log router writes the pods' output here. */
+  readonly appLogGroup: logs.ILogGroup;
 }
 
 export class EksService extends Construct {
@@ -61,12 +63,19 @@ export class EksService extends Construct {
     });
     this.cluster.connections.allowFrom(props.loadBalancerSecurityGroup, ec2.Port.tcp(spec.container.port), 'load balancer to pods');
 
-    this.cluster.addFargateProfile('Service', {
+    const profile = this.cluster.addFargateProfile('Service', {
       fargateProfileName: spec.names.eksCluster,
       selectors: [{ namespace }, { namespace: 'kube-system' }],
       vpc: network.vpc,
       subnetSelection: network.privateSubnets,
     });
+    profile.podExecutionRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'FargateLogRouter',
+        actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        resources: [props.appLogGroup.logGroupArn],
+      }),
+    );
 
     // The issuer is a deploy-time value; CfnJson lets it appear in condition keys.
     const issuer = Fn.select(1, Fn.split('https://', this.cluster.clusterOpenIdConnectIssuerUrl));

@@ -3,6 +3,9 @@
  * plain data: a Deployment sized like the Fargate task, a ClusterIP Service,
  * a HorizontalPodAutoscaler, and a TargetGroupBinding that registers the pods
  * in the load balancer's target group (AWS Load Balancer Controller CRD).
+ * Fargate's built-in log router ships container output to the service's
+ * CloudWatch log group (aws-observability ConfigMap), the same group the
+ * ECS option uses, so the log shipper path is identical on both platforms.
  * The image is left as a placeholder the deploy step fills in.
  */
 import type { ServiceSpec } from '../../spec';
@@ -31,6 +34,14 @@ export function serviceManifest(spec: ServiceSpec, inputs: ManifestInputs): Reco
     kind: 'List',
     items: [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } },
+      // Fargate reads its log routing from this exact namespace and ConfigMap name.
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'aws-observability', labels: { 'aws-observability': 'enabled' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'aws-logging', namespace: 'aws-observability' },
+        data: { 'output.conf': fluentBitOutput(spec) },
+      },
       {
         apiVersion: 'v1',
         kind: 'ServiceAccount',
@@ -90,6 +101,20 @@ export function serviceManifest(spec: ServiceSpec, inputs: ManifestInputs): Reco
       },
     ],
   };
+}
+
+/** Fluent Bit output section: every container's output to the service's log group. */
+export function fluentBitOutput(spec: ServiceSpec): string {
+  return [
+    '[OUTPUT]',
+    '    Name cloudwatch_logs',
+    '    Match *',
+    `    region ${spec.region}`,
+    `    log_group_name ${spec.names.appLogGroup}`,
+    `    log_stream_prefix ${spec.names.ecsService}/`,
+    '    auto_create_group false',
+    '',
+  ].join('\n');
 }
 
 /** The namespace the service's pods run in; the Fargate profile selects it. */

@@ -91,7 +91,12 @@ export class PlatformStack extends Stack {
       stableOutput(this, 'ClusterName', this.ecs.cluster.clusterName, `${names.ecsCluster} ECS cluster`);
       stableOutput(this, 'ServiceName', this.ecs.service.serviceName, `${names.ecsService} ECS service`);
     } else {
-      this.eks = new EksService(this, 'Eks', { spec, network, loadBalancerSecurityGroup: this.loadBalancer.loadBalancer.connections.securityGroups[0] });
+      this.eks = new EksService(this, 'Eks', {
+        spec,
+        network,
+        loadBalancerSecurityGroup: this.loadBalancer.loadBalancer.connections.securityGroups[0],
+        appLogGroup: this.appLogGroup,
+      });
       data.grantService(this.eks.podRole);
       serviceSecurityGroup = this.eks.cluster.clusterSecurityGroup;
       stableOutput(this, 'ClusterName', this.eks.cluster.clusterName, `${names.eksCluster} EKS cluster`);

@@ -7,8 +7,21 @@ describe('the Kubernetes manifest of the EKS option', () => {
   const byKind = (kind: string) => manifest.items.find((i) => i.kind === kind);
 
   test('namespace, service account, deployment, service, autoscaler and target group binding', () => {
-    expect(manifest.items.map((i) => i.kind)).toEqual(['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'TargetGroupBinding']);
-    expect(new Set(manifest.items.filter((i) => i.kind !== 'Namespace').map((i) => i.metadata.namespace))).toEqual(new Set(['flask-app']));
+    expect(manifest.items.map((i) => i.kind)).toEqual([
+      'Namespace', 'Namespace', 'ConfigMap', 'ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'TargetGroupBinding',
+    ]);
+    const workload = manifest.items.filter((i) => !['Namespace', 'ConfigMap'].includes(i.kind));
+    expect(new Set(workload.map((i) => i.metadata.namespace))).toEqual(new Set(['flask-app']));
+  });
+
+  test('Fargate routes container output to the same log group as the ECS option', () => {
+    const observability = manifest.items[1];
+    expect(observability.metadata).toEqual({ name: 'aws-observability', labels: { 'aws-observability': 'enabled' } });
+    const config = byKind('ConfigMap');
+    expect(config.metadata).toEqual({ name: 'aws-logging', namespace: 'aws-observability' });
+    expect(config.data['output.conf'].split('\n')).toEqual(expect.arrayContaining([
+      '[OUTPUT]', '    Name cloudwatch_logs', '    region eu-west-1', '    log_group_name /slipway/flask-app/app',
+    ]));
   });
 
   test('the deployment is sized and probed like the ECS task, with the image left for the deploy step', () => {

@@ -141,6 +141,8 @@ describe('platform stack on EKS', () => {
     const profile = only(e.platform, 'AWS::EKS::FargateProfile');
     expect(profile.Properties.Selectors.map((sel: { Namespace: string }) => sel.Namespace)).toEqual(['flask-app', 'kube-system']);
     expect(JSON.stringify(profile.Properties.Subnets)).toMatch(/PrivateSubnetA.*PrivateSubnetB/);
+    const router = all(e.platform, 'AWS::IAM::Policy').flatMap((p) => p.Properties.PolicyDocument.Statement).find((st: { Sid?: string }) => st.Sid === 'FargateLogRouter');
+    expect(router.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AppLogs/), 'Arn'] });
   });
 
   test('no ECS resources, no image parameter, no kubectl provider; the pods get an IRSA role', () => {

@@ -20,9 +20,9 @@ const REQUIRE_IMAGE_URI =
 
 /** Every stack the pipeline deploys: all but delivery, which would otherwise replace itself mid-run. */
 export function stacksDeployedByPipeline(spec: ServiceSpec): string[] {
-  const { delivery, ...rest } = spec.names.stacks;
-  void delivery;
-  return Object.values(rest);
+  return Object.entries(spec.names.stacks)
+    .filter(([lifecycle]) => lifecycle !== 'delivery')
+    .map(([, stackName]) => stackName);
 }
 
 export function infraDeployBuildSpec(spec: ServiceSpec): Record<string, unknown> {

@@ -34,3 +34,12 @@ export async function awsCall<T>(operation: string, call: () => Promise<T>): Pro
     throw awsCallError(operation, error);
   }
 }
+
+/** The region from AWS_REGION (or AWS_DEFAULT_REGION), as configure-aws-credentials exports it. */
+export function regionFromEnvironment(env: NodeJS.ProcessEnv): string {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new ActionError('no AWS region: set AWS_REGION (aws-actions/configure-aws-credentials sets it from its aws-region input).');
+  }
+  return region;
+}

@@ -5,15 +5,6 @@
  */
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ActionError } from '../../shared';
-
-export function regionFrom(env: NodeJS.ProcessEnv): string {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region) {
-    throw new ActionError('no AWS region: set AWS_REGION (aws-actions/configure-aws-credentials sets it from its aws-region input).');
-  }
-  return region;
-}
 
 const USER_AGENT = 'slipway-codepipeline-deploy';
 

@@ -1,14 +1,14 @@
 /** Entry point: wire the runner, inputs, clients and cancellation; the only place that fails the job. */
-import { createClients, regionFrom } from './aws';
+import { createClients } from './aws';
 import { deploy } from './deploy';
 import { readDeployInputs } from './inputs';
 import { readRunContext } from './run-context';
-import { Inputs, ProcessRunner, describeFailure, realSleep, systemClock, watchCancellation } from '../../shared';
+import { Inputs, ProcessRunner, describeFailure, realSleep, regionFromEnvironment, systemClock, watchCancellation } from '../../shared';
 
 async function run(runner: ProcessRunner): Promise<void> {
   const inputs = readDeployInputs(new Inputs(runner));
   const context = readRunContext(process.env);
-  const region = regionFrom(process.env);
+  const region = regionFromEnvironment(process.env);
   const cancellation = watchCancellation(process);
   try {
     await deploy(inputs, {

@@ -3,11 +3,11 @@
  * cancelled or killed mid-wait), stop that execution. Problems here are
  * warnings: the job's verdict was already decided by the main step.
  */
-import { createCodePipelineClient, regionFrom } from './aws';
+import { createCodePipelineClient } from './aws';
 import { STATE } from './deploy';
 import { readRunContext } from './run-context';
 import { stopExecution } from './stop';
-import { Inputs, ProcessRunner, describeFailure } from '../../shared';
+import { Inputs, ProcessRunner, describeFailure, regionFromEnvironment } from '../../shared';
 
 async function post(runner: ProcessRunner): Promise<void> {
   const executionId = runner.state(STATE.executionId);
@@ -19,7 +19,7 @@ async function post(runner: ProcessRunner): Promise<void> {
   }
   const context = readRunContext(process.env);
   const reason = `Stopped by GitHub Actions: the workflow step ended before the execution finished${context.runUrl ? ` (${context.runUrl})` : ''}`;
-  const outcome = await stopExecution(createCodePipelineClient(regionFrom(process.env)), pipelineName, executionId, reason);
+  const outcome = await stopExecution(createCodePipelineClient(regionFromEnvironment(process.env)), pipelineName, executionId, reason);
   if (outcome.stopped) runner.info(outcome.message);
   else runner.warning(outcome.message);
 }

@@ -1,4 +1,4 @@
-import { awsCall, awsCallError } from '../../../actions/shared/aws-call';
+import { awsCall, awsCallError, regionFromEnvironment } from '../../../actions/shared/aws-call';
 import { ActionError } from '../../../actions/shared/errors';
 
 describe('awsCall', () => {
@@ -22,5 +22,11 @@ describe('awsCall', () => {
     const mine = new ActionError('mine');
     expect(awsCallError('x', mine)).toBe(mine);
     await expect(awsCall('x', async () => 42)).resolves.toBe(42);
+  });
+
+  test('the region comes from AWS_REGION, then AWS_DEFAULT_REGION; none is an error saying what to set', () => {
+    expect(regionFromEnvironment({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-1' })).toBe('eu-west-1');
+    expect(regionFromEnvironment({ AWS_DEFAULT_REGION: 'us-east-1' })).toBe('us-east-1');
+    expect(() => regionFromEnvironment({})).toThrow('no AWS region: set AWS_REGION');
   });
 });

@@ -158,7 +158,11 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
       finish(lastStatus, `${why}; ${outcome}`, false);
       throw new ActionError(`pipeline '${inputs.pipelineName}' execution ${executionId}: ${why}; ${outcome}.`);
     }
-    throw error;
+    // We lost sight of it (e.g. no permission to read it), which says nothing about the deployment itself:
+    // leave it running rather than stop a healthy deploy, and say where to follow it.
+    const reason = error instanceof Error ? error.message : String(error);
+    finish(lastStatus, `could not follow the execution (${reason}); it was left running`);
+    throw new ActionError(`could not follow pipeline '${inputs.pipelineName}' execution ${executionId}, which was left running (follow it at ${url}): ${reason}`);
   }
 
   // One last look so the summary and any failure name the actions as they ended.
@@ -176,10 +180,10 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
   return { executionId, status: verdict.status };
 }
 
-/** Upload, then look up which source actions read that object. */
 /** One AWS call within the call budget, its failures naming `operation`. */
 type Paced = <T>(operation: string, call: () => Promise<T>) => Promise<T>;
 
+/** Upload, then look up which source actions read that object. */
 async function pinnedSource(inputs: DeployInputs, deps: DeployDeps, paced: Paced): Promise<SourceRevisionOverride[]> {
   const source = inputs.source!;
   const versionId = await paced(`S3 PutObject s3://${source.bucket}/${source.key}`, () => uploadSource(deps.s3, source));

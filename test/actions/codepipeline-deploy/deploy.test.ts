@@ -156,8 +156,12 @@ describe('deploy: failures name what was seen', () => {
     const denied = Object.assign(new Error('not authorized to perform codepipeline:GetPipelineExecution'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
     const h = harness([denied]);
     expect((await failure(deploy(DEFAULTS, h.deps))).message).toBe(
-      'CodePipeline GetPipelineExecution failed: AccessDeniedException: not authorized to perform codepipeline:GetPipelineExecution (HTTP 400)',
+      `could not follow pipeline 'deploy' execution ${EXECUTION_ID}, which was left running (follow it at ${h.t.outputs()['execution-url']}): `
+      + 'CodePipeline GetPipelineExecution failed: AccessDeniedException: not authorized to perform codepipeline:GetPipelineExecution (HTTP 400)',
     );
+    // Settled: losing sight of a deploy is no reason for the post step to stop it.
+    expect(h.t.state().settled).toBe('true');
+    expect(h.t.summary()).toContain('it was left running');
     expect(h.fake.names()).toEqual(['Start', 'Get']);
   });
 

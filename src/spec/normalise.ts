@@ -95,6 +95,14 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
   const azCount = network?.availabilityZones.length ?? 2;
   const hosts = readHosts(problems, `${root}.hosts`, obj.hosts);
   const platform = readEnum(problems, `${root}.platform`, obj.platform, PLATFORMS, 'ecs-fargate');
+  if (platform === 'eks' && network?.egress === 'none') {
+    // IRSA (STS) and the AWS Load Balancer Controller (ELB/EC2 APIs) run in the pods and need the AWS APIs.
+    problems.add(
+      `${root}.network.egress`,
+      "'none' leaves EKS pods without the AWS APIs they call (STS for their IAM role, the load balancer controller's ELB/EC2 calls); " +
+        "set egress: 'nat-gateway' (or 'nat-gateway-per-az'), or use platform: 'ecs-fargate', which runs with VPC endpoints only",
+    );
+  }
   const container = readContainer(problems, `${root}.container`, obj.container);
   const database = readEnum(problems, `${root}.database`, obj.database, DATABASES, 'dynamodb');
   const logs = readLogs(problems, `${root}.logs`, obj.logs, azCount);

@@ -160,8 +160,29 @@ export class DataStack extends Stack implements ServiceData {
         reason: 'The service connects with IAM database authentication; the generated master secret is a break-glass credential rotated by the operators, not by a rotation Lambda that would need Secrets Manager reachable from the private subnets.',
       });
     }
+    if (spec.network.egress === 'none') this.secretsEndpoint(spec, network);
     stableOutput(this, 'DatabaseEndpoint', cluster.clusterEndpoint.hostname, `${spec.names.auroraCluster} writer endpoint`);
     stableOutput(this, 'DatabaseSecretArn', cluster.secret?.secretArn ?? '', `${spec.names.auroraCluster} master credentials`);
     return { cluster, securityGroup };
+  }
+
+  /**
+   * Without egress, ECS can inject the database secret only through a Secrets Manager
+   * endpoint in the VPC; the network stack's endpoints cover images and logs, not this.
+   */
+  private secretsEndpoint(spec: ServiceSpec, network: ServiceNetwork): void {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecretsEndpointSecurityGroup', {
+      vpc: network.vpc,
+      description: `HTTPS from ${spec.network.cidr} to the Secrets Manager endpoint of ${spec.serviceName}`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addIngressRule(ec2.Peer.ipv4(spec.network.cidr), ec2.Port.tcp(443), 'HTTPS from inside the VPC');
+    new ec2.InterfaceVpcEndpoint(this, 'SecretsEndpoint', {
+      vpc: network.vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      subnets: network.privateSubnets,
+      securityGroups: [securityGroup],
+      privateDnsEnabled: true,
+    });
   }
 }

@@ -86,6 +86,13 @@ describe('data stack with Aurora PostgreSQL', () => {
     expect(JSON.stringify(rule.Properties.SourceSecurityGroupId)).toMatch(/EcsSecurityGroup/);
   });
 
+  test('without egress, a Secrets Manager endpoint lets ECS fetch the secret; with a NAT gateway there is none', () => {
+    const endpoint = only(e.data, 'AWS::EC2::VPCEndpoint');
+    expect(JSON.stringify(endpoint.Properties.ServiceName)).toContain('secretsmanager');
+    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    estate({ database: 'aurora-postgresql' }, { egress: 'nat-gateway' }).data.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
   test('the task role may connect as the app user and read the secret', () => {
     const policy = JSON.stringify(all(e.platform, 'AWS::IAM::Policy').filter((p) => JSON.stringify(p.Properties.Roles).includes('TaskRole')));
     expect(policy).toMatch(/rds-db:connect/);

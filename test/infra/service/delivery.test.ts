@@ -1,4 +1,4 @@
-import { all, estate, only } from './fixtures';
+import { EKS_NETWORK, all, estate, only } from './fixtures';
 import { DEPLOY_ROLE_PIPELINE_ACTIONS, IMAGE_DEFINITIONS_FILE, releaseObjectKey, stacksDeployedByPipeline } from '../../../src/infra';
 import { pipelineSourceKey } from '../../../src/projen/workflows/deploy-job';
 
@@ -92,7 +92,7 @@ describe('delivery stack variants', () => {
   });
 
   test('EKS: the service step applies the manifest with kubectl through its own role and an EKS access entry', () => {
-    const e = estate({ platform: 'eks' });
+    const e = estate({ platform: 'eks' }, EKS_NETWORK);
     const stages = stagesOf(e);
     expect(stages[stages.length - 1].Actions.map((a) => a.ActionTypeId.Provider)).toEqual(['CodeBuild']);
     const entry = only(e.delivery, 'AWS::EKS::AccessEntry');

@@ -8,6 +8,9 @@ import { ServiceStacks, buildApp } from '../../../src/infra';
 import type { ServiceSpec } from '../../../src/spec';
 import { specWith } from '../fixtures';
 
+/** EKS pods need the AWS APIs, so the spec requires a NAT gateway with platform 'eks'. */
+export const EKS_NETWORK = { egress: 'nat-gateway' };
+
 export interface Estate {
   readonly app: App;
   readonly spec: ServiceSpec;

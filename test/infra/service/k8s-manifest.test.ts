@@ -1,8 +1,12 @@
 import { IMAGE_PLACEHOLDER, SERVICE_ACCOUNT, eksDeployBuildSpec, infraDeployBuildSpec, serviceManifest, stacksDeployedByPipeline } from '../../../src/infra';
 import { specWith } from '../fixtures';
+import { EKS_NETWORK } from './fixtures';
 
 describe('the Kubernetes manifest of the EKS option', () => {
-  const spec = specWith({ platform: 'eks', container: { port: 8080, cpu: 512, memoryMiB: 1024, desiredCount: 3, maxCount: 5, cpuTargetPercent: 70, healthCheckPath: '/ready' } });
+  const spec = specWith(
+    { platform: 'eks', container: { port: 8080, cpu: 512, memoryMiB: 1024, desiredCount: 3, maxCount: 5, cpuTargetPercent: 70, healthCheckPath: '/ready' } },
+    EKS_NETWORK,
+  );
   const manifest = serviceManifest(spec, { targetGroupArn: 'arn:tg', podRoleArn: 'arn:role', environment: { DATA_BUCKET: 'b' } }) as { items: any[] };
   const byKind = (kind: string) => manifest.items.find((i) => i.kind === kind);
 
@@ -61,7 +65,7 @@ describe('buildspecs', () => {
   });
 
   test('the EKS step checks for the load balancer controller before applying', () => {
-    const commands: string[] = (eksDeployBuildSpec(specWith({ platform: 'eks' })) as any).phases.build.commands;
+    const commands: string[] = (eksDeployBuildSpec(specWith({ platform: 'eks' }, EKS_NETWORK)) as any).phases.build.commands;
     const check = commands.findIndex((c) => c.includes('targetgroupbindings.elbv2.k8s.aws'));
     const apply = commands.findIndex((c) => c.includes('kubectl apply'));
     expect(check).toBeGreaterThan(0);

@@ -5,12 +5,12 @@
  */
 import { PLATFORMS, DATABASES } from '../../../src/spec';
 import { expectNoNagFindings, nagAcknowledgements } from '../nag';
-import { estate } from './fixtures';
+import { EKS_NETWORK, estate } from './fixtures';
 
 const SERVICE_STACKS = ['flask-app-platform', 'flask-app-data', 'flask-app-logs', 'flask-app-observability', 'flask-app-delivery'];
 
 describe.each(PLATFORMS.flatMap((platform) => DATABASES.map((database) => [platform, database] as const)))('%s with %s', (platform, database) => {
-  const e = estate({ platform, database, alarms: { email: 'ops@example.com' } });
+  const e = estate({ platform, database, alarms: { email: 'ops@example.com' } }, platform === 'eks' ? EKS_NETWORK : {});
 
   test('cdk-nag AwsSolutions: no unacknowledged findings', () => {
     expectNoNagFindings(e.app);

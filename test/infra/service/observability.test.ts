@@ -1,4 +1,4 @@
-import { all, estate, only } from './fixtures';
+import { EKS_NETWORK, all, estate, only } from './fixtures';
 import { THRESHOLDS } from '../../../src/infra';
 
 const alarmNames = (e: ReturnType<typeof estate>) => all(e.observability, 'AWS::CloudWatch::Alarm').map((a) => a.Properties.AlarmName).sort();
@@ -42,7 +42,7 @@ describe('observability stack', () => {
 
 describe('observability follows the spec', () => {
   test('Aurora: a connections alarm instead of throttles; no hosts: no host alarms; EKS: no ECS alarms', () => {
-    const e = estate({ database: 'aurora-postgresql', platform: 'eks', hosts: { count: 0 } });
+    const e = estate({ database: 'aurora-postgresql', platform: 'eks', hosts: { count: 0 } }, EKS_NETWORK);
     const names = alarmNames(e);
     expect(names).toContain('flask-app-aurora-connections');
     expect(names.filter((n) => /dynamodb|host-|service-/.test(n))).toEqual([]);

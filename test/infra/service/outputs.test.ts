@@ -2,7 +2,7 @@
  * The outputs other parts read (README, workflow variables, the summary):
  * their export names are `<stack>-<id>` and must not change silently.
  */
-import { estate } from './fixtures';
+import { EKS_NETWORK, estate } from './fixtures';
 
 const exportsOf = (template: { toJSON(): { Outputs?: Record<string, { Export?: { Name: string } }> } }) =>
   Object.values(template.toJSON().Outputs ?? {})
@@ -29,7 +29,7 @@ describe('stable outputs of the service stacks', () => {
   });
 
   test('EKS and Aurora swap the service and database outputs', () => {
-    const e = estate({ platform: 'eks', database: 'aurora-postgresql' });
+    const e = estate({ platform: 'eks', database: 'aurora-postgresql' }, EKS_NETWORK);
     expect(exportsOf(e.platform)).toContain('flask-app-platform-PodRoleArn');
     expect(exportsOf(e.platform)).not.toContain('flask-app-platform-ServiceName');
     expect(exportsOf(e.data)).toEqual(['flask-app-data-BucketName', 'flask-app-data-DatabaseEndpoint', 'flask-app-data-DatabaseSecretArn']);

@@ -1,4 +1,4 @@
-import { all, estate, only, statementsOf } from './fixtures';
+import { EKS_NETWORK, all, estate, only, statementsOf } from './fixtures';
 import { CONTAINER_NAME, IMAGE_URI_PARAMETER } from '../../../src/infra';
 
 describe('platform stack on ECS Fargate (the seed)', () => {
@@ -130,7 +130,7 @@ describe('platform stack with a certificate', () => {
 });
 
 describe('platform stack on EKS', () => {
-  const e = estate({ platform: 'eks' });
+  const e = estate({ platform: 'eks' }, EKS_NETWORK);
 
   test('EKS cluster in the private subnets with all control plane logs, a Fargate profile for the service namespace', () => {
     const cluster = only(e.platform, 'AWS::EKS::Cluster');

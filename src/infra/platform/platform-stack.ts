@@ -69,7 +69,7 @@ export class PlatformStack extends Stack {
         type: 'String',
         description: 'The image the service runs; the pipeline passes its IMAGE_URI variable here',
         allowedPattern: '.+',
-        constraintDescription: 'an image URI such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/flask-app:<sha>',
+        constraintDescription: `an image URI such as 123456789012.dkr.ecr.${spec.region}.amazonaws.com/${names.ecrRepository}:<sha>`,
       });
       this.ecs = new EcsService(this, 'Ecs', {
         spec,

@@ -25,7 +25,8 @@ const RECAP =
   /^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)(?:\s+skipped=(\d+))?(?:\s+rescued=(\d+))?(?:\s+ignored=(\d+))?\s*$/;
 const TASK = /^(TASK|RUNNING HANDLER) \[(.+)\] \**\s*$/;
 const PLAY = /^PLAY \[(.*)\] \**\s*$/;
-const FATAL = /^(?:fatal|failed): \[([^\]]+)\](?: \(item=.*\))?: (UNREACHABLE|FAILED)! => (.*)$/;
+// Loop items fail as `failed: [h] (item=x) => {...}`, without the FAILED! marker.
+const FATAL = /^(?:fatal|failed): \[([^\]]+)\](?: \(item=.*?\))?(?:: (UNREACHABLE|FAILED)!)? => (.*)$/;
 
 /** Folds ansible-playbook output one line at a time; `recaps` and `failures` are complete after the last line. */
 export class PlaybookOutput {

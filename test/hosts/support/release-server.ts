@@ -49,10 +49,10 @@ export function buildRelease(workDir: string, version: string, options: { tamper
 
 export interface ReleaseServer {
   readonly port: number;
-  /** Base URL on one test-network address, laid out like the GitHub release: <url>/<file>. */
-  releaseUrl(address: string, version: string): string;
   /** How many times each path was requested. */
   readonly hits: Map<string, number>;
+  /** Base URL on one test-network address, laid out like the GitHub release: <url>/<file>. */
+  releaseUrl(address: string, version: string): string;
   close(): Promise<void>;
 }
 

@@ -135,11 +135,14 @@ export class TestNetwork {
 
   async destroy(): Promise<void> {
     if (this.supervisor) clearInterval(this.supervisor);
+    // sshd's sessions and anything they started live on in the namespace after sshd itself: end them all.
+    for (const h of this.states) killNamespace(h.namespace);
     for (const h of this.states) {
       for (const e of h.exporters.values()) killTree(e.process);
       if (h.sshdProcess) killTree(h.sshdProcess);
     }
-    await Promise.all(this.states.flatMap((h) => [...h.exporters.values()].map((e) => e.process).concat(h.sshdProcess ? [h.sshdProcess] : []).map(exited)));
+    const processes = this.states.flatMap((h) => [...h.exporters.values()].map((e) => e.process).concat(h.sshdProcess ? [h.sshdProcess] : []));
+    await Promise.all(processes.map(exited));
     for (const h of this.states) {
       // Deleting the namespace removes its end of the veth pair, and with it this end.
       quiet('ip', ['netns', 'delete', h.namespace]);
@@ -246,6 +249,23 @@ function allocateScript(): string {
     'ip -n "$ns" link set lo up',
     'echo "$x"',
   ].join('\n');
+}
+
+/** Kills every process in a network namespace this harness created. */
+function killNamespace(namespace: string): void {
+  let pids: string[] = [];
+  try {
+    pids = sh('ip', ['netns', 'pids', namespace]).split(/\s+/).filter((p) => /^\d+$/.test(p));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
 
 function killTree(child: ChildProcess): void {

@@ -1,0 +1,89 @@
+import { ec2InventoryConfig, groupVars } from '../../src/hosts/ansible-vars';
+import { ec2TagLabel, scrapeConfig } from '../../src/hosts/scrape-config';
+import { normaliseServiceOptions } from '../../src/spec';
+import { seedOptions } from '../spec/fixtures';
+
+const spec = normaliseServiceOptions({
+  ...seedOptions(),
+  serviceName: 'orders',
+  region: 'us-east-2',
+  environment: 'staging',
+  hosts: { role: 'worker' },
+  monitoring: { nodeExporterVersion: '1.9.0', nodeExporterPort: 9101, processExporterPort: 9300, processNames: ['celery'], logFiles: ['/var/log/orders/*.log'] },
+});
+
+describe('group vars', () => {
+  test("carry the service's facts the roles need, all from the spec", () => {
+    expect(groupVars(spec)).toEqual({
+      node_exporter_version: '1.9.0',
+      node_exporter_port: 9101,
+      process_exporter_version: '0.8.3',
+      process_exporter_port: 9300,
+      process_exporter_names: ['celery'],
+      cloudwatch_agent_region: 'us-east-2',
+      cloudwatch_agent_log_group: '/slipway/orders/app',
+      cloudwatch_agent_log_files: ['/var/log/orders/*.log'],
+    });
+  });
+});
+
+describe('aws_ec2 inventory config', () => {
+  test('SSM: running instances of this service only, grouped by role, connection set in the inventory', () => {
+    expect(ec2InventoryConfig(spec, 'ssm')).toEqual({
+      plugin: 'amazon.aws.aws_ec2',
+      regions: ['us-east-2'],
+      filters: {
+        'instance-state-name': 'running',
+        'tag:slipway:service': 'orders',
+        'tag:slipway:environment': 'staging',
+        'tag:slipway:role': 'worker',
+      },
+      hostnames: ['instance-id'],
+      keyed_groups: [{ key: "tags['slipway:role']", prefix: 'role' }],
+      groups: { slipway_hosts: "tags.get('slipway:role') == 'worker'" },
+      compose: {
+        ansible_connection: "'community.aws.aws_ssm'",
+        ansible_aws_ssm_instance_id: 'instance_id',
+        ansible_aws_ssm_region: "'us-east-2'",
+        ansible_aws_ssm_bucket_name: "'orders-host-transfer-' ~ owner_id",
+      },
+      strict: true,
+    });
+  });
+
+  test('SSH alternative: private address and the AMI user', () => {
+    expect(ec2InventoryConfig(spec, 'ssh').compose).toEqual({
+      ansible_connection: "'ansible.builtin.ssh'",
+      ansible_host: 'private_ip_address',
+      ansible_user: "'ec2-user'",
+    });
+  });
+});
+
+describe('Prometheus scrape config', () => {
+  const config = scrapeConfig(spec);
+
+  test('one job per exporter on its spec port, discovered by the same tags as the inventory', () => {
+    expect(config.scrape_configs.map((j) => [j.job_name, j.ec2_sd_configs[0].port])).toEqual([['node_exporter', 9101], ['process_exporter', 9300]]);
+    expect(config.scrape_configs[0].ec2_sd_configs[0]).toEqual({
+      region: 'us-east-2',
+      port: 9101,
+      filters: [
+        { name: 'instance-state-name', values: ['running'] },
+        { name: 'tag:slipway:service', values: ['orders'] },
+        { name: 'tag:slipway:environment', values: ['staging'] },
+        { name: 'tag:slipway:role', values: ['worker'] },
+      ],
+    });
+  });
+
+  test('scrapes the private address and labels each series with instance, service, environment and role', () => {
+    const relabel = config.scrape_configs[1].relabel_configs;
+    expect(relabel[0]).toEqual({ source_labels: ['__meta_ec2_private_ip'], regex: '(.+)', target_label: '__address__', replacement: '$1:9300' });
+    expect(relabel.map((r) => r.target_label)).toEqual(['__address__', 'instance', 'availability_zone', 'service', 'environment', 'role']);
+  });
+
+  test('tag keys become label names the way Prometheus makes them', () => {
+    expect(ec2TagLabel('slipway:role')).toBe('__meta_ec2_tag_slipway_role');
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * The playbook, through the zx driver, against real hosts: debootstrapped
+ * Debian root filesystems with their own sshd in network namespaces, a local
+ * release server, and Debian's prometheus scraping the result.
+ */
+import { execFileSync, spawn, spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { parse, stringify } from 'yaml';
+import { configureHosts, type DriverResult } from '../../src/hosts/driver';
+import { buildInventory } from '../../src/hosts/inventory';
+import { realIO } from '../../src/hosts/io';
+import { NODE_EXPORTER_JOB, SCRAPE_CONFIG_FILE } from '../../src/hosts/layout';
+import { parseOptions } from '../../src/hosts/options';
+import type { ScrapeJob } from '../../src/hosts/scrape-config';
+import { readSpecFile, type ServiceSpec } from '../../src/spec';
+import { describeWithTools, hasCommand } from '../support/real-tools';
+import { startPrometheus, staticJob, type RunningPrometheus } from './support/prometheus';
+import { buildRelease, releaseArch, serveReleases, type ReleaseServer } from './support/release-server';
+import { TestNetwork, type TestHost } from './support/test-hosts';
+import { parseUnitService } from './support/unit-file';
+
+const REPO = resolve(__dirname, '../..');
+const TAMPERED_VERSION = '9.9.9';
+
+const REQUIREMENTS = {
+  commands: ['ansible-playbook', 'ansible-inventory', 'debootstrap', 'prometheus', 'promtool', 'prometheus-node-exporter', 'nsenter', 'unshare', 'ip', 'ssh-keygen', 'flock'],
+  root: true,
+};
+
+describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
+  jest.setTimeout(10 * 60 * 1000);
+
+  let spec: ServiceSpec;
+  let net: TestNetwork;
+  let server: ReleaseServer;
+  let prometheus: RunningPrometheus | undefined;
+  let hosts: TestHost[];
+  let down: TestHost;
+  let fresh: TestHost;
+  let dir: string;
+  const inventories: Record<'configured' | 'withDown' | 'all' | 'tampered', string> = { configured: '', withDown: '', all: '', tampered: '' };
+
+  const tarballPath = () => `/v${spec.monitoring.nodeExporterVersion}/node_exporter-${spec.monitoring.nodeExporterVersion}.linux-${releaseArch()}.tar.gz`;
+
+  async function drive(argv: string[]): Promise<{ result: DriverResult; out: string }> {
+    let out = '';
+    const sink = { write: (s: string) => (out += s) };
+    const io = realIO({ repoRoot: REPO, out: sink, progressOut: sink, env: { ...process.env, CI: 'true' } });
+    const result = await configureHosts(spec, REPO, parseOptions(argv), io);
+    return { result, out };
+  }
+
+  beforeAll(async () => {
+    spec = readSpecFile(REPO);
+    dir = mkdtempSync(join(tmpdir(), 'slipway-real-hosts-'));
+    net = new TestNetwork('it');
+    hosts = await net.addHosts(2);
+    [down] = await net.addHosts(1, { sshd: false });
+    [fresh] = await net.addHosts(1);
+    const version = spec.monitoring.nodeExporterVersion;
+    server = await serveReleases(
+      [buildRelease(dir, version), buildRelease(dir, TAMPERED_VERSION, { tampered: true })],
+      net.hosts.map((h) => h.gateway),
+    );
+    const vars = (h: TestHost, v = version) => ({
+      ...net.hostVars(h),
+      node_exporter_version: v,
+      node_exporter_release_url: server.releaseUrl(h.gateway, v),
+    });
+    const write = (name: keyof typeof inventories, list: { host: TestHost; version?: string }[]) => {
+      const path = join(dir, `${name}.yml`);
+      writeFileSync(path, stringify(buildInventory(spec, list.map(({ host, version: v }) => ({ name: host.name, vars: vars(host, v) })))));
+      inventories[name] = path;
+    };
+    write('configured', hosts.map((host) => ({ host })));
+    write('withDown', [...hosts, down].map((host) => ({ host })));
+    write('all', [...hosts, down, fresh].map((host) => ({ host })));
+    write('tampered', [{ host: hosts[0] }, { host: hosts[1], version: TAMPERED_VERSION }]);
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await server?.close();
+    await net?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the first run configures every host and each exporter answers', async () => {
+    const { result, out } = await drive(['--inventory', inventories.configured, '--tags', 'node_exporter', '--forks', '4']);
+    expect(net.errors).toEqual([]);
+    expect(result.failed).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.rows.map((r) => [r.host, r.status])).toEqual(hosts.map((h) => [h.name, 'ok']));
+    for (const row of result.rows) {
+      expect(row.changed).toBeGreaterThan(0);
+      expect(row.exporters).toEqual([expect.objectContaining({ exporter: 'node_exporter', up: true })]);
+    }
+    expect(out).toMatch(/PLAY RECAP/); // CI mode: Ansible's own log, no spinner
+    for (const h of hosts) {
+      const body = await (await fetch(`http://${h.address}:${spec.monitoring.nodeExporterPort}/metrics`)).text();
+      expect(body).toContain('node_exporter_build_info');
+    }
+    expect(server.hits.get(tarballPath())).toBe(hosts.length);
+  });
+
+  test('a second run changes nothing and downloads nothing', async () => {
+    const { result } = await drive(['--inventory', inventories.configured, '--tags', 'node_exporter']);
+    expect(result.exitCode).toBe(0);
+    expect(result.rows.map((r) => [r.host, r.changed, r.status])).toEqual(hosts.map((h) => [h.name, 0, 'ok']));
+    expect(server.hits.get(tarballPath())).toBe(hosts.length);
+  });
+
+  test('the host got a nologin user, the binary and a unit that systemd accepts', () => {
+    const h = hosts[0];
+    const passwd = readFileSync(join(h.upper, 'etc/passwd'), 'utf8');
+    expect(passwd).toMatch(/^node-exporter:x:\d+:\d+::\/nonexistent:\/usr\/sbin\/nologin$/m);
+    const binary = join(h.upper, 'usr/local/bin/node_exporter');
+    expect((statSync(binary).mode % 0o1000).toString(8)).toBe('755');
+    expect(sha256(binary)).toBe(sha256('/usr/bin/prometheus-node-exporter'));
+    expect(existsSync(join(h.upper, 'etc/node_exporter/web_config.yml'))).toBe(false);
+    expect(statSync(join(h.upper, 'var/lib/node_exporter/textfile_collector')).isDirectory()).toBe(true);
+
+    const unitText = readFileSync(join(h.upper, 'etc/systemd/system/node_exporter.service'), 'utf8');
+    const unit = parseUnitService(unitText);
+    expect(unit.user).toBe('node-exporter');
+    expect(unit.argv).toContain(`--web.listen-address=0.0.0.0:${spec.monitoring.nodeExporterPort}`);
+    expect(unitText).toMatch(/^NoNewPrivileges=yes$/m);
+    expect(unitText).toMatch(/^ProtectSystem=strict$/m);
+    if (hasCommand('systemd-analyze')) {
+      // Verified outside the host, so ExecStart points at the binary's real location; every other line is as rendered.
+      const copy = join(dir, 'node_exporter.service');
+      writeFileSync(copy, unitText.replace('ExecStart=/usr/local/bin/node_exporter', `ExecStart=${binary}`));
+      const verify = spawnSync('systemd-analyze', ['verify', '--man=no', copy], { encoding: 'utf8' });
+      expect({ status: verify.status, output: `${verify.stdout}${verify.stderr}`.trim() }).toEqual({ status: 0, output: '' });
+    }
+  });
+
+  test("Debian's prometheus with the generated scrape config finds every host up", async () => {
+    execFileSync('promtool', ['check', 'config', join(REPO, SCRAPE_CONFIG_FILE)], { stdio: 'pipe' });
+    const generated = parse(readFileSync(join(REPO, SCRAPE_CONFIG_FILE), 'utf8')) as { scrape_configs: ScrapeJob[] };
+    const job = generated.scrape_configs.find((j) => j.job_name === NODE_EXPORTER_JOB);
+    expect(job).toBeDefined();
+    const targets = hosts.map((h) => `${h.address}:${spec.monitoring.nodeExporterPort}`);
+    prometheus = await startPrometheus([staticJob(job!, targets)]);
+    const deadline = Date.now() + 30000;
+    let up = new Map<string, number>();
+    while (Date.now() < deadline) {
+      up = await prometheus.up(NODE_EXPORTER_JOB);
+      if (targets.every((t) => up.get(t) === 1)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(Object.fromEntries(up)).toEqual(Object.fromEntries(targets.map((t) => [t, 1])));
+  });
+
+  test('an unreachable host is named and fails the command while the others finish', async () => {
+    // The real command line, asynchronously: the release server lives in this process and must keep answering.
+    const cli = await run('npx', ['tsx', 'src/hosts/cli.ts', '--inventory', inventories.withDown, '--tags', 'node_exporter']);
+    expect(cli.status).toBe(1);
+    const table = cli.stdout.split('\n');
+    const row = (name: string) => table.find((l) => l.startsWith(`${name} `)) ?? '';
+    expect(row(down.name)).toMatch(/\bNO\b.*unreachable/);
+    for (const h of hosts) expect(row(h.name)).toMatch(/\byes\s+0\s+up\s+ok\b/);
+    expect(cli.stdout).toContain(`1 of 3 host(s) not configured: ${down.name} (unreachable)`);
+  });
+
+  test('a tampered tarball fails its checksum on that host only', async () => {
+    const before = sha256(join(hosts[1].upper, 'usr/local/bin/node_exporter'));
+    const { result } = await drive(['--inventory', inventories.tampered, '--tags', 'node_exporter']);
+    expect(result.exitCode).toBe(1);
+    expect(result.failed).toEqual([hosts[1].name]);
+    const bad = result.rows.find((r) => r.host === hosts[1].name);
+    expect(bad?.status).toBe('failed');
+    expect(bad?.note).toMatch(/checksum/i);
+    expect(result.rows.find((r) => r.host === hosts[0].name)?.status).toBe('ok');
+    expect(sha256(join(hosts[1].upper, 'usr/local/bin/node_exporter'))).toBe(before);
+  });
+
+  test('--check with --limit dry-runs one fresh host and writes nothing', async () => {
+    const { result } = await drive(['--inventory', inventories.all, '--limit', fresh.name, '--check', '--tags', 'node_exporter']);
+    expect(result.exitCode).toBe(0);
+    expect(result.rows.map((r) => [r.host, r.status])).toEqual([[fresh.name, 'ok']]);
+    expect(result.rows[0].changed).toBeGreaterThan(0);
+    for (const path of ['usr/local/bin/node_exporter', 'etc/systemd/system/node_exporter.service', 'var/cache/node_exporter']) {
+      expect(existsSync(join(fresh.upper, path))).toBe(false);
+    }
+  });
+});
+
+function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: REPO, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}

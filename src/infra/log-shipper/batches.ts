@@ -7,6 +7,8 @@ import { LogDocument, bulkEntry } from './documents';
 
 export interface Batch {
   readonly documents: readonly LogDocument[];
+  /** The `_bulk` request body, serialized once while planning. */
+  readonly body: string;
   /** UTF-8 size of the request body. */
   readonly bytes: number;
 }
@@ -24,21 +26,26 @@ export function planBatches(docs: readonly LogDocument[], maxBytes: number): Bat
   const batches: Batch[] = [];
   const oversized: { document: LogDocument; bytes: number }[] = [];
   let current: LogDocument[] = [];
+  let entries: string[] = [];
   let currentBytes = 0;
+  const close = () => batches.push({ documents: current, body: entries.join(''), bytes: currentBytes });
   for (const document of docs) {
-    const bytes = Buffer.byteLength(bulkEntry(document), 'utf8');
+    const entry = bulkEntry(document);
+    const bytes = Buffer.byteLength(entry, 'utf8');
     if (bytes > maxBytes) {
       oversized.push({ document, bytes });
       continue;
     }
     if (currentBytes + bytes > maxBytes) {
-      batches.push({ documents: current, bytes: currentBytes });
+      close();
       current = [];
+      entries = [];
       currentBytes = 0;
     }
     current.push(document);
+    entries.push(entry);
     currentBytes += bytes;
   }
-  if (current.length > 0) batches.push({ documents: current, bytes: currentBytes });
+  if (current.length > 0) close();
   return { batches, oversized };
 }

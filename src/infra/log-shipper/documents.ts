@@ -31,11 +31,24 @@ function parseMessage(message: string): Record<string, unknown> | undefined {
   }
 }
 
+const DAY_MS = 86_400_000;
+
 export function toDocuments(data: LogsData, indexPrefix: string): LogDocument[] {
   if (data.messageType !== 'DATA_MESSAGE') return [];
+  // A payload's events span a day or two: name each day's index once.
+  const indexByDay = new Map<number, string>();
+  const indexOf = (timestamp: number): string => {
+    const day = Math.floor(timestamp / DAY_MS);
+    let index = indexByDay.get(day);
+    if (index === undefined) {
+      index = dailyIndex(indexPrefix, timestamp);
+      indexByDay.set(day, index);
+    }
+    return index;
+  };
   return data.logEvents.map((event) => ({
     id: event.id,
-    index: dailyIndex(indexPrefix, event.timestamp),
+    index: indexOf(event.timestamp),
     source: {
       ...parseMessage(event.message),
       '@timestamp': new Date(event.timestamp).toISOString(),

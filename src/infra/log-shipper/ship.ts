@@ -6,7 +6,7 @@
  */
 import { planBatches } from './batches';
 import { FailedDocument, THROTTLED, readBulkResponse } from './bulk-response';
-import { LogDocument, bulkBody } from './documents';
+import type { LogDocument } from './documents';
 
 export interface BulkHttpResponse {
   readonly status: number;
@@ -69,7 +69,7 @@ export async function shipDocuments(docs: readonly LogDocument[], options: ShipO
     const retry: LogDocument[] = [];
     for (const batch of plan.batches) {
       requests++;
-      const response = await options.send(bulkBody(batch.documents));
+      const response = await options.send(batch.body);
       if (RETRYABLE_STATUSES.has(response.status)) {
         retry.push(...batch.documents);
         continue;

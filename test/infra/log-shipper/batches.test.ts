@@ -1,6 +1,6 @@
 import { events, subscriptionEvent } from './fixtures';
 import { planBatches } from '../../../src/infra/log-shipper/batches';
-import { bulkEntry, toDocuments } from '../../../src/infra/log-shipper/documents';
+import { bulkBody, bulkEntry, toDocuments } from '../../../src/infra/log-shipper/documents';
 import { decodeSubscriptionEvent } from '../../../src/infra/log-shipper/payload';
 
 const docsOf = (count: number, messageBytes?: number) => toDocuments(decodeSubscriptionEvent(subscriptionEvent(events(count, messageBytes))), 'flask-app');
@@ -23,6 +23,8 @@ describe('splitting into size-bounded _bulk requests', () => {
     for (const b of plan.batches) {
       expect(b.bytes).toBeLessThanOrEqual(limit);
       expect(b.bytes).toBe(b.documents.reduce((n, d) => n + size(d), 0));
+      expect(b.body).toBe(bulkBody(b.documents));
+      expect(Buffer.byteLength(b.body)).toBe(b.bytes);
     }
     expect(plan.batches.flatMap((b) => b.documents)).toEqual(docs);
   });

@@ -40,6 +40,15 @@ describe('documents and bulk lines', () => {
     expect(dailyIndex('flask-app', Date.UTC(2026, 0, 5, 23, 59))).toBe('flask-app-2026.01.05');
   });
 
+  test('events either side of midnight UTC go to their own day\'s index', () => {
+    const data = decodeSubscriptionEvent(subscriptionEvent([
+      { id: 'a', timestamp: Date.UTC(2026, 10, 25, 23, 59, 59, 999), message: 'late' },
+      { id: 'b', timestamp: Date.UTC(2026, 10, 26, 0, 0, 0, 0), message: 'early' },
+      { id: 'c', timestamp: Date.UTC(2026, 10, 25, 0, 0, 0, 0), message: 'first' },
+    ]));
+    expect(toDocuments(data, 'svc').map((d) => d.index)).toEqual(['svc-2026.11.25', 'svc-2026.11.26', 'svc-2026.11.25']);
+  });
+
   test('JSON messages are spread into fields; plain ones kept as message', () => {
     const data = decodeSubscriptionEvent(subscriptionEvent([
       { id: 'a', timestamp: Date.UTC(2026, 10, 25), message: '{"level":"error","path":"/x"}' },

@@ -31,10 +31,10 @@ export function renderArchitectureDiagram(spec: ServiceSpec): string {
   const lines: string[] = ['flowchart TB'];
   const add = (line: string) => lines.push(`  ${line}`);
 
-  add(`users((Internet))`);
-  add(`github[${label(`GitHub Actions`, `${spec.github.owner}/${spec.github.repo}`)}]`);
+  add('users((Internet))');
+  add(`github[${label('GitHub Actions', `${spec.github.owner}/${spec.github.repo}`)}]`);
   add(`subgraph vpc[${label(`VPC ${names.vpc}`, `${network.cidr} · ${network.totalAddresses.toLocaleString('en-US')} addresses`)}]`);
-  add(`  igw[${label(`Internet gateway`, names.internetGateway)}]`);
+  add(`  igw[${label('Internet gateway', names.internetGateway)}]`);
   add(`  subgraph public_tier[${label('Public subnets · route 0.0.0.0/0 → gateway')}]`);
   for (const s of publics) add(`    ${subnetNode(s)}[${label(s.name, `${s.cidr} · ${s.usableAddresses} usable`, azName(spec, s.azIndex))}]`);
   add(`    alb[${label(`Application Load Balancer ${names.loadBalancer}`, https ? 'HTTPS :443 · HTTP :80 redirects' : 'HTTP :80')}]`);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { IMAGE_PLACEHOLDER, SERVICE_ACCOUNT, eksDeployBuildSpec, infraDeployBuildSpec, serviceManifest, stacksDeployedByPipeline } from '../../../src/infra';
 import { specWith } from '../fixtures';
 import { EKS_NETWORK } from './fixtures';
@@ -49,7 +50,21 @@ describe('the Kubernetes manifest of the EKS option', () => {
   });
 });
 
+/** Every command of a buildspec, in phase order. */
+function commandsOf(buildSpec: Record<string, unknown>): string[] {
+  const phases = (buildSpec as { phases: Record<string, { commands: string[] }> }).phases;
+  return Object.values(phases).flatMap((p) => p.commands);
+}
+
 describe('buildspecs', () => {
+  test('every command parses as bash (CodeBuild runs them with env.shell bash)', () => {
+    for (const buildSpec of [infraDeployBuildSpec(specWith()), eksDeployBuildSpec(specWith({ platform: 'eks' }, EKS_NETWORK))]) {
+      expect((buildSpec as { env: { shell: string } }).env.shell).toBe('bash');
+      const result = spawnSync('bash', ['-n'], { input: commandsOf(buildSpec).join('\n'), encoding: 'utf8' });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    }
+  });
+
   test('the infrastructure step refuses to run without IMAGE_URI and writes imagedefinitions.json from it', () => {
     const spec = specWith();
     const commands: string[] = (infraDeployBuildSpec(spec) as any).phases.build.commands;
@@ -71,5 +86,9 @@ describe('buildspecs', () => {
     expect(check).toBeGreaterThan(0);
     expect(apply).toBeGreaterThan(check);
     expect(commands[apply]).toContain(`sed "s|${IMAGE_PLACEHOLDER}|\${IMAGE_URI}|g"`);
+    const coredns = commands.findIndex((c) => c.includes('kubectl patch deployment coredns'));
+    expect(coredns).toBeGreaterThan(0);
+    expect(coredns).toBeLessThan(apply);
+    expect(commands[coredns]).toMatch(/^if \[ "\$\(kubectl get deployment coredns .*\)" = "ec2" \]; then kubectl patch .*; fi$/);
   });
 });

@@ -1,6 +1,9 @@
 import { all, estate, only } from './fixtures';
 import { AURORA_ENGINE_VERSION, BACKUP_RETENTION_DAYS } from '../../../src/infra';
 
+// Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
+jest.setTimeout(120_000);
+
 const sslOnly = (policy: { Properties: Record<string, any> }) =>
   policy.Properties.PolicyDocument.Statement.some(
     (s: { Effect: string; Condition?: { Bool?: Record<string, string> } }) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',

@@ -2,6 +2,9 @@ import { EKS_NETWORK, all, estate, only } from './fixtures';
 import { DEPLOY_ROLE_PIPELINE_ACTIONS, IMAGE_DEFINITIONS_FILE, releaseObjectKey, stacksDeployedByPipeline } from '../../../src/infra';
 import { pipelineSourceKey } from '../../../src/projen/workflows/deploy-job';
 
+// Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
+jest.setTimeout(120_000);
+
 type Stage = { Name: string; Actions: { Name: string; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, any> }[] };
 const stagesOf = (e: ReturnType<typeof estate>): Stage[] => only(e.delivery, 'AWS::CodePipeline::Pipeline').Properties.Stages;
 

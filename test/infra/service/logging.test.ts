@@ -3,6 +3,9 @@ import { join } from 'path';
 import { all, estate, only } from './fixtures';
 import { MAX_BULK_REQUEST_BYTES, OPENSEARCH_VERSION, logShipperBundleDir, zoneCountFor } from '../../../src/infra';
 
+// Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
+jest.setTimeout(120_000);
+
 describe('logs stack (the ELK role)', () => {
   const e = estate();
 

@@ -7,6 +7,9 @@ import { PLATFORMS, DATABASES } from '../../../src/spec';
 import { expectNoNagFindings, nagAcknowledgements } from '../nag';
 import { EKS_NETWORK, estate } from './fixtures';
 
+// Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
+jest.setTimeout(120_000);
+
 const SERVICE_STACKS = ['flask-app-platform', 'flask-app-data', 'flask-app-logs', 'flask-app-observability', 'flask-app-delivery'];
 
 describe.each(PLATFORMS.flatMap((platform) => DATABASES.map((database) => [platform, database] as const)))('%s with %s', (platform, database) => {

@@ -1,6 +1,9 @@
 import { EKS_NETWORK, all, estate, only } from './fixtures';
 import { THRESHOLDS } from '../../../src/infra';
 
+// Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
+jest.setTimeout(120_000);
+
 const alarmNames = (e: ReturnType<typeof estate>) => all(e.observability, 'AWS::CloudWatch::Alarm').map((a) => a.Properties.AlarmName).sort();
 
 describe('observability stack', () => {

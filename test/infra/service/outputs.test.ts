@@ -4,6 +4,9 @@
  */
 import { EKS_NETWORK, estate } from './fixtures';
 
+// Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
+jest.setTimeout(120_000);
+
 const exportsOf = (template: { toJSON(): { Outputs?: Record<string, { Export?: { Name: string } }> } }) =>
   Object.values(template.toJSON().Outputs ?? {})
     .map((o) => o.Export?.Name)

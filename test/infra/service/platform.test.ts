@@ -1,6 +1,9 @@
 import { EKS_NETWORK, all, estate, only, statementsOf } from './fixtures';
 import { CONTAINER_NAME, IMAGE_URI_PARAMETER } from '../../../src/infra';
 
+// Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
+jest.setTimeout(120_000);
+
 describe('platform stack on ECS Fargate (the seed)', () => {
   const e = estate({ container: { port: 8000, desiredCount: 2, maxCount: 6, cpuTargetPercent: 55, keepImages: 15 } });
 

@@ -3,7 +3,7 @@
  * definition sized from the spec, and a service in the private subnets behind
  * the load balancer with a rollback circuit breaker and CPU autoscaling.
  */
-import { Duration, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, aws_applicationautoscaling as applicationautoscaling, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
@@ -26,6 +26,8 @@ export const CONTAINER_NAME = 'app';
 export class EcsService extends Construct {
   readonly cluster: ecs.Cluster;
   readonly service: ecs.FargateService;
+  /** The autoscaling target's L1 resource (its min/max capacity). */
+  readonly scalableTarget: applicationautoscaling.CfnScalableTarget;
   readonly taskRole: iam.IRole;
   readonly executionRole: iam.IRole;
   readonly securityGroup: ec2.SecurityGroup;
@@ -90,6 +92,7 @@ export class EcsService extends Construct {
     props.targetGroup.addTarget(this.service);
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: container.desiredCount, maxCapacity: container.maxCount });
+    this.scalableTarget = scaling.node.findChild('Target').node.defaultChild as applicationautoscaling.CfnScalableTarget;
     scaling.scaleOnCpuUtilization('CpuTarget', {
       targetUtilizationPercent: container.cpuTargetPercent,
       scaleInCooldown: Duration.seconds(120),

@@ -2,9 +2,11 @@
  * The container platform lifecycle: the ECR repository, the public load
  * balancer, and the service on ECS Fargate or EKS (spec.platform). The image
  * is a stack parameter the pipeline's infrastructure step passes (IMAGE_URI),
- * so CloudFormation and the running service always agree on it.
+ * so CloudFormation and the running service always agree on it; until the
+ * first image is passed, the service exists with zero tasks, so the first
+ * `cdk deploy` (before any image is built) succeeds.
  */
-import { CfnParameter, RemovalPolicy, Stack, StackProps, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, RemovalPolicy, Stack, StackProps, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
@@ -36,6 +38,8 @@ export interface PlatformStackProps extends StackProps {
 
 /** The stack parameter that carries the image the service runs. */
 export const IMAGE_URI_PARAMETER = 'ImageUri';
+/** The tag the task definition names while no image has been deployed; no task runs then. */
+export const NO_IMAGE_TAG = 'no-image-yet';
 const ALB_LOG_DAYS = 90;
 
 export class PlatformStack extends Stack {
@@ -67,19 +71,25 @@ export class PlatformStack extends Stack {
     if (spec.platform === 'ecs-fargate') {
       const imageUri = new CfnParameter(this, IMAGE_URI_PARAMETER, {
         type: 'String',
-        description: 'The image the service runs; the pipeline passes its IMAGE_URI variable here',
-        allowedPattern: '.+',
-        constraintDescription: `an image URI such as 123456789012.dkr.ecr.${spec.region}.amazonaws.com/${names.ecrRepository}:<sha>`,
+        default: '',
+        description: 'The image the service runs; the pipeline passes its IMAGE_URI variable. Empty: the service exists with no tasks.',
       });
+      // Before the first image exists (the very first deploy) the service is created with zero tasks.
+      const hasImage = new CfnCondition(this, 'HasImage', { expression: Fn.conditionNot(Fn.conditionEquals(imageUri.valueAsString, '')) });
+      const image = Fn.conditionIf(hasImage.logicalId, imageUri.valueAsString, `${this.repository.repositoryUri}:${NO_IMAGE_TAG}`).toString();
       this.ecs = new EcsService(this, 'Ecs', {
         spec,
         network,
-        image: ecs.ContainerImage.fromRegistry(imageUri.valueAsString),
+        image: ecs.ContainerImage.fromRegistry(image),
         logGroup: this.appLogGroup,
         targetGroup: this.loadBalancer.targetGroup,
         environment: data.appEnvironment,
         secrets: data.database ? { DB_SECRET: data.database.secret } : {},
       });
+      const whenImage = (count: number) => Fn.conditionIf(hasImage.logicalId, count, 0);
+      (this.ecs.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DesiredCount', whenImage(spec.container.desiredCount));
+      this.ecs.scalableTarget.addPropertyOverride('MinCapacity', whenImage(spec.container.desiredCount));
+      this.ecs.scalableTarget.addPropertyOverride('MaxCapacity', whenImage(spec.container.maxCount));
       // fromRegistry grants nothing; the execution role pulls from this repository only.
       this.repository.grantPull(this.ecs.executionRole);
       acknowledge(this.ecs.executionRole, {

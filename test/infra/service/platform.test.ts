@@ -1,5 +1,5 @@
 import { EKS_NETWORK, all, estate, only, statementsOf } from './fixtures';
-import { CONTAINER_NAME, IMAGE_URI_PARAMETER } from '../../../src/infra';
+import { CONTAINER_NAME, IMAGE_URI_PARAMETER, NO_IMAGE_TAG } from '../../../src/infra';
 
 // Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
 jest.setTimeout(120_000);
@@ -32,10 +32,12 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(task.Properties).toMatchObject({ Cpu: '256', Memory: '512', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'] });
     const [container] = task.Properties.ContainerDefinitions;
     expect(container.Name).toBe(CONTAINER_NAME);
-    expect(container.Image).toEqual({ Ref: IMAGE_URI_PARAMETER });
+    expect(container.Image).toEqual({ 'Fn::If': ['HasImage', { Ref: IMAGE_URI_PARAMETER }, expect.objectContaining({ 'Fn::Join': expect.anything() })] });
+    expect(JSON.stringify(container.Image['Fn::If'][2])).toContain(`:${NO_IMAGE_TAG}`);
     expect(container.PortMappings).toEqual([{ ContainerPort: 8000, Protocol: 'tcp' }]);
     expect(container.LogConfiguration.LogDriver).toBe('awslogs');
-    expect(e.platform.toJSON().Parameters[IMAGE_URI_PARAMETER]).toMatchObject({ Type: 'String', AllowedPattern: '.+' });
+    expect(e.platform.toJSON().Parameters[IMAGE_URI_PARAMETER]).toMatchObject({ Type: 'String', Default: '' });
+    expect(e.platform.toJSON().Conditions.HasImage).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: IMAGE_URI_PARAMETER }, ''] }] });
     expect(only(e.platform, 'AWS::Logs::LogGroup').Properties).toMatchObject({ LogGroupName: '/slipway/flask-app/app', RetentionInDays: 30 });
   });
 
@@ -43,7 +45,8 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     const service = only(e.platform, 'AWS::ECS::Service');
     expect(service.Properties).toMatchObject({
       ServiceName: 'flask-app',
-      DesiredCount: 2,
+      // No tasks until the first image is deployed (the first cdk deploy precedes any image).
+      DesiredCount: { 'Fn::If': ['HasImage', 2, 0] },
       LaunchType: 'FARGATE',
       DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 },
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
@@ -56,7 +59,10 @@ describe('platform stack on ECS Fargate (the seed)', () => {
   });
 
   test('CPU target-tracking autoscaling between desiredCount and maxCount', () => {
-    expect(only(e.platform, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties).toMatchObject({ MinCapacity: 2, MaxCapacity: 6 });
+    expect(only(e.platform, 'AWS::ApplicationAutoScaling::ScalableTarget').Properties).toMatchObject({
+      MinCapacity: { 'Fn::If': ['HasImage', 2, 0] },
+      MaxCapacity: { 'Fn::If': ['HasImage', 6, 0] },
+    });
     expect(only(e.platform, 'AWS::ApplicationAutoScaling::ScalingPolicy').Properties.TargetTrackingScalingPolicyConfiguration).toMatchObject({
       TargetValue: 55,
       PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },

@@ -60,7 +60,10 @@ const REMOTE_ONLY_CONNECTIONS = new Set(['community.aws.aws_ssm', 'aws_ssm']);
 
 export async function configureHosts(spec: ServiceSpec, repoRoot: string, options: DriverOptions, io: DriverIO): Promise<DriverResult> {
   const { inventory, notRunning } = await resolveInventory(spec, options, io);
-  const targets = await targetHosts(inventory, options, io);
+  // Listing the inventory overlaps the playbook run; with --limit it must first prove the pattern matches.
+  const pendingTargets = targetHosts(inventory, options, io);
+  pendingTargets.catch(() => undefined);
+  if (options.limit !== undefined) await pendingTargets;
 
   const command = playbookCommand(repoRoot, inventory, options);
   const output = new PlaybookOutput();
@@ -72,6 +75,7 @@ export async function configureHosts(spec: ServiceSpec, repoRoot: string, option
   } finally {
     progress.stop();
   }
+  const targets = await pendingTargets;
   if (output.recaps.length === 0) {
     throw new DriverError(
       `ansible-playbook exited with ${run.exitCode} before configuring any host:\n${tail(run.stderr)}\ncommand: ${command.command} ${command.args.join(' ')}`,

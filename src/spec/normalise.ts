@@ -111,6 +111,14 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
   const github = readGitHub(problems, `${root}.github`, obj.github, serviceName);
   const pipeline = readPipeline(problems, `${root}.pipeline`, obj.pipeline, github);
   const monitoring = readMonitoring(problems, `${root}.monitoring`, obj.monitoring);
+  if (pipeline.registry === 'dockerhub' && network?.egress === 'none') {
+    // Without egress the private subnets reach AWS only through VPC endpoints: ECR yes, Docker Hub never.
+    problems.add(
+      `${root}.pipeline.registry`,
+      "'dockerhub' needs the tasks to reach the internet, but network.egress is 'none' (VPC endpoints only); " +
+        "set network.egress: 'nat-gateway' (or 'nat-gateway-per-az'), or use registry: 'ecr'",
+    );
+  }
 
   problems.throwIfAny();
   // After throwIfAny every required value is present; the checks below narrow the types.

@@ -2,7 +2,10 @@ import { seedOptions } from './fixtures';
 import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
 
 function withPipeline(pipeline: Record<string, unknown>): unknown {
-  return { ...seedOptions(), pipeline };
+  const seed = seedOptions();
+  // Docker Hub pulls need internet egress; the spec rejects them with VPC endpoints only.
+  const network = pipeline.registry === 'dockerhub' ? { ...seed.network, egress: 'nat-gateway' } : seed.network;
+  return { ...seed, network, pipeline };
 }
 
 function problemsOf(input: unknown): string {
@@ -48,5 +51,13 @@ describe('pipeline.imageScanThreshold with the registry', () => {
     expect(message).toContain('service.pipeline.imageScanThreshold');
     expect(message).toContain("'CRITICAL'");
     expect(message).toContain("imageScanThreshold: 'NONE'");
+  });
+});
+
+describe('pipeline.registry with the network egress', () => {
+  it('rejects Docker Hub when the private subnets have no route to the internet, saying how to fix it', () => {
+    const message = problemsOf({ ...seedOptions(), pipeline: { registry: 'dockerhub', dockerHubRepository: 'slipway/flask-app' } });
+    expect(message).toContain("service.pipeline.registry: 'dockerhub' needs the tasks to reach the internet, but network.egress is 'none'");
+    expect(message).toContain("set network.egress: 'nat-gateway'");
   });
 });

@@ -60,7 +60,10 @@ export function synthWorkflows(
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'slipway-workflows-'));
   try {
-    const service: ServiceOptions = { ...seedOptions(), ...(pipeline ? { pipeline } : {}), ...overrides };
+    const seed = seedOptions();
+    // Docker Hub images are pulled over the internet, which the spec only allows with a NAT gateway.
+    const network = pipeline?.registry === 'dockerhub' ? { ...seed.network, egress: 'nat-gateway' as const } : seed.network;
+    const service: ServiceOptions = { ...seed, network, ...(pipeline ? { pipeline } : {}), ...overrides };
     const project = new SlipwayProject({ service, outdir });
     customise?.(SlipwayWorkflows.of(project));
     const out = Testing.synth(project);

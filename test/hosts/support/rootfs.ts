@@ -77,6 +77,7 @@ export function ensureRootfs(): string {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (!existsSync(join(dir, 'usr/sbin/sshd'))) throw new Error(`debootstrap finished but ${dir}/usr/sbin/sshd is missing`);
+  pruneRootfsCache(dir);
   return dir;
 }
 

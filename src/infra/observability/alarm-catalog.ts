@@ -33,4 +33,6 @@ export const THRESHOLDS = {
   auroraConnections: 400,
   /** Log shipper failed invocations per minute. */
   shipperErrorsPerMinute: 1,
+  /** Any message in the shipper's dead-letter queue is a batch of logs OpenSearch never got. */
+  deadLetters: 1,
 } as const;

@@ -54,7 +54,7 @@ export class ObservabilityStack extends Stack {
     const rows: [string, cloudwatch.IMetric[]][][] = [
       [['Requests', [m.requests]], ['5xx (target and load balancer)', [m.target5xx, m.elb5xx]], ['p99 response time (s)', [m.p99]]],
       [['Service CPU (%)', m.serviceCpu], ['Service memory (%)', m.serviceMemory], ['Host CPU (%)', m.hostCpu]],
-      [[observed.table ? 'DynamoDB throttled requests' : 'Aurora connections', m.database], ['Log shipper errors and dead letters', m.shipper]],
+      [[observed.table ? 'DynamoDB throttled requests' : 'Aurora connections', m.database], ['Log shipper errors and dead letters', [m.shipperErrors, m.deadLetters].filter((x): x is cloudwatch.IMetric => x !== undefined)]],
     ];
     // A graph with nothing to draw (no hosts, no database) is left out rather than shown empty.
     for (const row of rows) {
@@ -91,7 +91,8 @@ interface ServiceMetrics {
   readonly serviceMemory: cloudwatch.IMetric[];
   readonly hostCpu: cloudwatch.IMetric[];
   readonly database: cloudwatch.IMetric[];
-  readonly shipper: cloudwatch.IMetric[];
+  readonly shipperErrors?: cloudwatch.IMetric;
+  readonly deadLetters?: cloudwatch.IMetric;
 }
 
 function metricsOf(o: ObservedResources): ServiceMetrics {
@@ -121,10 +122,10 @@ function metricsOf(o: ObservedResources): ServiceMetrics {
       (id) => new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: id }, ...period, statistic: 'Average' }),
     ),
     database: o.table ? dynamoThrottles : o.database ? [o.database.metricDatabaseConnections({ ...period, statistic: 'Maximum' })] : [],
-    shipper: [
-      ...(o.logShipper ? [o.logShipper.metricErrors({ ...period, statistic: 'Sum' })] : []),
-      ...(o.logShipperDeadLetterQueue ? [o.logShipperDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...period, statistic: 'Maximum' })] : []),
-    ],
+    ...(o.logShipper ? { shipperErrors: o.logShipper.metricErrors({ ...period, statistic: 'Sum' }) } : {}),
+    ...(o.logShipperDeadLetterQueue
+      ? { deadLetters: o.logShipperDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...period, statistic: 'Maximum' }) }
+      : {}),
   };
 }
 
@@ -149,8 +150,17 @@ export function alarmRules(o: ObservedResources, m: ServiceMetrics = metricsOf(o
   } else if (o.database) {
     rules.push({ id: 'aurora-connections', metric: m.database[0], threshold: THRESHOLDS.auroraConnections, evaluationPeriods: 5, description: `Aurora connections ≥ ${THRESHOLDS.auroraConnections} for 5 minutes` });
   }
-  if (o.logShipper) {
-    rules.push({ id: 'log-shipper-errors', metric: m.shipper[0], threshold: THRESHOLDS.shipperErrorsPerMinute, evaluationPeriods: 5, description: 'The log shipper failed invocations for 5 minutes; logs are not reaching OpenSearch' });
+  if (m.shipperErrors) {
+    rules.push({ id: 'log-shipper-errors', metric: m.shipperErrors, threshold: THRESHOLDS.shipperErrorsPerMinute, evaluationPeriods: 5, description: 'The log shipper failed invocations for 5 minutes; logs are not reaching OpenSearch' });
+  }
+  if (m.deadLetters) {
+    rules.push({
+      id: 'log-shipper-dead-letters',
+      metric: m.deadLetters,
+      threshold: THRESHOLDS.deadLetters,
+      evaluationPeriods: 1,
+      description: 'Log batches the shipper could not store are waiting in its dead-letter queue; read them for the failed documents and reasons',
+    });
   }
   return rules;
 }

@@ -19,9 +19,9 @@ describe('observability stack', () => {
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/aws:SecureTransport/);
   });
 
-  test('alarms on ALB 5xx, p99, ECS CPU and memory, each host CPU, DynamoDB throttles and the log shipper, all to the topic', () => {
+  test('alarms on ALB 5xx, p99, ECS CPU and memory, each host CPU, DynamoDB throttles, shipper errors and dead letters, all to the topic', () => {
     expect(alarmNames(e)).toEqual([
-      'flask-app-dynamodb-throttles', 'flask-app-elb-5xx', 'flask-app-host-1-cpu', 'flask-app-host-2-cpu', 'flask-app-log-shipper-errors',
+      'flask-app-dynamodb-throttles', 'flask-app-elb-5xx', 'flask-app-host-1-cpu', 'flask-app-host-2-cpu', 'flask-app-log-shipper-dead-letters', 'flask-app-log-shipper-errors',
       'flask-app-p99-latency', 'flask-app-service-cpu', 'flask-app-service-memory', 'flask-app-target-5xx',
     ]);
     for (const alarm of all(e.observability, 'AWS::CloudWatch::Alarm')) {

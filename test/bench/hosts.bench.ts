@@ -14,7 +14,7 @@ import { buildInventory } from '../../src/hosts/inventory';
 import { realIO } from '../../src/hosts/io';
 import { parseOptions } from '../../src/hosts/options';
 import { readSpecFile } from '../../src/spec';
-import { buildRelease, serveReleases } from '../hosts/support/release-server';
+import { NODE_EXPORTER, buildRelease, serveReleases } from '../hosts/support/release-server';
 import { TestNetwork } from '../hosts/support/test-hosts';
 import { missingRequirements } from '../support/real-tools';
 
@@ -31,13 +31,13 @@ export const suite: BenchSuite = {
     try {
       const one = await net.addHosts(1);
       const four = await net.addHosts(4);
-      const release = buildRelease(dir, spec.monitoring.nodeExporterVersion);
+      const release = buildRelease(dir, NODE_EXPORTER, spec.monitoring.nodeExporterVersion);
       const server = await serveReleases([release], net.hosts.map((h) => h.gateway));
       const inventory = (name: string, hosts: typeof one) => {
         const path = join(dir, `${name}.yml`);
         const entries = hosts.map((h) => ({
           name: h.name,
-          vars: { ...net.hostVars(h), node_exporter_release_url: server.releaseUrl(h.gateway, release.version) },
+          vars: { ...net.hostVars(h), node_exporter_release_url: server.releaseUrl(h.gateway, NODE_EXPORTER, release.version) },
         }));
         writeFileSync(path, stringify(buildInventory(spec, entries)));
         return path;

@@ -12,13 +12,13 @@ import { parse, stringify } from 'yaml';
 import { configureHosts, type DriverResult } from '../../src/hosts/driver';
 import { buildInventory } from '../../src/hosts/inventory';
 import { realIO } from '../../src/hosts/io';
-import { NODE_EXPORTER_JOB, SCRAPE_CONFIG_FILE } from '../../src/hosts/layout';
+import { NODE_EXPORTER_JOB, PROCESS_EXPORTER_JOB, SCRAPE_CONFIG_FILE } from '../../src/hosts/layout';
 import { parseOptions } from '../../src/hosts/options';
 import type { ScrapeJob } from '../../src/hosts/scrape-config';
 import { readSpecFile, type ServiceSpec } from '../../src/spec';
 import { describeWithTools, hasCommand } from '../support/real-tools';
 import { startPrometheus, staticJob, type RunningPrometheus } from './support/prometheus';
-import { buildRelease, releaseArch, serveReleases, type ReleaseServer } from './support/release-server';
+import { NODE_EXPORTER, PROCESS_EXPORTER, buildRelease, releaseArch, serveReleases, type ReleaseServer } from './support/release-server';
 import { TestNetwork, type TestHost } from './support/test-hosts';
 import { parseUnitService } from './support/unit-file';
 
@@ -26,7 +26,7 @@ const REPO = resolve(__dirname, '../..');
 const TAMPERED_VERSION = '9.9.9';
 
 const REQUIREMENTS = {
-  commands: ['ansible-playbook', 'ansible-inventory', 'debootstrap', 'prometheus', 'promtool', 'prometheus-node-exporter', 'nsenter', 'unshare', 'ip', 'ssh-keygen', 'flock'],
+  commands: ['ansible-playbook', 'ansible-inventory', 'debootstrap', 'prometheus', 'promtool', 'prometheus-node-exporter', 'prometheus-process-exporter', 'nsenter', 'unshare', 'ip', 'ssh-keygen', 'flock'],
   root: true,
 };
 
@@ -43,7 +43,11 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
   let dir: string;
   const inventories: Record<'configured' | 'withDown' | 'all' | 'tampered', string> = { configured: '', withDown: '', all: '', tampered: '' };
 
-  const tarballPath = () => `/v${spec.monitoring.nodeExporterVersion}/node_exporter-${spec.monitoring.nodeExporterVersion}.linux-${releaseArch()}.tar.gz`;
+  const tarballPath = () => {
+    const v = spec.monitoring.nodeExporterVersion;
+    return `/node_exporter/v${v}/node_exporter-${v}.linux-${releaseArch()}.tar.gz`;
+  };
+  const BOTH = ['--tags', 'node_exporter,process_exporter'];
 
   async function drive(argv: string[]): Promise<{ result: DriverResult; out: string }> {
     let out = '';
@@ -62,13 +66,18 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     [fresh] = await net.addHosts(1);
     const version = spec.monitoring.nodeExporterVersion;
     server = await serveReleases(
-      [buildRelease(dir, version), buildRelease(dir, TAMPERED_VERSION, { tampered: true })],
+      [
+        buildRelease(dir, NODE_EXPORTER, version),
+        buildRelease(dir, NODE_EXPORTER, TAMPERED_VERSION, { tampered: true }),
+        buildRelease(dir, PROCESS_EXPORTER, spec.monitoring.processExporterVersion),
+      ],
       net.hosts.map((h) => h.gateway),
     );
     const vars = (h: TestHost, v = version) => ({
       ...net.hostVars(h),
       node_exporter_version: v,
-      node_exporter_release_url: server.releaseUrl(h.gateway, v),
+      node_exporter_release_url: server.releaseUrl(h.gateway, NODE_EXPORTER, v),
+      process_exporter_release_url: server.releaseUrl(h.gateway, PROCESS_EXPORTER, spec.monitoring.processExporterVersion),
     });
     const write = (name: keyof typeof inventories, list: { host: TestHost; version?: string }[]) => {
       const path = join(dir, `${name}.yml`);
@@ -89,31 +98,36 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
   });
 
   test('the first run configures every host and each exporter answers', async () => {
-    const { result, out } = await drive(['--inventory', inventories.configured, '--tags', 'node_exporter', '--forks', '4']);
+    const { result, out } = await drive(['--inventory', inventories.configured, ...BOTH, '--forks', '4']);
     expect(net.errors).toEqual([]);
     expect(result.failed).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(result.rows.map((r) => [r.host, r.status])).toEqual(hosts.map((h) => [h.name, 'ok']));
     for (const row of result.rows) {
       expect(row.changed).toBeGreaterThan(0);
-      expect(row.exporters).toEqual([expect.objectContaining({ exporter: 'node_exporter', up: true })]);
+      expect(row.exporters).toEqual([
+        expect.objectContaining({ exporter: 'node_exporter', up: true }),
+        expect.objectContaining({ exporter: 'process_exporter', up: true }),
+      ]);
     }
     expect(out).toMatch(/PLAY RECAP/); // CI mode: Ansible's own log, no spinner
     for (const h of hosts) {
       const body = await (await fetch(`http://${h.address}:${spec.monitoring.nodeExporterPort}/metrics`)).text();
       expect(body).toContain('node_exporter_build_info');
+      const processes = await (await fetch(`http://${h.address}:${spec.monitoring.processExporterPort}/metrics`)).text();
+      expect(processes).toContain('namedprocess_scrape_errors');
     }
     expect(server.hits.get(tarballPath())).toBe(hosts.length);
   });
 
   test('a second run changes nothing and downloads nothing', async () => {
-    const { result } = await drive(['--inventory', inventories.configured, '--tags', 'node_exporter']);
+    const { result } = await drive(['--inventory', inventories.configured, ...BOTH]);
     expect(result.exitCode).toBe(0);
     expect(result.rows.map((r) => [r.host, r.changed, r.status])).toEqual(hosts.map((h) => [h.name, 0, 'ok']));
     expect(server.hits.get(tarballPath())).toBe(hosts.length);
   });
 
-  test('the host got a nologin user, the binary and a unit that systemd accepts', () => {
+  test('the host got nologin users, the binaries and units that systemd accepts', () => {
     const h = hosts[0];
     const passwd = readFileSync(join(h.upper, 'etc/passwd'), 'utf8');
     expect(passwd).toMatch(/^node-exporter:x:\d+:\d+::\/nonexistent:\/usr\/sbin\/nologin$/m);
@@ -129,30 +143,44 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     expect(unit.argv).toContain(`--web.listen-address=0.0.0.0:${spec.monitoring.nodeExporterPort}`);
     expect(unitText).toMatch(/^NoNewPrivileges=yes$/m);
     expect(unitText).toMatch(/^ProtectSystem=strict$/m);
+    // process-exporter groups the processes the spec names.
+    const groupsFile = join(h.upper, 'etc/process_exporter/config.yml');
+    const groups = parse(readFileSync(groupsFile, 'utf8')) as { process_names: { name: string; comm: string[] }[] };
+    expect(groups.process_names).toEqual(spec.monitoring.processNames.map((name) => ({ name, comm: [name] })));
     if (hasCommand('systemd-analyze')) {
       // Verified outside the host, so ExecStart points at the binary's real location; every other line is as rendered.
-      const copy = join(dir, 'node_exporter.service');
-      writeFileSync(copy, unitText.replace('ExecStart=/usr/local/bin/node_exporter', `ExecStart=${binary}`));
-      const verify = spawnSync('systemd-analyze', ['verify', '--man=no', copy], { encoding: 'utf8' });
-      expect({ status: verify.status, output: `${verify.stdout}${verify.stderr}`.trim() }).toEqual({ status: 0, output: '' });
+      for (const [unitName, program] of [['node_exporter', 'node_exporter'], ['process_exporter', 'process-exporter']]) {
+        const rendered = readFileSync(join(h.upper, `etc/systemd/system/${unitName}.service`), 'utf8');
+        const copy = join(dir, `${unitName}.service`);
+        writeFileSync(copy, rendered.replace(`ExecStart=/usr/local/bin/${program}`, `ExecStart=${join(h.upper, 'usr/local/bin', program)}`));
+        const verify = spawnSync('systemd-analyze', ['verify', '--man=no', copy], { encoding: 'utf8' });
+        expect({ unitName, status: verify.status, output: `${verify.stdout}${verify.stderr}`.trim() }).toEqual({ unitName, status: 0, output: '' });
+      }
     }
   });
 
   test("Debian's prometheus with the generated scrape config finds every host up", async () => {
     execFileSync('promtool', ['check', 'config', join(REPO, SCRAPE_CONFIG_FILE)], { stdio: 'pipe' });
     const generated = parse(readFileSync(join(REPO, SCRAPE_CONFIG_FILE), 'utf8')) as { scrape_configs: ScrapeJob[] };
-    const job = generated.scrape_configs.find((j) => j.job_name === NODE_EXPORTER_JOB);
-    expect(job).toBeDefined();
-    const targets = hosts.map((h) => `${h.address}:${spec.monitoring.nodeExporterPort}`);
-    prometheus = await startPrometheus([staticJob(job!, targets)]);
-    const deadline = Date.now() + 30000;
-    let up = new Map<string, number>();
-    while (Date.now() < deadline) {
-      up = await prometheus.up(NODE_EXPORTER_JOB);
-      if (targets.every((t) => up.get(t) === 1)) break;
-      await new Promise((r) => setTimeout(r, 500));
+    const jobs = [
+      { name: NODE_EXPORTER_JOB, port: spec.monitoring.nodeExporterPort },
+      { name: PROCESS_EXPORTER_JOB, port: spec.monitoring.processExporterPort },
+    ].map(({ name, port }) => {
+      const job = generated.scrape_configs.find((j) => j.job_name === name);
+      if (!job) throw new Error(`the generated scrape config has no job '${name}'`);
+      return { name, targets: hosts.map((h) => `${h.address}:${port}`), config: job };
+    });
+    prometheus = await startPrometheus(jobs.map((j) => staticJob(j.config, j.targets)));
+    for (const job of jobs) {
+      const deadline = Date.now() + 30000;
+      let up = new Map<string, number>();
+      while (Date.now() < deadline) {
+        up = await prometheus.up(job.name);
+        if (job.targets.every((t) => up.get(t) === 1)) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect({ job: job.name, up: Object.fromEntries(up) }).toEqual({ job: job.name, up: Object.fromEntries(job.targets.map((t) => [t, 1])) });
     }
-    expect(Object.fromEntries(up)).toEqual(Object.fromEntries(targets.map((t) => [t, 1])));
   });
 
   test('an unreachable host is named and fails the command while the others finish', async () => {

@@ -1,8 +1,9 @@
 /**
- * A node_exporter "release" built from Debian's prometheus-node-exporter
- * binary, laid out like the upstream one (node_exporter-<v>.linux-<arch>.tar.gz
- * holding node_exporter-<v>.linux-<arch>/node_exporter, plus sha256sums.txt),
- * served over HTTP on the test network's addresses only.
+ * Exporter "releases" built from Debian's binaries, laid out like the
+ * upstream ones (node_exporter-<v>.linux-<arch>.tar.gz holding
+ * node_exporter-<v>.linux-<arch>/node_exporter, plus sha256sums.txt; the same
+ * for process-exporter with checksums.txt), served over HTTP on the test
+ * network's addresses only.
  */
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -12,7 +13,24 @@ import type { AddressInfo } from 'net';
 import { arch } from 'os';
 import { join } from 'path';
 
-export const DEBIAN_NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
+export interface Product {
+  /** The name in release file names and the URL path. */
+  readonly name: string;
+  /** The binary inside the release directory. */
+  readonly binary: string;
+  /** The checksums file next to the tarball. */
+  readonly sumsFile: string;
+  /** Debian's build of it, repackaged. */
+  readonly debianBinary: string;
+}
+
+export const NODE_EXPORTER: Product = { name: 'node_exporter', binary: 'node_exporter', sumsFile: 'sha256sums.txt', debianBinary: '/usr/bin/prometheus-node-exporter' };
+export const PROCESS_EXPORTER: Product = {
+  name: 'process-exporter',
+  binary: 'process-exporter',
+  sumsFile: 'checksums.txt',
+  debianBinary: '/usr/bin/prometheus-process-exporter',
+};
 
 /** Node's arch to the release's name for it (the same mapping the role makes from ansible_architecture). */
 export function releaseArch(nodeArch: string = arch()): string {
@@ -23,6 +41,7 @@ export function releaseArch(nodeArch: string = arch()): string {
 }
 
 export interface ReleaseFiles {
+  readonly product: Product;
   readonly version: string;
   readonly tarballName: string;
   readonly tarball: Buffer;
@@ -30,21 +49,22 @@ export interface ReleaseFiles {
 }
 
 /** Builds the release for `version`; `tampered` flips bytes after the checksums are computed. */
-export function buildRelease(workDir: string, version: string, options: { tampered?: boolean } = {}): ReleaseFiles {
-  const base = `node_exporter-${version}.linux-${releaseArch()}`;
-  const dir = join(workDir, `build-${version}`, base);
+export function buildRelease(workDir: string, product: Product, version: string, options: { tampered?: boolean } = {}): ReleaseFiles {
+  const base = `${product.name}-${version}.linux-${releaseArch()}`;
+  const buildDir = join(workDir, `build-${product.name}-${version}`);
+  const dir = join(buildDir, base);
   mkdirSync(dir, { recursive: true });
-  copyFileSync(DEBIAN_NODE_EXPORTER, join(dir, 'node_exporter'));
-  writeFileSync(join(dir, 'LICENSE'), 'Apache License 2.0 (test fixture built from Debian prometheus-node-exporter)\n');
+  copyFileSync(product.debianBinary, join(dir, product.binary));
+  writeFileSync(join(dir, 'LICENSE'), `test fixture built from Debian's ${product.debianBinary}\n`);
   const tarballName = `${base}.tar.gz`;
-  const tarPath = join(workDir, `build-${version}`, tarballName);
-  execFileSync('tar', ['-C', join(workDir, `build-${version}`), '--owner=0', '--group=0', '-czf', tarPath, base]);
+  const tarPath = join(buildDir, tarballName);
+  execFileSync('tar', ['-C', buildDir, '--owner=0', '--group=0', '-czf', tarPath, base]);
   const genuine = readFileSync(tarPath);
   const sum = createHash('sha256').update(genuine).digest('hex');
   // Upstream sums list every artifact; a decoy line checks the role picks the right one.
-  const sha256sums = `${'0'.repeat(64)}  node_exporter-${version}.darwin-amd64.tar.gz\n${sum}  ${tarballName}\n`;
+  const sha256sums = `${'0'.repeat(64)}  ${product.name}-${version}.darwin-amd64.tar.gz\n${sum}  ${tarballName}\n`;
   const tarball = options.tampered ? Buffer.concat([genuine.subarray(0, genuine.length - 16), Buffer.alloc(16, 0x41)]) : genuine;
-  return { version, tarballName, tarball, sha256sums };
+  return { product, version, tarballName, tarball, sha256sums };
 }
 
 export interface ReleaseServer {
@@ -52,16 +72,16 @@ export interface ReleaseServer {
   /** How many times each path was requested. */
   readonly hits: Map<string, number>;
   /** Base URL on one test-network address, laid out like the GitHub release: <url>/<file>. */
-  releaseUrl(address: string, version: string): string;
+  releaseUrl(address: string, product: Product, version: string): string;
   close(): Promise<void>;
 }
 
-/** Serves every release under /v<version>/ on each given address (never a wildcard address). */
+/** Serves every release under /<product>/v<version>/ on each given address (never a wildcard address). */
 export async function serveReleases(releases: readonly ReleaseFiles[], addresses: readonly string[]): Promise<ReleaseServer> {
   const files = new Map<string, Buffer>();
   for (const r of releases) {
-    files.set(`/v${r.version}/${r.tarballName}`, r.tarball);
-    files.set(`/v${r.version}/sha256sums.txt`, Buffer.from(r.sha256sums));
+    files.set(`/${r.product.name}/v${r.version}/${r.tarballName}`, r.tarball);
+    files.set(`/${r.product.name}/v${r.version}/${r.product.sumsFile}`, Buffer.from(r.sha256sums));
   }
   const hits = new Map<string, number>();
   const servers: Server[] = [];
@@ -87,7 +107,7 @@ export async function serveReleases(releases: readonly ReleaseFiles[], addresses
   }
   return {
     port,
-    releaseUrl: (address, version) => `http://${address}:${port}/v${version}`,
+    releaseUrl: (address, product, version) => `http://${address}:${port}/${product.name}/v${version}`,
     hits,
     close: async () => {
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));

@@ -34,6 +34,7 @@ interface HostState extends TestHost {
 /** Services the supervisor starts from their rendered units, with the binary each needs. */
 export const SUPERVISED_UNITS: readonly { unit: string; binary: string }[] = [
   { unit: 'etc/systemd/system/node_exporter.service', binary: 'usr/local/bin/node_exporter' },
+  { unit: 'etc/systemd/system/process_exporter.service', binary: 'usr/local/bin/process-exporter' },
 ];
 
 const SSHD_CONFIG = [
@@ -125,6 +126,7 @@ export class TestNetwork {
       // Root already: no sudo in a minimal rootfs.
       ansible_become: false,
       node_exporter_manage_service: false,
+      process_exporter_manage_service: false,
     };
   }
 

@@ -1,7 +1,9 @@
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo } from 'net';
+import { join } from 'path';
 import { bulkResponse, events, subscriptionEvent } from './fixtures';
 import { configFromEnv, handler, shipEvent } from '../../../src/infra/log-shipper/handler';
+import { logShipperBundleDir } from '../../../src/infra/logging/shipper-bundle';
 
 /** A local HTTP server speaking the OpenSearch _bulk API: stores documents, throttles on request. */
 function bulkServer(throttleFirst: number) {
@@ -62,6 +64,22 @@ describe('the handler against a local _bulk endpoint', () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       await expect(handler(subscriptionEvent(events(2)))).rejects.toThrow(/2 of 2 log documents were not stored, e\.g\. .*\(413: the document is \d+ bytes/);
+    } finally {
+      process.env = saved;
+      quiet.mockRestore();
+    }
+  });
+
+  test('the esbuild bundle deployed as the Lambda code ships a real payload the same way', async () => {
+    const bundle = join(logShipperBundleDir(), 'index.js');
+    const saved = { ...process.env };
+    Object.assign(process.env, env(url));
+    const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const lambda = require(bundle) as { handler: (event: unknown) => Promise<{ succeeded: number; requests: number }> };
+      await expect(lambda.handler(subscriptionEvent(events(3)))).resolves.toEqual({ succeeded: 3, requests: 2 });
+      expect(ctx.received[0].headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
     } finally {
       process.env = saved;
       quiet.mockRestore();

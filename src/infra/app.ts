@@ -82,7 +82,8 @@ export function buildApp(app: App, spec: ServiceSpec): ServiceStacks {
         cluster: platform.eks.cluster,
         targetGroupArn: platform.loadBalancer.targetGroup.targetGroupArn,
         podRoleArn: platform.eks.podRole.roleArn,
-        environment: data.appEnvironment,
+        // Pods read the database secret themselves (IRSA); ECS injects it instead.
+        environment: { ...data.appEnvironment, ...(data.aurora?.cluster.secret ? { DB_SECRET_ARN: data.aurora.cluster.secret.secretArn } : {}) },
       },
     },
     description: `${spec.serviceName}: CodePipeline ${spec.names.pipeline} (V2, queued) from the S3 release source`,

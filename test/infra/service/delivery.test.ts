@@ -108,4 +108,12 @@ describe('delivery stack variants', () => {
     const infra = all(e.delivery, 'AWS::CodeBuild::Project').find((p) => p.Properties.Name === 'flask-app-infra-deploy')!;
     expect(infra.Properties.Source.BuildSpec).not.toContain('--parameters');
   });
+
+  test('EKS with Aurora: the pods learn the database secret ARN through the manifest', () => {
+    const e = estate({ platform: 'eks', database: 'aurora-postgresql' }, EKS_NETWORK);
+    const action = stagesOf(e).find((s) => s.Name === 'DeployService')!.Actions[0];
+    const manifest = JSON.stringify(action.Configuration!.EnvironmentVariables);
+    expect(manifest).toMatch(/DB_SECRET_ARN/);
+    expect(manifest).toMatch(/DB_HOST/);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { github } from 'projen';
 import { pinnedUses } from './pinned-actions';
-import { ARTIFACTS, RUNNER, checkoutStep, downloadArtifactStep } from './steps';
+import { ARTIFACTS, RUNNER, checkoutStep, downloadArtifactStep, npmCiStep, setupNodeStep } from './steps';
 import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
@@ -34,6 +34,9 @@ export function sonarJob(spec: ServiceSpec, options: { needs: string[]; if?: str
     steps: [
       // Full history: Sonar attributes new code and blame from it.
       checkoutStep({ fetchDepth: 0 }),
+      // The action runs the SonarSource scanner (@sonar/scan) from the workspace's node_modules.
+      setupNodeStep(spec),
+      npmCiStep(),
       downloadArtifactStep(ARTIFACTS.coverage),
       {
         id: SONAR_WORK_STEPS.first,

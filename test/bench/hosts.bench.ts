@@ -68,7 +68,7 @@ export const suite: BenchSuite = {
         fourHosts.push(await timed(four));
         again.push(await timed(four));
       }
-      process.stderr.write(`hosts bench trials (ms): one ${oneHost.map(Math.round).join(", ")}; four ${fourHosts.map(Math.round).join(", ")}; again ${again.map(Math.round).join(", ")}\n`);
+      process.stderr.write(`hosts bench trials (ms): one ${oneHost.map(Math.round).join(', ')}; four ${fourHosts.map(Math.round).join(', ')}; again ${again.map(Math.round).join(', ')}\n`);
       await server.close();
       return [
         { name: 'configure-hosts, 4 fresh hosts', baseline: '1 fresh host', baselineValue: median(oneHost), value: median(fourHosts), unit: 'ms', goal: 1.5 },

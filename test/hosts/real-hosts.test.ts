@@ -10,11 +10,12 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parse, stringify } from 'yaml';
 import { configureHosts, type DriverResult } from '../../src/hosts/driver';
-import { buildInventory } from '../../src/hosts/inventory';
+import { buildInventory, targetsFromInventoryList } from '../../src/hosts/inventory';
 import { realIO } from '../../src/hosts/io';
 import { NODE_EXPORTER_JOB, PROCESS_EXPORTER_JOB, SCRAPE_CONFIG_FILE } from '../../src/hosts/layout';
 import { parseOptions } from '../../src/hosts/options';
 import type { ScrapeJob } from '../../src/hosts/scrape-config';
+import { EXPORTERS, endpointFor } from '../../src/hosts/verify';
 import { readSpecFile, type ServiceSpec } from '../../src/spec';
 import { describeWithTools, hasCommand } from '../support/real-tools';
 import { startPrometheus, staticJob, type RunningPrometheus } from './support/prometheus';
@@ -118,6 +119,19 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
       expect(processes).toContain('namedprocess_scrape_errors');
     }
     expect(server.hits.get(tarballPath())).toBe(hosts.length);
+  });
+
+  test('the on-host check used for SSM hosts finds the exporters from the hosts themselves', async () => {
+    const io = realIO({ repoRoot: REPO, env: { ...process.env, CI: 'true' } });
+    const targets = targetsFromInventoryList(await io.listInventory(inventories.configured));
+    const endpoints = new Map(targets.map((t) => [t.name, EXPORTERS.map((e) => endpointFor(spec, t, e, '127.0.0.1'))]));
+    const checks = await io.checkOnHosts(inventories.configured, endpoints);
+    for (const h of hosts) {
+      expect(checks.get(h.name)?.map((c) => [c.exporter, c.up, c.detail])).toEqual([
+        ['node_exporter', true, 'answers'],
+        ['process_exporter', true, 'answers'],
+      ]);
+    }
   });
 
   test('a second run changes nothing and downloads nothing', async () => {

@@ -85,6 +85,9 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
           collectCoverageFrom: ['src/**/*.ts', 'actions/*/src/**/*.ts', 'actions/shared/**/*.ts'],
         },
       },
+      // The EKS option's kubectl provider (installs the AWS Load Balancer Controller chart) needs kubectl and
+      // helm for the cluster's Kubernetes version as a Lambda layer; the layer zip ships inside this package.
+      deps: ['@aws-cdk/lambda-layer-kubectl-v33'],
       devDeps: [
         // toolchain: fast TypeScript runner and transpile-only jest
         'tsx', '@swc/core', '@swc/jest', 'yaml',

@@ -65,11 +65,14 @@ export function eksDeployBuildSpec(spec: ServiceSpec): Record<string, unknown> {
         commands: [
           REQUIRE_IMAGE_URI,
           `aws eks update-kubeconfig --name "${spec.names.eksCluster}" --region "${spec.region}"`,
-          // CoreDNS ships pinned to EC2 nodes; on a Fargate-only cluster it must drop that annotation once.
+          // The platform stack moves CoreDNS to Fargate; this repairs a cluster where the EC2 pin came back (e.g. an add-on update).
           'if [ "$(kubectl get deployment coredns --namespace kube-system -o jsonpath=\'{.spec.template.metadata.annotations.eks\\.amazonaws\\.com/compute-type}\')" = "ec2" ]; then ' +
             'kubectl patch deployment coredns --namespace kube-system --type json ' +
             '-p \'[{"op":"remove","path":"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type"}]\'; fi',
-          'if ! kubectl get crd targetgroupbindings.elbv2.k8s.aws >/dev/null; then echo "the AWS Load Balancer Controller is not installed in the cluster: the TargetGroupBinding that puts the pods behind the load balancer needs it" >&2; exit 1; fi',
+          // The platform stack installs the controller (Helm chart); fail with the fix rather than apply a binding nothing reconciles.
+          'if ! kubectl get crd targetgroupbindings.elbv2.k8s.aws >/dev/null; then echo "the AWS Load Balancer Controller is not installed in the cluster: ' +
+            'the TargetGroupBinding that puts the pods behind the load balancer needs it. The ' + spec.names.stacks.platform + ' stack installs it ' +
+            '(Helm release aws-load-balancer-controller in kube-system): check that stack deployed without errors, or redeploy it" >&2; exit 1; fi',
           `printf '%s' "\${MANIFEST}" | sed "s|${IMAGE_PLACEHOLDER}|\${IMAGE_URI}|g" | kubectl apply -f -`,
           `kubectl rollout status "deployment/${name}" --namespace "${namespace}" --timeout=15m`,
         ],

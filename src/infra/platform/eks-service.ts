@@ -1,17 +1,42 @@
 /**
  * The EKS option: a cluster whose control plane logs everything, a Fargate
  * profile that runs the service's namespace (and kube-system) in the private
- * subnets and an IRSA role for the pods. No kubectl Lambda is deployed: the
- * delivery stack's deploy step applies the manifest, so synth stays fast.
+ * subnets, an IRSA role for the pods, and the AWS Load Balancer Controller
+ * (whose TargetGroupBinding puts the pods behind the load balancer).
+ * aws-cdk-lib installs the controller's Helm chart at deploy time through its
+ * kubectl provider (a Lambda in the private subnets with kubectl and helm in a
+ * layer that ships inside an npm package), so synth stays offline. The
+ * service's own manifest is still applied by the delivery stack's deploy step.
  */
-import { CfnJson, Fn, aws_ec2 as ec2, aws_eks_v2 as eks, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
+import { CfnCondition, CfnElement, CfnJson, Fn, Stack, aws_ec2 as ec2, aws_eks_v2 as eks, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import type { ServiceNetwork } from '../service-network';
 import { SERVICE_ACCOUNT, kubernetesNamespace } from './k8s-manifest';
 
+/** Keep in step with the kubectl layer package (@aws-cdk/lambda-layer-kubectl-v33) and the deploy step's kubectl. */
 export const KUBERNETES_VERSION = eks.KubernetesVersion.V1_33;
+/**
+ * The newest 2.x release aws-cdk-lib ships an IAM policy for: it serves the
+ * TargetGroupBinding v1beta1 API the manifest uses and supports Kubernetes 1.33;
+ * 3.x is a new major line we have not qualified.
+ */
+export const ALB_CONTROLLER_VERSION = eks.AlbControllerVersion.V2_17_1;
+/** The ARN patterns (besides '*') in the controller's upstream IAM policy. */
+const CONTROLLER_TAGGED_RESOURCES = [
+  'ec2:*:*:security-group/*',
+  'elasticloadbalancing:*:*:loadbalancer/app/*/*',
+  'elasticloadbalancing:*:*:loadbalancer/net/*/*',
+  'elasticloadbalancing:*:*:targetgroup/*/*',
+  'elasticloadbalancing:*:*:listener/app/*/*/*',
+  'elasticloadbalancing:*:*:listener/net/*/*/*',
+  'elasticloadbalancing:*:*:listener-rule/app/*/*/*',
+  'elasticloadbalancing:*:*:listener-rule/net/*/*/*',
+];
+/** The id aws-cdk-lib gives the KubernetesPatch that moves CoreDNS to Fargate (coreDnsComputeType). */
+const CORE_DNS_PATCH_ID = 'CoreDnsComputeTypePatch';
 
 export interface EksServiceProps {
   readonly spec: ServiceSpec;
@@ -25,6 +50,8 @@ export class EksService extends Construct {
   readonly cluster: eks.Cluster;
   /** Assumed by the pods through IRSA; grant data access to it. */
   readonly podRole: iam.Role;
+  /** Reconciles the manifest's TargetGroupBinding into the load balancer's target group. */
+  readonly albController: eks.AlbController;
 
   constructor(scope: Construct, id: string, props: EksServiceProps) {
     super(scope, id);
@@ -42,6 +69,10 @@ export class EksService extends Construct {
       vpcSubnets: [network.privateSubnets],
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
+      // Fargate-only: CoreDNS ships pinned to EC2 nodes and would never schedule (the controller needs DNS).
+      coreDnsComputeType: eks.CoreDnsComputeType.FARGATE,
+      // The Lambda that runs helm and kubectl; it is placed in the private subnets (private endpoint access).
+      kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(this, 'KubectlLayer') },
       endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE,
       clusterLogging: [
         eks.ClusterLoggingTypes.API,
@@ -61,6 +92,7 @@ export class EksService extends Construct {
       id: 'AwsSolutions-EKS1',
       reason: 'The pipeline deploy step runs in CodeBuild outside the VPC and reaches the API server publicly; every call is authenticated by IAM through an EKS access entry scoped to that one role.',
     });
+    this.acknowledgeKubectlProvider();
     this.cluster.connections.allowFrom(props.loadBalancerSecurityGroup, ec2.Port.tcp(spec.container.port), 'load balancer to pods');
 
     const profile = this.cluster.addFargateProfile('Service', {
@@ -76,6 +108,7 @@ export class EksService extends Construct {
         resources: [props.appLogGroup.logGroupArn],
       }),
     );
+    this.albController = this.loadBalancerController(spec, profile);
 
     // The issuer is a deploy-time value; CfnJson lets it appear in condition keys.
     const issuer = Fn.select(1, Fn.split('https://', this.cluster.clusterOpenIdConnectIssuerUrl));
@@ -86,5 +119,62 @@ export class EksService extends Construct {
       description: `${spec.serviceName} pods (service account ${namespace}/${SERVICE_ACCOUNT})`,
       assumedBy: new iam.WebIdentityPrincipal(this.cluster.openIdConnectProvider.openIdConnectProviderArn, { StringEquals: trust }),
     });
+  }
+
+  /**
+   * The AWS Load Balancer Controller in kube-system, with the IAM policy
+   * aws-cdk-lib ships for its version on an IRSA service account; the chart
+   * values name the cluster, its VPC and region (Fargate pods have no instance
+   * metadata to discover them from).
+   */
+  private loadBalancerController(spec: ServiceSpec, profile: eks.FargateProfile): eks.AlbController {
+    const controller = eks.AlbController.create(this, { cluster: this.cluster, version: ALB_CONTROLLER_VERSION });
+    // Pods created before the Fargate profile exists are never scheduled, and the controller resolves AWS endpoints through CoreDNS.
+    const coreDnsPatch = this.cluster.node.findChild(CORE_DNS_PATCH_ID);
+    coreDnsPatch.node.addDependency(profile);
+    controller.node.addDependency(profile, coreDnsPatch);
+    const policy = `the AWS Load Balancer Controller's published IAM policy for ${ALB_CONTROLLER_VERSION.version} (shipped in aws-cdk-lib), assumable only by its service account in ${spec.names.eksCluster}`;
+    acknowledge(controller, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Reads (EC2/ELB describes, ACM, WAF, Shield) support no resource scoping, and most writes on \'*\' require the elbv2.k8s.aws/cluster tag; ' +
+        `listener, rule and ingress-rule writes are unconditioned upstream because the controller also manages rules it did not tag; from ${policy}.`,
+    }, ...CONTROLLER_TAGGED_RESOURCES.map((resource) => ({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${resource}]`,
+      reason: 'The controller names the load balancers, listeners, rules and security groups it creates, and registers pods in target groups it did not create ' +
+        `(ours, through the TargetGroupBinding), so no name is known at synth; tag changes on them require the elbv2.k8s.aws/cluster tag; from ${policy}.`,
+    })));
+    return controller;
+  }
+
+  /** The kubectl provider is aws-cdk-lib's own construct; its findings are acknowledged where they arise. */
+  private acknowledgeKubectlProvider(): void {
+    const provider = this.cluster.kubectlProvider;
+    if (!provider) throw new Error(`${this.cluster.node.path} has no kubectl provider: the AWS Load Balancer Controller chart cannot be installed without one`);
+    const stack = Stack.of(this);
+    const handler = provider.node.findChild('Handler');
+    const handlerId = stack.resolve((handler.node.defaultChild as CfnElement).logicalId) as string;
+    const ecrPublic = stack.resolve((handler.node.findChild('HasEcrPublic') as CfnCondition).logicalId) as string;
+    const ecrPublicPolicy = JSON.stringify({
+      'Fn::If': [ecrPublic, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly']] }, { Ref: 'AWS::NoValue' }],
+    });
+    const managed = (policy: string, reason: string) => ({ id: `AwsSolutions-IAM4[Policy::${policy}]`, reason });
+    acknowledge(provider,
+      managed('arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        'The AWS-managed basic execution policy only lets the kubectl provider\'s Lambdas write their own CloudWatch logs.'),
+      managed('arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+        'The AWS-managed VPC execution policy is the documented minimum for a Lambda in a VPC (ENI management and its own logs); it grants no data access.'),
+      managed('arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+        'aws-cdk-lib gives the kubectl handler read-only ECR access so helm can pull OCI charts; it cannot push or delete images.'),
+      managed(ecrPublicPolicy,
+        'aws-cdk-lib adds read-only ECR Public access (commercial partition only) so helm can pull public OCI charts; it grants no writes.'),
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'aws-cdk-lib picks the kubectl handler\'s runtime (the latest Python it has qualified with its handler code and AWS CLI layer); overriding it would run untested code.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`,
+        reason: 'The custom resource framework may invoke any version of the kubectl handler function, and only that function.',
+      },
+    );
   }
 }

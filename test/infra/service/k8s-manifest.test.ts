@@ -85,6 +85,8 @@ describe('buildspecs', () => {
     const apply = commands.findIndex((c) => c.includes('kubectl apply'));
     expect(check).toBeGreaterThan(0);
     expect(apply).toBeGreaterThan(check);
+    // The platform stack installs the controller, so the failure points there.
+    expect(commands[check]).toMatch(/then echo "the AWS Load Balancer Controller is not installed .*The flask-app-platform stack installs it .*redeploy it" >&2; exit 1; fi$/);
     expect(commands[apply]).toContain(`sed "s|${IMAGE_PLACEHOLDER}|\${IMAGE_URI}|g"`);
     const coredns = commands.findIndex((c) => c.includes('kubectl patch deployment coredns'));
     expect(coredns).toBeGreaterThan(0);

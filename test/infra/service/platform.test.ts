@@ -1,5 +1,14 @@
 import { EKS_NETWORK, all, estate, only, statementsOf } from './fixtures';
-import { CONTAINER_NAME, IMAGE_URI_PARAMETER, NO_IMAGE_TAG } from '../../../src/infra';
+import { ALB_CONTROLLER_VERSION, CONTAINER_NAME, IMAGE_URI_PARAMETER, KUBECTL_VERSION, KUBERNETES_VERSION, NO_IMAGE_TAG } from '../../../src/infra';
+
+/** JSON that CloudFormation assembles with Fn::Join, parsed with each deploy-time reference as '{{<reference JSON>}}'. */
+function renderedJson(value: unknown): unknown {
+  if (typeof value === 'string') return JSON.parse(value);
+  const parts = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : `{{${JSON.stringify(p).replace(/["\\]/g, (c) => `\\${c}`)}}}`)).join(''));
+}
+
+const EKS_ADDON_TYPES = ['Custom::AWSCDK-EKS-HelmChart', 'Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-KubernetesPatch', 'AWS::Lambda::LayerVersion'];
 
 // Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
 jest.setTimeout(120_000);
@@ -114,6 +123,11 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(login).toMatchObject({ Action: 'ecr:GetAuthorizationToken', Resource: '*' });
   });
 
+  test('no EKS add-ons: no Helm chart, Kubernetes resources or kubectl layer', () => {
+    for (const type of EKS_ADDON_TYPES) e.platform.resourceCountIs(type, 0);
+    expect(JSON.stringify(e.platform.toJSON())).not.toMatch(/AlbController|aws-load-balancer-controller|KubectlProvider/);
+  });
+
   test('outputs other parts read, with stable export names', () => {
     const outputs = e.platform.toJSON().Outputs;
     for (const id of ['RepositoryUri', 'RepositoryName', 'LoadBalancerDnsName', 'ClusterName', 'ServiceName', 'AppLogGroupName']) {
@@ -154,14 +168,73 @@ describe('platform stack on EKS', () => {
     expect(router.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AppLogs/), 'Arn'] });
   });
 
-  test('no ECS resources, no image parameter, no kubectl provider; the pods get an IRSA role', () => {
+  test('no ECS resources, no image parameter; the pods get an IRSA role', () => {
     e.platform.resourceCountIs('AWS::ECS::Service', 0);
     expect(e.platform.toJSON().Parameters?.[IMAGE_URI_PARAMETER]).toBeUndefined();
-    expect(Object.keys(e.platform.toJSON().Resources).join(' ')).not.toMatch(/KubectlProvider|KubernetesResource/);
     const podRole = all(e.platform, 'AWS::IAM::Role').find((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('AssumeRoleWithWebIdentity'));
     expect(podRole?.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated).toEqual({ Ref: expect.stringMatching(/OidcProviderNative/) });
     // The condition keys carry the cluster's issuer, so they are resolved at deploy time (CfnJson).
     const trust = all(e.platform, 'Custom::AWSCDKCfnJson');
     expect(JSON.stringify(trust.map((t) => t.Properties.Value))).toMatch(/:sub.*system:serviceaccount:flask-app:app.*:aud.*sts\.amazonaws\.com/);
+  });
+
+  type Cfn = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+  const resources = () => Object.entries(e.platform.toJSON().Resources as Record<string, Cfn>);
+  const idOf = (type: string) => {
+    const ids = resources().filter(([, r]) => r.Type === type).map(([id]) => id);
+    if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
+    return ids[0];
+  };
+
+  test('the AWS Load Balancer Controller chart: pinned version, kube-system, configured for the cluster, its VPC and region', () => {
+    const chart = only(e.platform, 'Custom::AWSCDK-EKS-HelmChart');
+    expect(chart.Properties).toMatchObject({
+      Chart: 'aws-load-balancer-controller',
+      Release: 'aws-load-balancer-controller',
+      Repository: 'https://aws.github.io/eks-charts',
+      Namespace: 'kube-system',
+      Version: ALB_CONTROLLER_VERSION.helmChartVersion,
+      Wait: true,
+      ClusterName: { Ref: idOf('AWS::EKS::Cluster') },
+    });
+    expect(renderedJson(chart.Properties.Values)).toEqual({
+      clusterName: `{{${JSON.stringify({ Ref: idOf('AWS::EKS::Cluster') })}}}`,
+      serviceAccount: { create: false, name: 'aws-load-balancer-controller' },
+      // Fargate pods cannot read the VPC and region from instance metadata.
+      region: 'eu-west-1',
+      vpcId: expect.stringMatching(/^\{\{\{"Fn::ImportValue":"flask-app-network:ExportsOutputRefNetworkVpc\w+"\}\}\}$/),
+      image: { repository: expect.stringMatching(/\/amazon\/aws-load-balancer-controller$/), tag: ALB_CONTROLLER_VERSION.version },
+    });
+  });
+
+  test('the controller runs as an IRSA service account whose role carries its published IAM policy', () => {
+    const manifests = all(e.platform, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap((r) => renderedJson(r.Properties.Manifest) as { kind: string; metadata: any }[]);
+    const account = manifests.find((m) => m.kind === 'ServiceAccount');
+    expect(account?.metadata).toMatchObject({ name: 'aws-load-balancer-controller', namespace: 'kube-system' });
+    expect(account?.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\{\{\{"Fn::GetAtt":\["\w*AlbControlleralbsaRole\w+","Arn"\]\}\}\}$/);
+    const trust = all(e.platform, 'Custom::AWSCDKCfnJson').map((t) => JSON.stringify(t.Properties.Value));
+    expect(trust.some((t) => t.includes('system:serviceaccount:kube-system:aws-load-balancer-controller'))).toBe(true);
+    const policy = all(e.platform, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('AlbControlleralbsaRole'));
+    const actions = statementsOf(policy!).flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining([
+      'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:DescribeTargetHealth', 'ec2:AuthorizeSecurityGroupIngress',
+    ]));
+  });
+
+  test('the chart is installed only after the Fargate profile and the CoreDNS move to Fargate, by a kubectl provider in the private subnets', () => {
+    const chart = resources().find(([, r]) => r.Type === 'Custom::AWSCDK-EKS-HelmChart')![1];
+    const patch = only(e.platform, 'Custom::AWSCDK-EKS-KubernetesPatch');
+    expect(patch.Properties).toMatchObject({ ResourceName: 'deployment/coredns', ResourceNamespace: 'kube-system' });
+    expect(JSON.parse(patch.Properties.ApplyPatchJson).spec.template.metadata.annotations).toEqual({ 'eks.amazonaws.com/compute-type': 'fargate' });
+    expect(chart.DependsOn).toEqual(expect.arrayContaining([idOf('AWS::EKS::FargateProfile'), idOf('Custom::AWSCDK-EKS-KubernetesPatch')]));
+    const handler = all(e.platform, 'AWS::Lambda::Function').find((f) => f.Properties.Description === 'onEvent handler for EKS kubectl resource provider');
+    expect(JSON.stringify(handler?.Properties.VpcConfig.SubnetIds)).toMatch(/PrivateSubnetA.*PrivateSubnetB/);
+  });
+
+  test('the kubectl layer, the cluster and the deploy step agree on the Kubernetes minor', () => {
+    const layer = all(e.platform, 'AWS::Lambda::LayerVersion').find((l) => String(l.Properties.Description).includes('/opt/kubectl/kubectl'));
+    expect(layer?.Properties.Description).toMatch(new RegExp(`kubectl ${KUBERNETES_VERSION.version.replace('.', '\\.')}\\.`));
+    expect(only(e.platform, 'AWS::EKS::Cluster').Properties.Version).toBe(KUBERNETES_VERSION.version);
+    expect(KUBECTL_VERSION.startsWith(`v${KUBERNETES_VERSION.version}.`)).toBe(true);
   });
 });

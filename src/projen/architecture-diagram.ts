@@ -45,7 +45,7 @@ export function renderArchitectureDiagram(spec: ServiceSpec): string {
   if (spec.platform === 'ecs-fargate') {
     add(`    service[${label(`ECS Fargate service ${names.ecsService}`, containerLine(spec), 'circuit breaker + rollback, CPU autoscaling')}]`);
   } else {
-    add(`    service[${label(`EKS ${names.eksCluster} · Fargate profile`, `Deployment ${names.ecsService}: ${containerLine(spec)}`)}]`);
+    add(`    service[${label(`EKS ${names.eksCluster} · Fargate profile`, `Deployment ${names.ecsService}: ${containerLine(spec)}`, 'AWS Load Balancer Controller binds the pods to the target group')}]`);
   }
   if (spec.hosts.count > 0) add(`    hosts[${label(`EC2 hosts × ${spec.hosts.count}`, `${spec.hosts.instanceType} · Ansible over SSM`)}]`);
   if (spec.database === 'aurora-postgresql') add(`    db[(${label(`Aurora PostgreSQL ${names.auroraCluster}`, 'Serverless v2 · writer + reader')})]`);

@@ -66,6 +66,7 @@ describe('architecture diagram', () => {
     const diagram = renderArchitectureDiagram(spec);
     checkFlowchart(diagram);
     expect(diagram).toContain('EKS flask-app · Fargate profile');
+    expect(diagram).toContain('AWS Load Balancer Controller binds the pods to the target group');
     expect(diagram).toContain('Aurora PostgreSQL flask-app-db');
     expect(diagram).not.toContain('DynamoDB');
     expect(diagram).toContain('HTTPS :443 · HTTP :80 redirects');

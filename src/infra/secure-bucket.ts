@@ -1,7 +1,8 @@
 /**
  * The one way Slipway makes an S3 bucket: public access blocked, TLS only,
- * S3-managed encryption, versioned, retained on stack deletion, and (unless
- * it is itself the log target) server access logs to a log bucket.
+ * S3-managed encryption, versioned (unless its objects are transient),
+ * retained on stack deletion, and (unless it is itself the log target)
+ * server access logs to a log bucket.
  */
 import { Duration, RemovalPolicy, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -14,20 +15,30 @@ export interface SecureBucketProps {
   readonly accessLogs?: { readonly bucket: s3.IBucket; readonly prefix: string };
   /** Object lifecycle; log buckets expire old logs. @default - keep objects */
   readonly expireAfterDays?: number;
+  /** Keep old versions; only buckets of transient objects turn this off. @default true */
+  readonly versioned?: boolean;
 }
 
 export function secureBucket(scope: Construct, id: string, props: SecureBucketProps = {}): s3.Bucket {
+  const versioned = props.versioned ?? true;
   const bucket = new s3.Bucket(scope, id, {
     ...(props.bucketName ? { bucketName: props.bucketName } : {}),
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: true,
-    versioned: true,
+    versioned,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
     ...(props.accessLogs ? { serverAccessLogsBucket: props.accessLogs.bucket, serverAccessLogsPrefix: props.accessLogs.prefix } : {}),
     ...(props.expireAfterDays
-      ? { lifecycleRules: [{ expiration: Duration.days(props.expireAfterDays), noncurrentVersionExpiration: Duration.days(props.expireAfterDays) }] }
+      ? {
+        lifecycleRules: [
+          {
+            expiration: Duration.days(props.expireAfterDays),
+            ...(versioned ? { noncurrentVersionExpiration: Duration.days(props.expireAfterDays) } : {}),
+          },
+        ],
+      }
       : {}),
   });
   if (!props.accessLogs) {

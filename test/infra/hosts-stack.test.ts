@@ -1,7 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { build, nameTagOf, refOf, resourcesOf, specWith } from './fixtures';
-import { expectNoNagFindings } from './nag';
-import { DATA_DEVICE, ROOT_DEVICE, hostPlacements, isArmInstanceType } from '../../src/infra';
+import { expectNoNagFindings, nagAcknowledgements } from './nag';
+import { ec2InventoryConfig } from '../../src/hosts/ansible-vars';
+import { connectionVars } from '../../src/hosts/inventory';
+import { DATA_DEVICE, ROOT_DEVICE, TRANSFER_ACCESS_LOG_PREFIX, hostPlacements, hostTransferBucketName, isArmInstanceType } from '../../src/infra';
 import { TAG_ROLE, TAG_SERVICE } from '../../src/spec';
 
 /** `{ Fn::ImportValue }` of the network stack's export that carries `logicalIdPrefix`. */
@@ -119,7 +121,7 @@ describe('HostsStack, default spec', () => {
     ]);
   });
 
-  it('gives the hosts a role with SSM managed-instance access and the CloudWatch agent policy, and nothing else', () => {
+  it('gives the hosts a role with SSM managed-instance access and the CloudWatch agent policy, plus only the transfer bucket', () => {
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'flask-app-host',
@@ -129,7 +131,8 @@ describe('HostsStack, default spec', () => {
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy']] },
       ],
     });
-    template.resourceCountIs('AWS::IAM::Policy', 0);
+    // the only inline policy is the transfer-bucket grant (asserted in its own describe)
+    template.resourceCountIs('AWS::IAM::Policy', 1);
     // one instance profile per host, all for the same role
     const role = resourcesOf(template, 'AWS::IAM::Role')[0][0];
     expect(resourcesOf(template, 'AWS::IAM::InstanceProfile').map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: role }], [{ Ref: role }]]);
@@ -146,10 +149,12 @@ describe('HostsStack, default spec', () => {
     }
   });
 
-  it('outputs each instance id under a stable export name', () => {
+  it('outputs each instance id and the transfer bucket under stable export names', () => {
     const ids = resourcesOf(template, 'AWS::EC2::Instance').map(([id]) => id);
     template.hasOutput('Host1InstanceId', { Value: { Ref: ids[0] }, Export: { Name: 'flask-app-hosts-Host1InstanceId' } });
     template.hasOutput('Host2InstanceId', { Value: { Ref: ids[1] }, Export: { Name: 'flask-app-hosts-Host2InstanceId' } });
+    const [bucketId] = transferBucket(template);
+    template.hasOutput('HostTransferBucketName', { Value: { Ref: bucketId }, Export: { Name: 'flask-app-hosts-HostTransferBucketName' } });
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
@@ -158,12 +163,14 @@ describe('HostsStack, default spec', () => {
 });
 
 describe('HostsStack, other specs', () => {
-  it('count 0: no instances, no volumes, only the role (the stack keeps a resource and stays deployable)', () => {
-    const { hosts } = build(specWith({ hosts: { count: 0 } }));
+  it('count 0: no instances, no volumes; the role and the transfer bucket stay (hosts launched elsewhere use both)', () => {
+    const { hosts, stacks } = build(specWith({ hosts: { count: 0 } }));
     hosts.resourceCountIs('AWS::EC2::Instance', 0);
     hosts.resourceCountIs('AWS::EC2::Volume', 0);
     hosts.resourceCountIs('AWS::IAM::Role', 1);
-    expect(Object.keys(hosts.findOutputs('*'))).toEqual([]);
+    expect(transferBucket(hosts)).toBeDefined();
+    expect(Object.keys(hosts.findOutputs('*'))).toEqual(['HostTransferBucketName']);
+    expectNoNagFindings(stacks.hosts);
   });
 
   it('no data volume by default', () => {
@@ -187,5 +194,116 @@ describe('HostsStack, other specs', () => {
   it('pinned AZs and NAT egress pass cdk-nag too', () => {
     const { stacks } = build(specWith({ region: 'us-east-1', hosts: { dataVolumeGiB: 10 } }, { availabilityZones: ['us-east-1a', 'us-east-1b'], egress: 'nat-gateway' }));
     expectNoNagFindings(stacks.hosts);
+  });
+});
+
+/** The one bucket with a fixed name: the transfer bucket (the other is its access-log bucket). */
+function transferBucket(template: Template): [string, { Properties: Record<string, unknown> }] {
+  const named = resourcesOf(template, 'AWS::S3::Bucket').filter(([, b]) => b.Properties.BucketName !== undefined);
+  expect(named).toHaveLength(1);
+  return named[0];
+}
+
+/** A CloudFormation value with `{ Ref: 'AWS::AccountId' }` replaced by `account`; other intrinsics are an error. */
+function resolveAccount(value: unknown, account: string): string {
+  if (typeof value === 'string') return value;
+  const v = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  if (v.Ref === 'AWS::AccountId') return account;
+  if (v['Fn::Join']) return v['Fn::Join'][1].map((part) => resolveAccount(part, account)).join(v['Fn::Join'][0]);
+  throw new Error(`cannot resolve ${JSON.stringify(value)} offline`);
+}
+
+describe('HostsStack, the Ansible SSM transfer bucket', () => {
+  const { hosts: template, stacks, spec } = build(specWith({ hosts: { count: 2 } }));
+  const [bucketId, bucket] = transferBucket(template);
+  const role = resourcesOf(template, 'AWS::IAM::Role')[0][0];
+
+  it('is named <hostTransferBucketPrefix>-<account id>, exactly as the driver\'s inventory names it', () => {
+    expect(bucket.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-host-transfer-', { Ref: 'AWS::AccountId' }]] });
+    const account = '123456789012';
+    const inventory = connectionVars(spec, { instanceId: 'i-0123456789abcdef0', accountId: account, state: 'running' }, 'ssm');
+    expect(resolveAccount(bucket.Properties.BucketName, account)).toBe(inventory.ansible_aws_ssm_bucket_name);
+    expect(hostTransferBucketName(spec, account)).toBe('flask-app-host-transfer-123456789012');
+    // the generated amazon.aws.aws_ec2 config appends the instance's owner_id to the same literal
+    const literal = (bucket.Properties.BucketName as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][0];
+    expect((ec2InventoryConfig(spec, 'ssm').compose as Record<string, string>).ansible_aws_ssm_bucket_name).toBe(`'${String(literal)}' ~ owner_id`);
+  });
+
+  it('blocks public access, encrypts with S3-managed keys, enforces bucket-owner ownership and is not versioned', () => {
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
+  });
+
+  it('denies every request that is not over TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Resource: [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }],
+          },
+        ]),
+      },
+    });
+  });
+
+  it('expires objects and abandoned multipart uploads after one day, and is retained on stack deletion', () => {
+    expect(bucket.Properties.LifecycleConfiguration).toEqual({
+      Rules: [
+        { ExpirationInDays: 1, Status: 'Enabled' },
+        { AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+      ],
+    });
+    template.hasResource('AWS::S3::Bucket', { Properties: Match.objectLike({ BucketName: Match.anyValue() }), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('logs server access to the stack\'s own access-log bucket', () => {
+    const logs = resourcesOf(template, 'AWS::S3::Bucket').filter(([id]) => id !== bucketId);
+    expect(logs).toHaveLength(1);
+    expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logs[0][0] }, LogFilePrefix: TRANSFER_ACCESS_LOG_PREFIX });
+    // delivered through the log bucket's policy (no ACLs), only from this bucket
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logs[0][0] },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:PutObject',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketId, 'Arn'] } } }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the host role read, write and delete in that bucket and nowhere else', () => {
+    const policies = resourcesOf(template, 'AWS::IAM::Policy');
+    expect(policies).toHaveLength(1);
+    const [, policy] = policies[0];
+    expect(policy.Properties.Roles).toEqual([{ Ref: role }]);
+    const statements = (policy.Properties.PolicyDocument as { Statement: { Effect: string; Action: string[]; Resource: unknown }[] }).Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Effect).toBe('Allow');
+    expect(statements[0].Action).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject', 's3:DeleteObject*', 's3:List*']));
+    expect(statements[0].Action.every((action) => action.startsWith('s3:'))).toBe(true);
+    expect(statements[0].Resource).toEqual([{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }]);
+  });
+
+  it('stays cdk-nag clean with the grant\'s wildcards acknowledged one by one on the role', () => {
+    expectNoNagFindings(stacks.hosts);
+    const acks = nagAcknowledgements(stacks.hosts).filter((a) => a.path === 'flask-app-hosts/Role').map((a) => a.rule);
+    expect(acks).toEqual(expect.arrayContaining([
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+      `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+    ]));
   });
 });

@@ -2,18 +2,21 @@
  * The EC2 hosts Ansible configures: Amazon Linux 2023 from the public SSM
  * parameter (resolved by CloudFormation at deploy time, never looked up at
  * synth), in the private subnets, IMDSv2 only, encrypted gp3 volumes,
- * detailed monitoring, and the tags the Ansible inventory selects on.
- * With hosts.count 0 the stack holds only the instance role.
+ * detailed monitoring, and the tags the Ansible inventory selects on; plus
+ * the S3 bucket Ansible's SSM connection transfers files through. With
+ * hosts.count 0 the stack holds only the instance role and that bucket.
  */
-import { RemovalPolicy, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
+import { RemovalPolicy, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TAG_ROLE, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { acknowledgePinnedAz, subnetAvailabilityZone } from '../availability-zones';
 import type { NetworkStack } from '../network';
+import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
 import { hostRole } from './host-role';
 import { HostPlacement, hostPlacements, isArmInstanceType } from './placement';
+import { hostTransferBucket } from './transfer-bucket';
 
 /** AL2023's root device; the data volume, when there is one, is attached next to it. */
 export const ROOT_DEVICE = '/dev/xvda';
@@ -27,12 +30,17 @@ export interface HostsStackProps extends StackProps {
 export class HostsStack extends Stack {
   readonly role: iam.Role;
   readonly instances: readonly ec2.Instance[];
+  /** Where Ansible's SSM connection moves files; named as the generated inventory expects. */
+  readonly transferBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: HostsStackProps) {
     super(scope, id, props);
+    useServiceFeatureFlags(this);
     const { spec, network } = props;
     this.role = hostRole(this, 'Role', spec);
     Tags.of(this).add(TAG_ROLE, spec.hosts.role);
+    this.transferBucket = hostTransferBucket(this, 'TransferBucket', spec, this.role).bucket;
+    stableOutput(this, 'HostTransferBucketName', this.transferBucket.bucketName, 'the S3 bucket Ansible\'s SSM connection moves files through (ansible_aws_ssm_bucket_name)');
 
     // The distribution's default kernel as AWS publishes it (MachineImage.latestAmazonLinux2023 pins 6.1).
     const machineImage = new ec2.AmazonLinux2023ImageSsmParameter({

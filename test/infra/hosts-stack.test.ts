@@ -207,7 +207,7 @@ function transferBucket(template: Template): [string, { Properties: Record<strin
 /** A CloudFormation value with `{ Ref: 'AWS::AccountId' }` replaced by `account`; other intrinsics are an error. */
 function resolveAccount(value: unknown, account: string): string {
   if (typeof value === 'string') return value;
-  const v = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  const v = value as { 'Ref'?: string; 'Fn::Join'?: [string, unknown[]] };
   if (v.Ref === 'AWS::AccountId') return account;
   if (v['Fn::Join']) return v['Fn::Join'][1].map((part) => resolveAccount(part, account)).join(v['Fn::Join'][0]);
   throw new Error(`cannot resolve ${JSON.stringify(value)} offline`);

@@ -42,7 +42,8 @@ export function ratio(f: BenchFigure): number {
 export function renderFigures(figures: readonly BenchFigure[]): string {
   const rows = figures.map((f) => {
     const r = ratio(f);
-    const verdict = f.goal === undefined ? '' : r <= f.goal ? `meets goal ≤ ${f.goal}×` : `MISSES goal ≤ ${f.goal}×`;
+    const goal = f.goal === undefined ? '' : Number(f.goal.toFixed(2));
+    const verdict = f.goal === undefined ? '' : r <= f.goal ? `meets goal ≤ ${goal}×` : `MISSES goal ≤ ${goal}×`;
     return `${f.name}: ${r.toFixed(2)}× ${f.baseline} (${f.value.toFixed(1)} vs ${f.baselineValue.toFixed(1)} ${f.unit}) ${verdict}`.trimEnd();
   });
   return rows.join('\n');

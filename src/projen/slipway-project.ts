@@ -55,7 +55,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       },
       typecheckTests: true,
       // One dev tsconfig covers src, test, actions and .projenrc.ts, so eslint uses it directly.
-      eslintOptions: { dirs: ['src'], devdirs: ['test', 'actions'], tsconfigPath: './tsconfig.dev.json', projectService: false },
+      // No --fix: a lint error fails the test task instead of being rewritten silently in CI.
+      eslintOptions: { dirs: ['src'], devdirs: ['test', 'actions'], tsconfigPath: './tsconfig.dev.json', projectService: false, commandOptions: { fix: false } },
       // The CDK app runs from source through tsx: no bundle step before every synth.
       // CDK's template validation is a 9 MB wasm engine that runs once per synth; optimising it with
       // TurboFan costs more CPU than it saves in a process this short (about 1.3 s of 6.5 s measured).
@@ -87,6 +88,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       },
       // The EKS option's kubectl provider (installs the AWS Load Balancer Controller chart) needs kubectl and
       // helm for the cluster's Kubernetes version as a Lambda layer; the layer zip ships inside this package.
+      // projen warns "Found CDK v1 deps" for it: its heuristic treats every non-alpha @aws-cdk/* package as
+      // CDK v1, but this layer package is published for CDK v2 (peer aws-cdk-lib); the warning is harmless.
       deps: ['@aws-cdk/lambda-layer-kubectl-v33'],
       devDeps: [
         // toolchain: fast TypeScript runner and transpile-only jest

@@ -3,14 +3,13 @@
  * INPUT_*), with the real @sonar/scan from the workspace's node_modules
  * against the local Sonar server.
  */
-import { spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 import { EngineRecord, installFakeEngine } from './fake-engine';
 import { SonarScenario, SonarServer, TEST_TOKEN } from './sonar-server';
-import { inputVariable } from '../../../actions/shared/runner';
-import { parseFileCommands } from '../support/runner';
+import { BundleRun, runBundle, signalOnOutput } from '../support/run-bundle';
 
 const REPO = resolve(__dirname, '../../..');
 const BUNDLE = join(REPO, 'actions/sonar-scan/dist/index.js');
@@ -24,7 +23,6 @@ beforeEach(() => {
   writeFileSync(join(work, 'package.json'), '{"name":"svc","private":true}');
   // The workspace after `npm ci`: @sonar/scan resolvable from it.
   symlinkSync(join(REPO, 'node_modules'), join(work, 'node_modules'), 'dir');
-  for (const f of ['output', 'summary']) writeFileSync(join(work, f), '');
   java = installFakeEngine(work);
 });
 afterEach(async () => {
@@ -32,29 +30,17 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-type OutputWatcher = (stdout: string, kill: (signal: NodeJS.Signals) => void) => void;
-
-function runBundle(inputs: Record<string, string>, onOutput?: OutputWatcher): Promise<{ code: number | null; stdout: string }> {
+/** Runs the committed bundle in the workspace after `npm ci`; `log` is what it printed (stdout, then stderr). */
+async function run(inputs: Record<string, string>, options: { started?: (child: ChildProcess) => void } = {}): Promise<BundleRun & { log: string }> {
   const env: NodeJS.ProcessEnv = {
+    // The scanner starts `node` from PATH: this one.
     PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
     HOME: join(work, 'home'),
     RUNNER_TEMP: work,
     FAKE_ENGINE_RECORD: join(work, 'engine.json'),
-    GITHUB_OUTPUT: join(work, 'output'),
-    GITHUB_STEP_SUMMARY: join(work, 'summary'),
   };
-  for (const [k, v] of Object.entries(inputs)) env[inputVariable(k)] = v;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BUNDLE], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      onOutput?.(stdout, (signal) => child.kill(signal));
-    });
-    child.stderr.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout }));
-  });
+  const result = await runBundle(BUNDLE, { inputs, env, cwd: work, ...options });
+  return { ...result, log: `${result.stdout}${result.stderr}` };
 }
 
 async function inputsFor(scenario: SonarScenario): Promise<Record<string, string>> {
@@ -70,52 +56,46 @@ async function inputsFor(scenario: SonarScenario): Promise<Record<string, string
 
 describe('sonar-scan bundle end to end', () => {
   test('scanner, background task and an OK gate: exit 0 with the outputs', async () => {
-    const { code, stdout } = await runBundle(await inputsFor({}));
+    const { code, log: stdout, outputs, summary } = await run(await inputsFor({}));
     expect(stdout).not.toContain('::error');
     expect(code).toBe(0);
-    expect(parseFileCommands(readFileSync(join(work, 'output'), 'utf8'))).toEqual({
+    expect(outputs).toEqual({
       'ce-task-id': 'AY1-task', 'dashboard-url': `${server.url}/dashboard?id=svc`, 'quality-gate-status': 'OK',
     });
     const record = JSON.parse(readFileSync(join(work, 'engine.json'), 'utf8')) as EngineRecord;
     expect(record.props['sonar.projectName']).toBe('Slipway service');
     expect(record.argv.join(' ')).not.toContain(TEST_TOKEN);
     expect(stdout.split(TEST_TOKEN)).toHaveLength(2); // only in the add-mask command
-    expect(readFileSync(join(work, 'summary'), 'utf8')).toContain('Sonar quality gate for svc: OK');
+    expect(summary).toContain('Sonar quality gate for svc: OK');
   });
 
   test('a failed gate exits 1 naming the failed conditions', async () => {
     const conditions = [{ status: 'ERROR', metricKey: 'new_coverage', comparator: 'LT', errorThreshold: '80', actualValue: '12.5' }];
-    const { code, stdout } = await runBundle(await inputsFor({ gate: 'ERROR', conditions }));
+    const { code, log: stdout } = await run(await inputsFor({ gate: 'ERROR', conditions }));
     expect(code).toBe(1);
     expect(stdout).toContain('::error::the Sonar quality gate failed (ERROR) for analysis analysis-of-AY1-task: new_coverage is 12.5, must not be < 80.');
   });
 
   test('a refused token stops at the scanner with exit 1, never a pass', async () => {
-    const { code, stdout } = await runBundle(await inputsFor({ token: 'squ_someone_else' }));
+    const { code, log: stdout } = await run(await inputsFor({ token: 'squ_someone_else' }));
     expect(code).toBe(1);
     expect(stdout).toContain('::error::the SonarScanner exited with code');
   });
 
   test('a failed background task exits 1 with its errorMessage', async () => {
-    const { code, stdout } = await runBundle(await inputsFor({ ceStatuses: ['FAILED'], errorMessage: 'Invalid report' }));
+    const { code, log: stdout } = await run(await inputsFor({ ceStatuses: ['FAILED'], errorMessage: 'Invalid report' }));
     expect(code).toBe(1);
     expect(stdout).toContain('::error::the Sonar background task AY1-task ended FAILED: Invalid report');
   });
 
   test('a cancelled workflow (SIGINT) while waiting for the gate fails the job', async () => {
-    let sent = false;
-    const { code, stdout } = await runBundle(await inputsFor({ ceStatuses: ['IN_PROGRESS'] }), (out, kill) => {
-      if (!sent && out.includes('Waiting up to')) {
-        sent = true;
-        kill('SIGINT');
-      }
-    });
+    const { code, log: stdout } = await run(await inputsFor({ ceStatuses: ['IN_PROGRESS'] }), { started: signalOnOutput('Waiting up to', 'SIGINT') });
     expect(code).toBe(1);
     expect(stdout).toContain('::error::the workflow run was cancelled');
   });
 
   test('run-scanner false without a report exits 1 naming the path', async () => {
-    const { code, stdout } = await runBundle({ ...(await inputsFor({})), 'run-scanner': 'false' });
+    const { code, log: stdout } = await run({ ...(await inputsFor({})), 'run-scanner': 'false' });
     expect(code).toBe(1);
     expect(stdout).toContain(`::error::the scanner report .scannerwork/report-task.txt (${join(work, '.scannerwork/report-task.txt')}) does not exist.`);
   });

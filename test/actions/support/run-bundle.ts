@@ -23,6 +23,8 @@ export interface BundleRun {
 export interface BundleRunOptions {
   readonly inputs?: Readonly<Record<string, string>>;
   readonly env?: NodeJS.ProcessEnv;
+  /** The working directory, where the action resolves relative paths. @default this process's */
+  readonly cwd?: string;
   /** Called once the process is running (e.g. to signal it later). */
   readonly started?: (child: ChildProcess) => void;
   /** Kill the process after this long. @default 60 000 */
@@ -52,7 +54,7 @@ export async function runBundle(bundle: string, options: BundleRunOptions = {}):
   const env: NodeJS.ProcessEnv = { ...RUNNER_ENV, ...files, ...options.env };
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value;
   try {
-    const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -73,4 +75,18 @@ export async function runBundle(bundle: string, options: BundleRunOptions = {}):
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A `started` callback that sends `signal` once stdout shows `text`: a workflow cancelled while the action waits. */
+export function signalOnOutput(text: string, signal: NodeJS.Signals): (child: ChildProcess) => void {
+  return (child) => {
+    let seen = '';
+    const watch = (data: Buffer): void => {
+      seen += data.toString();
+      if (!seen.includes(text)) return;
+      child.stdout?.off('data', watch);
+      child.kill(signal);
+    };
+    child.stdout?.on('data', watch);
+  };
 }

@@ -1,10 +1,10 @@
 /** The committed bundle, run as the runner runs it (`node dist/index.js` with INPUT_*), against the local API. */
-import { spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { PipelineScanServer, ScanScenario, TEST_API_ID, TEST_API_KEY, apiFinding, findingsDocument } from './pipeline-scan-server';
-import { parseFileCommands } from '../support/runner';
+import { BundleRun, runBundle, signalOnOutput } from '../support/run-bundle';
 
 const BUNDLE = resolve(__dirname, '../../../actions/veracode-scan/dist/index.js');
 
@@ -13,30 +13,16 @@ let work: string;
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'veracode-e2e-'));
   writeFileSync(join(work, 'app.zip'), Buffer.alloc(3000, 1));
-  for (const f of ['output', 'summary']) writeFileSync(join(work, f), '');
 });
 afterEach(async () => {
   await server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Runs the bundle asynchronously, so this process's server can answer it; `onOutput` sees stdout as it grows. */
-type OutputWatcher = (stdout: string, kill: (signal: NodeJS.Signals) => void) => void;
-
-function runBundle(inputs: Record<string, string>, onOutput?: OutputWatcher): Promise<{ code: number | null; stdout: string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(work, 'summary') };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BUNDLE], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      onOutput?.(stdout, (signal) => child.kill(signal));
-    });
-    child.stderr.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout }));
-  });
+/** Runs the committed bundle in the workspace; `log` is what it printed (stdout, then stderr). */
+async function run(inputs: Record<string, string>, options: { started?: (child: ChildProcess) => void } = {}): Promise<BundleRun & { log: string }> {
+  const result = await runBundle(BUNDLE, { inputs, cwd: work, ...options });
+  return { ...result, log: `${result.stdout}${result.stderr}` };
 }
 
 async function scenario(s: ScanScenario): Promise<Record<string, string>> {
@@ -47,27 +33,26 @@ async function scenario(s: ScanScenario): Promise<Record<string, string>> {
 describe('veracode-scan bundle end to end', () => {
   test('a clean scan passes: exit 0, outputs, results and a SARIF file', async () => {
     const inputs = await scenario({ findings: findingsDocument('x', [apiFinding({ severity: 2, cwe: 117, file: 'src/log.js', line: 3 })]) });
-    const { code, stdout } = await runBundle(inputs);
+    const { code, log: stdout, outputs, summary } = await run(inputs);
     expect(stdout).not.toContain('::error::');
     expect(code).toBe(0);
-    const outputs = parseFileCommands(readFileSync(join(work, 'output'), 'utf8'));
     expect(outputs).toMatchObject({ 'scan-id': [...server.scans.keys()][0], 'low-count': '1', 'blocking-count': '0', 'sarif-file': 'veracode-results.sarif' });
     expect(JSON.parse(readFileSync(join(work, 'veracode-results.sarif'), 'utf8')).version).toBe('2.1.0');
     expect([...server.scans.values()][0].segments).toHaveLength(3);
     expect(server.requests.every((r) => r.authorized)).toBe(true);
-    expect(readFileSync(join(work, 'summary'), 'utf8')).toContain('passed');
+    expect(summary).toContain('passed');
   });
 
   test('a high finding fails the job with exit 1 and the reason', async () => {
     const inputs = await scenario({ findings: findingsDocument('x', [apiFinding({ severity: 4, cwe: 79, file: 'src/view.js', line: 8 })]) });
-    const { code, stdout } = await runBundle(inputs);
+    const { code, log: stdout } = await run(inputs);
     expect(code).toBe(1);
     expect(stdout).toMatch(/::error::1 Veracode finding\(s\) at or above 'high' remain/);
   });
 
   test('refused credentials fail closed (exit 1) with a message about them, never a pass', async () => {
     const inputs = await scenario({ apiKey: 'cd'.repeat(64) });
-    const { code, stdout } = await runBundle(inputs);
+    const { code, log: stdout } = await run(inputs);
     expect(code).toBe(1);
     expect(stdout).toMatch(/::error::creating the pipeline scan for app.zip: Veracode refused the credentials \(HTTP 401/);
     expect(stdout).toContain(`::add-mask::${TEST_API_KEY}`);
@@ -75,13 +60,7 @@ describe('veracode-scan bundle end to end', () => {
 
   test('a cancelled workflow (SIGINT) cancels the remote scan and fails the job', async () => {
     const inputs = await scenario({ statuses: ['STARTED'] });
-    let sent = false;
-    const { code, stdout } = await runBundle(inputs, (out, kill) => {
-      if (!sent && out.includes('Started scan')) {
-        sent = true;
-        kill('SIGINT');
-      }
-    });
+    const { code, log: stdout } = await run(inputs, { started: signalOnOutput('Started scan', 'SIGINT') });
     expect(code).toBe(1);
     expect(stdout).toContain('::error::the workflow run was cancelled');
     expect(server.cancelled).toEqual([...server.scans.keys()]);
@@ -89,7 +68,7 @@ describe('veracode-scan bundle end to end', () => {
 
   test('a scan that ends in FAILURE fails the job with the API message', async () => {
     const inputs = await scenario({ statuses: ['FAILURE'], message: 'Failed to extract the archive' });
-    const { code, stdout } = await runBundle(inputs);
+    const { code, log: stdout } = await run(inputs);
     expect(code).toBe(1);
     expect(stdout).toMatch(/::error::scan .* ended with FAILURE: Failed to extract the archive/);
   });

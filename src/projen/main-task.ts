@@ -1,4 +1,5 @@
 import { Component, awscdk } from 'projen';
+import { OFFLINE_CDK_ENV, OFFLINE_SYNTH_COMMAND } from './offline-cdk';
 
 /**
  * `npx projen main`: regenerate from `.projenrc.ts`, synthesize every stack
@@ -10,10 +11,10 @@ export class MainTask extends Component {
     super(project);
     const task = project.addTask('main', {
       description: 'Regenerate, synthesize the service offline and print its summary',
-      env: { CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      env: { ...OFFLINE_CDK_ENV },
     });
     task.spawn(project.defaultTask!);
-    task.exec('cdk synth --quiet --no-notices --no-version-reporting --no-lookups');
+    task.exec(OFFLINE_SYNTH_COMMAND);
     task.exec('tsx src/summary/cli.ts');
   }
 }

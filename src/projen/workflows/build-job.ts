@@ -4,7 +4,7 @@
  * anti-tamper check, and the artifacts later jobs consume.
  */
 import { github } from 'projen';
-import { ARTIFACTS, Artifact, CDK_OUT, RUNNER, checkoutStep, npmCiStep, setupNodeStep, uploadArtifactStep } from './steps';
+import { ARTIFACTS, Artifact, CDK_OUT, OFFLINE_CDK_ENV, RUNNER, checkoutStep, npmCiStep, setupNodeStep, uploadArtifactStep } from './steps';
 import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
@@ -70,7 +70,7 @@ export function buildJob(spec: ServiceSpec, options: BuildJobOptions): Job {
     runsOn: RUNNER,
     permissions: { contents: github.workflows.JobPermission.READ },
     timeoutMinutes: BUILD_TIMEOUT_MINUTES,
-    env: { CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    env: { ...OFFLINE_CDK_ENV },
     steps: [
       checkoutStep(),
       setupNodeStep(spec),

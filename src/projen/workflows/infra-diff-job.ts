@@ -22,7 +22,7 @@ export function infraDiffJob(spec: ServiceSpec): Job {
     runsOn: RUNNER,
     permissions: { contents: github.workflows.JobPermission.READ },
     timeoutMinutes: INFRA_DIFF_TIMEOUT_MINUTES,
-    env: OFFLINE_CDK_ENV,
+    env: { ...OFFLINE_CDK_ENV },
     steps: [
       checkoutStep(),
       // The base commit the pull request would merge into.

@@ -6,17 +6,17 @@
 import type { github } from 'projen';
 import { pinnedUses } from './pinned-actions';
 import type { ServiceSpec } from '../../spec';
+import { OFFLINE_CDK_ENV, OFFLINE_SYNTH_COMMAND } from '../offline-cdk';
 
 type JobStep = github.workflows.JobStep;
 
 /** The hosted runner every generated job uses. */
 export const RUNNER = ['ubuntu-latest'];
 
-/** Where the offline synth writes, and the flags that keep it offline and quiet. */
+/** Where the offline synth writes, and the command that keeps it offline and quiet. */
 export const CDK_OUT = 'cdk.out';
-export const OFFLINE_SYNTH = 'npx cdk synth --quiet --no-notices --no-version-reporting --no-lookups';
-/** Stops the CDK CLI from calling home during synth (telemetry, version checks). */
-export const OFFLINE_CDK_ENV: Record<string, string> = { CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+export const OFFLINE_SYNTH = `npx ${OFFLINE_SYNTH_COMMAND}`;
+export { OFFLINE_CDK_ENV };
 
 export interface Artifact {
   /** The artifact name in the workflow run. */

@@ -4,7 +4,7 @@
  * runs `npm install`, which is not what we measure).
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { homedir } from 'os';
 import { join, resolve } from 'path';
 
@@ -38,6 +38,6 @@ export async function ensureStockAwsCdkApp(): Promise<string> {
     // Without CI, projen runs `npm install` (CI makes it `npm ci`, which needs a lock file that does not exist yet).
     env: withoutCi(process.env),
   });
-  execFileSync('sh', ['-c', `touch "${ready}"`]);
+  writeFileSync(ready, '');
   return dir;
 }

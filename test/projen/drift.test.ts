@@ -4,13 +4,7 @@
  */
 import { readFileSync, rmSync } from 'fs';
 import { join } from 'path';
-import { REPO_ROOT, copyRepo, regenerate, repoFiles } from '../support/repo-copy';
-
-function generatedFiles(root: string): string[] {
-  const listed = (JSON.parse(readFileSync(join(root, '.projen', 'files.json'), 'utf8')) as { files: string[] }).files;
-  // package.json is generated too but projen does not list it in files.json.
-  return [...listed, 'package.json'].sort();
-}
+import { REPO_ROOT, copyRepo, generatedFiles, regenerate, repoFiles } from '../support/repo-copy';
 
 describe('generated files', () => {
   let copy: string;

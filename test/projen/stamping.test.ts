@@ -5,7 +5,7 @@
 import { execFileSync } from 'child_process';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
-import { REPO_ROOT, copyRepo, regenerate } from '../support/repo-copy';
+import { REPO_ROOT, copyRepo, generatedFiles, regenerate } from '../support/repo-copy';
 
 const SEED = 'flask-app';
 const STAMPED = 'orders-api';
@@ -35,8 +35,7 @@ describe('stamping a new service from the template', () => {
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
   function generatedOutputs(): string[] {
-    const listed = (JSON.parse(readFileSync(join(copy, '.projen', 'files.json'), 'utf8')) as { files: string[] }).files;
-    return [...listed, 'package.json', ...walk(join(copy, 'cdk.out')).map((f) => relative(copy, f))];
+    return [...generatedFiles(copy), ...walk(join(copy, 'cdk.out')).map((f) => relative(copy, f))];
   }
 
   test('the stamped name is used', () => {

@@ -4,7 +4,7 @@
  * run `.projenrc.ts` or synth there without touching the working tree.
  */
 import { execFileSync } from 'child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 
@@ -40,4 +40,10 @@ export function regenerate(dir: string): void {
     stdio: 'pipe',
     env: { ...process.env, PROJEN_DISABLE_POST: 'true' },
   });
+}
+
+/** Every file projen generates in `root`: those .projen/files.json lists, plus package.json, which it does not list. */
+export function generatedFiles(root: string): string[] {
+  const listed = (JSON.parse(readFileSync(join(root, '.projen', 'files.json'), 'utf8')) as { files: string[] }).files;
+  return [...listed, 'package.json'].sort();
 }

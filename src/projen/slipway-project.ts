@@ -39,7 +39,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       defaultReleaseBranch: spec.github.branches[0],
       cdkVersion: options.cdkVersion ?? '2.276.0',
       packageManager: javascript.NodePackageManager.NPM,
-      minNodeVersion: '20.0.0',
+      minNodeVersion: '22.0.0',
       typescriptVersion: TYPESCRIPT_VERSION,
       projenrcTs: true,
       // tsx without a type-check keeps `npx projen` fast; `npm test` type-checks .projenrc.ts.
@@ -90,12 +90,12 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       // helm for the cluster's Kubernetes version as a Lambda layer; the layer zip ships inside this package.
       // projen warns "Found CDK v1 deps" for it: its heuristic treats every non-alpha @aws-cdk/* package as
       // CDK v1, but this layer package is published for CDK v2 (peer aws-cdk-lib); the warning is harmless.
-      deps: ['@aws-cdk/lambda-layer-kubectl-v33'],
+      deps: ['@aws-cdk/lambda-layer-kubectl-v33', '@aws-cdk/lambda-layer-kubectl-v35'],
       devDeps: [
         // toolchain: fast TypeScript runner and transpile-only jest
         'tsx', '@swc/core', '@swc/jest', 'yaml',
         // infrastructure checks
-        'cdk-nag',
+        'cdk-nag', '@cdklabs/cdk-validator-cfnguard',
         // the log shipper Lambda signs its OpenSearch requests (bundled by esbuild at synth)
         '@smithy/signature-v4', 'esbuild',
         // actions (bundled into actions/*/dist, so dev-only here)

@@ -1,9 +1,10 @@
 import { JsonFile, awscdk, javascript, typescript } from 'projen';
-import { SPEC_FILE, ServiceOptions, ServiceSpec, normaliseServiceOptions } from '../spec';
+import { SPEC_FILE, ServiceOptions, ServiceSpec } from '../spec';
 import { ActionBundles } from './action-bundles';
 import { ArchitectureDoc } from './architecture-doc';
 import { Hosts } from './hosts';
 import { MainTask } from './main-task';
+import { normaliseForProjenrc } from './rejected-spec';
 import { SonarProperties } from './sonar-properties';
 import { SlipwayWorkflows } from './workflows';
 
@@ -29,8 +30,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
   readonly spec: ServiceSpec;
 
   constructor(options: SlipwayProjectOptions) {
-    // Validate first: a bad option throws here, before projen writes any file.
-    const spec = normaliseServiceOptions(options.service);
+    // Validate first, before projen writes any file: a bad option ends `npx projen` with the problem list alone.
+    const spec = normaliseForProjenrc(options.service);
     const runner = typescript.TypeScriptRunner.tsx();
     super({
       name: spec.serviceName,

@@ -17,7 +17,8 @@ import {
 import { azLetter, subnetName } from './names';
 import { EGRESS_MODES, NetworkOptions } from './options';
 import { Problems, quote } from './problems';
-import { Obj, readArray, readEnum, readInteger, readObject } from './read';
+import { Obj, addMissing, readArray, readEnum, readInteger, readObject } from './read';
+import { readAzName } from './regions';
 import type { AvailabilityZoneSpec, NetworkSpec, SubnetSpec, Tier } from './spec';
 
 export const MIN_PREFIX = 16;
@@ -39,7 +40,8 @@ const NETWORK_KEYS: readonly (keyof NetworkOptions)[] = [
   'flowLogRetentionDays',
 ];
 
-const AZ_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
+/** Our policy for `adminCidr`: SSH from at most a /8, never from the whole internet. */
+export const ADMIN_CIDR_MIN_PREFIX = 8;
 
 interface LocatedCidr {
   readonly path: string;
@@ -60,6 +62,10 @@ export function readCidr(
   value: unknown,
   bounds: { min: number; max: number } = { min: MIN_PREFIX, max: MAX_PREFIX },
 ): Ipv4Cidr | undefined {
+  if (value === undefined) {
+    addMissing(problems, path, "'192.168.0.0/16' (the VPC's IPv4 block, /16 to /28)");
+    return undefined;
+  }
   if (typeof value !== 'string') {
     problems.add(path, `expected a CIDR string such as '192.168.0.0/24', got ${quote(value)}`);
     return undefined;
@@ -72,6 +78,7 @@ export function readCidr(
   const { cidr } = parsed;
   let fine = true;
   if (cidr.prefix < bounds.min || cidr.prefix > bounds.max) {
+    // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html: VPC and subnet blocks are /16 to /28.
     problems.add(
       path,
       `${quote(value)} has prefix /${cidr.prefix}; AWS allows /${bounds.min} to /${bounds.max} here`,
@@ -91,23 +98,17 @@ export function readCidr(
 
 /** Reads the AZ option: a count, or the AZ names to pin. */
 function readAvailabilityZones(problems: Problems, path: string, value: unknown, region: string | undefined): AvailabilityZoneSpec[] | undefined {
+  if (value === undefined) {
+    addMissing(problems, path, `2 (a count from 2 to ${MAX_AZS}), or names such as ['${region ?? 'eu-west-1'}a', '${region ?? 'eu-west-1'}b']`);
+    return undefined;
+  }
   if (typeof value === 'number') {
     const count = readInteger(problems, path, value, -1, { min: 2, max: MAX_AZS });
     if (count < 0) return undefined;
     return Array.from({ length: count }, (_, index) => ({ index, letter: azLetter(index) }));
   }
   if (Array.isArray(value)) {
-    const names = readArray(problems, path, value, (element, elementPath) => {
-      if (typeof element !== 'string' || !AZ_NAME.test(element)) {
-        problems.add(elementPath, `${quote(element)} is not an availability zone name such as '${region ?? 'eu-west-1'}a'`);
-        return undefined;
-      }
-      if (region && !element.startsWith(region)) {
-        problems.add(elementPath, `${quote(element)} is not in the service's region '${region}'; use e.g. '${region}a'`);
-        return undefined;
-      }
-      return element;
-    });
+    const names = readArray(problems, path, value, (element, elementPath) => readAzName(problems, elementPath, element, region));
     if (!names || names.length !== value.length) return undefined;
     if (names.length < 2 || names.length > MAX_AZS) {
       problems.add(path, `${names.length} availability zones given; use 2 to ${MAX_AZS}`);
@@ -124,7 +125,11 @@ function readAvailabilityZones(problems: Problems, path: string, value: unknown,
   return undefined;
 }
 
-function readSubnetList(problems: Problems, path: string, value: unknown, tier: Tier): LocatedCidr[] | undefined {
+function readSubnetList(problems: Problems, path: string, value: unknown, tier: Tier, example: string): LocatedCidr[] | undefined {
+  if (value === undefined) {
+    addMissing(problems, path, `${example} (one ${tier} subnet per availability zone)`);
+    return undefined;
+  }
   if (!Array.isArray(value)) {
     problems.add(path, `expected a list of ${tier} subnet CIDRs such as ['192.168.0.0/24'], got ${quote(value)}`);
     return undefined;
@@ -146,16 +151,89 @@ function suggestFree(vpc: Ipv4Cidr, prefix: number, taken: readonly Ipv4Cidr[]):
   return candidate ? formatCidr(candidate) : undefined;
 }
 
+/** Example subnet lists for a missing option: /24 blocks carved from the VPC (or the seed's VPC), one per AZ. */
+function exampleSubnets(vpc: Ipv4Cidr | undefined, azCount: number, tier: Tier): string {
+  const within = vpc ?? { address: 0xc0a80000, prefix: 16 };
+  const prefix = Math.min(MAX_PREFIX, Math.max(within.prefix + 2, 24));
+  const blocks = carve(within, prefix, 2 * azCount).map(formatCidr);
+  const mine = tier === 'public' ? blocks.slice(0, azCount) : blocks.slice(azCount);
+  return `[${mine.map((b) => `'${b}'`).join(', ')}]`;
+}
+
+/**
+ * Reads `adminCidr`. Any IPv4 block is valid to AWS here (a network ACL entry accepts even /0); the /8 floor is
+ * Slipway's policy: SSH is never opened to the internet, and hosts are managed over SSM, which needs no SSH.
+ */
+function readAdminCidr(problems: Problems, path: string, value: unknown): Ipv4Cidr | undefined {
+  if (value === undefined) return undefined;
+  const cidr = readCidr(problems, path, value, { min: 0, max: 32 });
+  if (cidr && cidr.prefix < ADMIN_CIDR_MIN_PREFIX) {
+    problems.add(
+      path,
+      `${quote(value)} would open SSH (port 22) to ${cidr.prefix === 0 ? 'the whole internet' : `${addressCount(cidr).toLocaleString('en')} addresses`}, ` +
+        `which Slipway's policy forbids (at most a /${ADMIN_CIDR_MIN_PREFIX}). The hosts are managed over SSM Session Manager by default, which needs no SSH ` +
+        "and no open port: remove adminCidr, or set it to your admin network, e.g. '203.0.113.0/24'",
+    );
+    return undefined;
+  }
+  return cidr;
+}
+
+/** The prefix most of `subnets` share: the size a replacement for an oversized one should have. */
+function commonPrefix(subnets: readonly LocatedCidr[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const s of subnets) counts.set(s.cidr.prefix, (counts.get(s.cidr.prefix) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
+}
+
+/**
+ * Overlaps between subnets. Two CIDR blocks that overlap always nest, so a subnet that covers others is the
+ * one too large: it gets one message naming what it covers and a size that fits, and the subnets it covers
+ * get none. Identical blocks blame the later one.
+ */
+function checkOverlaps(problems: Problems, vpc: Ipv4Cidr | undefined, all: readonly LocatedCidr[]): void {
+  const blamed = new Set<LocatedCidr>();
+  for (const big of all) {
+    const covered = all.filter((small) => small !== big && small.cidr.prefix > big.cidr.prefix && overlaps(big.cidr, small.cidr));
+    if (covered.length === 0) continue;
+    blamed.add(big);
+    const others = all.filter((s) => s !== big);
+    const prefix = commonPrefix(others) ?? big.cidr.prefix + 1;
+    const fit = vpc ? suggestFree(vpc, Math.max(prefix, big.cidr.prefix + 1), others.map((s) => s.cidr)) : undefined;
+    const size = vpc && big.cidr.prefix <= vpc.prefix ? `is as large as the VPC ${formatCidr(vpc)}` : `is a /${big.cidr.prefix}`;
+    problems.add(
+      big.path,
+      `'${big.text}' (${big.name}) ${size} and covers ${covered.map((c) => `${c.name} '${c.text}'`).join(', ')}; ` +
+        (fit ? `use a free /${Math.max(prefix, big.cidr.prefix + 1)} such as '${fit}'` : `use a smaller block that leaves room for ${covered.length === 1 ? 'it' : 'them'}`) +
+        (prefix > big.cidr.prefix ? `, the size of the other subnets` : ''),
+    );
+  }
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const a = all[i];
+      const b = all[j];
+      if (a.text !== b.text || blamed.has(a) || blamed.has(b)) continue;
+      const sharing = a.tier !== b.tier ? ' (a public and a private subnet cannot share a CIDR)' : '';
+      const fit = vpc ? suggestFree(vpc, b.cidr.prefix, all.map((s) => s.cidr)) : undefined;
+      problems.add(
+        b.path,
+        `'${b.text}' (${b.name}) is the same network as ${a.path} '${a.text}' (${a.name})${sharing}` + (fit ? `; use a free block such as '${fit}'` : ''),
+      );
+    }
+  }
+}
+
 export function normaliseNetwork(problems: Problems, path: string, value: unknown, region: string | undefined): NetworkSpec | undefined {
-  const obj: Obj | undefined = readObject(problems, path, value, NETWORK_KEYS);
+  const obj: Obj | undefined = readObject(problems, path, value, NETWORK_KEYS, `{ cidr: '192.168.0.0/16', availabilityZones: 2, publicSubnets: ${exampleSubnets(undefined, 2, 'public')}, privateSubnets: ${exampleSubnets(undefined, 2, 'private')} }`);
   if (!obj) return undefined;
 
   const vpc = readCidr(problems, `${path}.cidr`, obj.cidr);
   const azs = readAvailabilityZones(problems, `${path}.availabilityZones`, obj.availabilityZones, region);
-  const publics = readSubnetList(problems, `${path}.publicSubnets`, obj.publicSubnets, 'public');
-  const privates = readSubnetList(problems, `${path}.privateSubnets`, obj.privateSubnets, 'private');
+  const azCount = azs?.length ?? 2;
+  const publics = readSubnetList(problems, `${path}.publicSubnets`, obj.publicSubnets, 'public', exampleSubnets(vpc, azCount, 'public'));
+  const privates = readSubnetList(problems, `${path}.privateSubnets`, obj.privateSubnets, 'private', exampleSubnets(vpc, azCount, 'private'));
   const egress = readEnum(problems, `${path}.egress`, obj.egress, EGRESS_MODES, 'none');
-  const adminCidr = obj.adminCidr === undefined ? undefined : readCidr(problems, `${path}.adminCidr`, obj.adminCidr, { min: 8, max: 32 });
+  const adminCidr = readAdminCidr(problems, `${path}.adminCidr`, obj.adminCidr);
   const flowLogRetentionDays = readInteger(problems, `${path}.flowLogRetentionDays`, obj.flowLogRetentionDays, 90, {
     min: 1,
     max: 3653,
@@ -187,21 +265,7 @@ export function normaliseNetwork(problems: Problems, path: string, value: unknow
       }
     }
   }
-  for (let i = 0; i < all.length; i++) {
-    for (let j = i + 1; j < all.length; j++) {
-      const a = all[i];
-      const b = all[j];
-      if (!overlaps(a.cidr, b.cidr)) continue;
-      const same = a.text === b.text;
-      const sharing = same && a.tier !== b.tier ? ' (a public and a private subnet cannot share a CIDR)' : '';
-      const fit = vpc ? suggestFree(vpc, b.cidr.prefix, all.map((s) => s.cidr)) : undefined;
-      problems.add(
-        b.path,
-        `'${b.text}' (${b.name}) ${same ? 'is the same network as' : 'overlaps'} ${a.path} '${a.text}' (${a.name})${sharing}` +
-          (fit ? `; use a free block such as '${fit}'` : ''),
-      );
-    }
-  }
+  checkOverlaps(problems, vpc, all);
 
   if (!vpc || !azs || !publics || !privates) return undefined;
   if (publics.length !== azs.length || privates.length !== azs.length) return undefined;

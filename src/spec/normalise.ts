@@ -17,6 +17,7 @@ import {
 import { Problems, quote } from './problems';
 import {
   Obj,
+  addMissing,
   readArray,
   readBoolean,
   readEnum,
@@ -26,6 +27,7 @@ import {
   readOptionalString,
   readString,
 } from './read';
+import { readRegion } from './regions';
 import {
   ContainerSpec,
   GitHubSpec,
@@ -45,7 +47,6 @@ const SERVICE_KEYS: readonly (keyof ServiceOptions)[] = [
 ];
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
 const SIMPLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -75,14 +76,14 @@ export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
 export function normaliseServiceOptions(input: unknown): ServiceSpec {
   const problems = new Problems();
   const root = 'service';
-  const obj = readObject(problems, root, input, SERVICE_KEYS);
+  const obj = readObject(problems, root, input, SERVICE_KEYS, "{ serviceName: 'flask-app', region: 'eu-west-1', network: { … }, github: { owner: 'my-org' } }");
   if (!obj) {
     problems.throwIfAny();
     throw new Error('unreachable');
   }
 
   const serviceName = readServiceName(problems, `${root}.serviceName`, obj.serviceName);
-  const region = readString(problems, `${root}.region`, obj.region, { pattern: REGION, describe: "an AWS region such as 'eu-west-1'" });
+  const region = readRegion(problems, `${root}.region`, obj.region);
   const account = readOptionalString(problems, `${root}.account`, obj.account, { pattern: ACCOUNT, describe: 'a 12-digit AWS account id' });
   const environment =
     readOptionalString(problems, `${root}.environment`, obj.environment, {
@@ -147,6 +148,10 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
 }
 
 function readServiceName(problems: Problems, path: string, value: unknown): string | undefined {
+  if (value === undefined) {
+    addMissing(problems, path, "'flask-app' (a lowercase DNS label; every resource name derives from it)");
+    return undefined;
+  }
   if (typeof value !== 'string') {
     problems.add(path, `expected a string such as 'flask-app', got ${quote(value)}`);
     return undefined;
@@ -237,9 +242,9 @@ function readLogs(problems: Problems, path: string, value: unknown, azCount: num
 }
 
 function readGitHub(problems: Problems, path: string, value: unknown, serviceName: string | undefined): GitHubSpec | undefined {
-  const o = readObject(problems, path, value, ['owner', 'repo', 'branches', 'oidcProviderArn']);
+  const o = readObject(problems, path, value, ['owner', 'repo', 'branches', 'oidcProviderArn'], "{ owner: 'my-org' }");
   if (!o) return undefined;
-  const owner = readString(problems, `${path}.owner`, o.owner, { pattern: GITHUB_OWNER, describe: 'a GitHub user or organisation name' });
+  const owner = readString(problems, `${path}.owner`, o.owner, { pattern: GITHUB_OWNER, describe: 'a GitHub user or organisation name', example: "'my-org'" });
   const repo =
     o.repo === undefined ? serviceName : readString(problems, `${path}.repo`, o.repo, { pattern: GITHUB_REPO, describe: 'a GitHub repository name' });
   const branches =

@@ -25,7 +25,7 @@ export type VeracodeSeverity = (typeof VERACODE_SEVERITIES)[number];
 export interface ServiceOptions {
   /** Lowercase DNS label (a–z, 0–9, '-'), starting with a letter; every resource name derives from it. */
   readonly serviceName: string;
-  /** AWS region the service is deployed to, e.g. 'eu-west-1'. */
+  /** AWS region the service is deployed to, e.g. 'eu-west-1'; one aws-cdk-lib knows (aws-cdk-lib/region-info). */
   readonly region: string;
   /** 12-digit AWS account id. @default - environment-agnostic stacks (account resolved at deploy time) */
   readonly account?: string;
@@ -66,14 +66,20 @@ export interface NetworkOptions {
   readonly privateSubnets: readonly string[];
   /** Outbound internet for private subnets: none (VPC endpoints only), one NAT gateway, or one per AZ. @default 'none' */
   readonly egress?: Egress;
-  /** A CIDR allowed to reach SSH (22) through the network ACLs. @default - SSH closed */
+  /**
+   * A CIDR allowed to reach SSH (22) through the network ACLs and the hosts' security group; at most a /8 by
+   * Slipway's policy (never the internet). Not needed for host management, which runs over SSM. @default - SSH closed
+   */
   readonly adminCidr?: string;
   /** VPC flow log retention in days (a CloudWatch Logs retention value). @default 90 */
   readonly flowLogRetentionDays?: number;
 }
 
 export interface HostsOptions {
-  /** How many EC2 hosts, spread over the private subnets. @default 2 */
+  /**
+   * How many EC2 hosts (0 to 50), spread over the private subnets. 0 is allowed: no hosts, no host alarms,
+   * and the hosts stack keeps only the instance role and transfer bucket, ready for hosts added later. @default 2
+   */
   readonly count?: number;
   /** EC2 instance type. @default 't3.small' */
   readonly instanceType?: string;

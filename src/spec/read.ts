@@ -7,13 +7,28 @@ import { Problems, quote } from './problems';
 
 export type Obj = Readonly<Record<string, unknown>>;
 
+/**
+ * Records a required option that was left out: it says so and shows what to write, e.g.
+ * `is required but not set; add it, e.g. region: 'eu-west-1'`, instead of "got undefined".
+ */
+export function addMissing(problems: Problems, path: string, example: string): void {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  problems.add(path, `is required but not set; add it, e.g. ${key}: ${example}`);
+}
+
 /** Reads an object and rejects keys it does not know, suggesting the nearest known one. */
 export function readObject(
   problems: Problems,
   path: string,
   value: unknown,
   knownKeys: readonly string[],
+  /** For a required object: what to write when it is missing, e.g. `{ owner: 'my-org' }`. */
+  example?: string,
 ): Obj | undefined {
+  if (value === undefined && example !== undefined) {
+    addMissing(problems, path, example);
+    return undefined;
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     problems.add(path, `expected an object, got ${quote(value)}`);
     return undefined;
@@ -40,9 +55,15 @@ export interface StringRule {
   /** Words describing what the pattern accepts, used in the message. */
   readonly describe?: string;
   readonly maxLength?: number;
+  /** A value to show when the option is required and missing, as written in `.projenrc.ts`, e.g. `'my-org'`. */
+  readonly example?: string;
 }
 
 export function readString(problems: Problems, path: string, value: unknown, rule: StringRule = {}): string | undefined {
+  if (value === undefined && rule.example !== undefined) {
+    addMissing(problems, path, rule.example);
+    return undefined;
+  }
   if (typeof value !== 'string') {
     problems.add(path, `expected a string${rule.describe ? ` (${rule.describe})` : ''}, got ${quote(value)}`);
     return undefined;

@@ -105,10 +105,22 @@ describe('CIDR validation names the option, the value and the fix', () => {
     expect(problem).toContain("e.g. '192.168.3.0/24'");
   });
 
-  test('two overlapping subnets are both named', () => {
-    const [problem] = problemsOf(withNetwork({ publicSubnets: ['192.168.0.0/23', '192.168.1.0/24'] }));
-    expect(problem).toContain("service.network.publicSubnets[1]: '192.168.1.0/24' (public-subnet-b) overlaps");
-    expect(problem).toContain("service.network.publicSubnets[0] '192.168.0.0/23' (public-subnet-a)");
+  test('of two nested subnets the larger is blamed, naming the one it covers and a size that fits', () => {
+    expect(problemsOf(withNetwork({ publicSubnets: ['192.168.0.0/23', '192.168.1.0/24'] }))).toEqual([
+      "service.network.publicSubnets[0]: '192.168.0.0/23' (public-subnet-a) is a /23 and covers public-subnet-b '192.168.1.0/24'; " +
+        "use a free /24 such as '192.168.0.0/24', the size of the other subnets",
+    ]);
+  });
+
+  test('a public subnet as large as the VPC is the one named, once, with the size that fits', () => {
+    const problems = problemsOf(withNetwork({ publicSubnets: ['192.168.0.0/16', '192.168.1.0/24'] }));
+    expect(problems).toEqual([
+      "service.network.publicSubnets[0]: '192.168.0.0/16' (public-subnet-a) is as large as the VPC 192.168.0.0/16 and covers " +
+        "public-subnet-b '192.168.1.0/24', private-subnet-a '192.168.2.0/24', private-subnet-b '192.168.3.0/24'; " +
+        "use a free /24 such as '192.168.0.0/24', the size of the other subnets",
+    ]);
+    // The suggestion is a real fix: the options with it pass.
+    expect(normaliseServiceOptions(withNetwork({ publicSubnets: ['192.168.0.0/24', '192.168.1.0/24'] })).network.subnets).toHaveLength(4);
   });
 
   test('a public and a private list sharing a CIDR are both named', () => {
@@ -132,9 +144,51 @@ describe('CIDR validation names the option, the value and the fix', () => {
     expect(problems[0]).toBe('service.network.availabilityZones: 1 is out of range; use a whole number from 2 to 6');
   });
 
-  test('pinned AZ names must be in the region', () => {
-    const [problem] = problemsOf(withNetwork({ availabilityZones: ['eu-west-1a', 'us-east-1b'] }));
-    expect(problem).toContain("service.network.availabilityZones[1]: 'us-east-1b' is not in the service's region 'eu-west-1'");
+  test('pinned AZ names must be in the region, with the same letter in the right region as the fix', () => {
+    expect(problemsOf(withNetwork({ availabilityZones: ['eu-west-1a', 'us-east-1b'] }))).toEqual([
+      "service.network.availabilityZones[1]: 'us-east-1b' is in region 'us-east-1', not the service's region 'eu-west-1'; use 'eu-west-1b'",
+    ]);
+  });
+
+  test('an AZ name whose region does not exist gets the nearest real one', () => {
+    expect(problemsOf(withNetwork({ availabilityZones: ['eu-west-1a', 'eu-wset-1b'] }))).toEqual([
+      "service.network.availabilityZones[1]: 'eu-wset-1b' is not an availability zone name (a region code followed by one letter); did you mean 'eu-west-1b'?",
+    ]);
+  });
+
+  test('an AZ name needs its letter: the bare region is not an AZ', () => {
+    expect(problemsOf(withNetwork({ availabilityZones: ['eu-west-1', 'eu-west-1b'] }))).toEqual([
+      "service.network.availabilityZones[0]: 'eu-west-1' is not an availability zone name (a region code followed by one letter); did you mean 'eu-west-1a'?",
+    ]);
+  });
+
+  test('an AZ ID is told apart from an AZ name', () => {
+    expect(problemsOf(withNetwork({ availabilityZones: ['euw1-az1', 'eu-west-1b'] }))).toEqual([
+      "service.network.availabilityZones[0]: 'euw1-az1' is an AZ ID; give the AZ name instead (the region code and a letter, e.g. 'eu-west-1a')",
+    ]);
+  });
+
+  test('pinned AZ names in the region pass', () => {
+    const spec = normaliseServiceOptions(withNetwork({ availabilityZones: ['eu-west-1a', 'eu-west-1c'] }));
+    expect(spec.network.availabilityZones.map((az) => az.name)).toEqual(['eu-west-1a', 'eu-west-1c']);
+  });
+
+  test("an admin CIDR of the whole internet is refused as Slipway's policy, pointing at SSM", () => {
+    const problems = problemsOf(withNetwork({ adminCidr: '0.0.0.0/0' }));
+    expect(problems).toEqual([
+      "service.network.adminCidr: '0.0.0.0/0' would open SSH (port 22) to the whole internet, which Slipway's policy forbids (at most a /8). " +
+        'The hosts are managed over SSM Session Manager by default, which needs no SSH and no open port: ' +
+        "remove adminCidr, or set it to your admin network, e.g. '203.0.113.0/24'",
+    ]);
+    expect(problems[0]).not.toContain('AWS allows');
+  });
+
+  test('an admin CIDR wider than /8 names the address count', () => {
+    expect(problemsOf(withNetwork({ adminCidr: '10.0.0.0/7' }))[0]).toContain("'10.0.0.0/7' would open SSH (port 22) to 33,554,432 addresses");
+  });
+
+  test('an admin network of /8 or narrower passes', () => {
+    expect(normaliseServiceOptions(withNetwork({ adminCidr: '10.0.0.0/8' })).network.adminCidr).toBe('10.0.0.0/8');
   });
 
   test('the admin CIDR must be a network address too', () => {
@@ -205,7 +259,8 @@ describe('other options', () => {
   test('a malformed region, account and GitHub owner are each reported', () => {
     const problems = problemsOf({ ...seedOptions(), region: 'Ireland', account: '1234', github: { owner: '-bad-', repo: 'ok' } });
     expect(problems).toEqual([
-      expect.stringContaining("service.region: 'Ireland' is not valid: expected an AWS region such as 'eu-west-1'"),
+      "service.region: 'Ireland' is not an AWS region; use a region aws-cdk-lib knows (aws-cdk-lib/region-info), e.g. 'eu-west-1'; " +
+        'a region launched after the installed aws-cdk-lib release needs a newer aws-cdk-lib',
       expect.stringContaining("service.account: '1234' is not valid: expected a 12-digit AWS account id"),
       expect.stringContaining("service.github.owner: '-bad-' is not valid"),
     ]);
@@ -232,7 +287,10 @@ describe('other options', () => {
   });
 
   test('a non-object input is reported, not thrown as a TypeError', () => {
-    expect(problemsOf(undefined)).toEqual(['service: expected an object, got undefined']);
+    expect(problemsOf(undefined)).toEqual([
+      "service: is required but not set; add it, e.g. service: { serviceName: 'flask-app', region: 'eu-west-1', network: { … }, github: { owner: 'my-org' } }",
+    ]);
+    expect(problemsOf(null)).toEqual(['service: expected an object, got null']);
   });
 });
 
@@ -278,5 +336,73 @@ describe('variants', () => {
       'private-subnet-b=10.20.10.0/23:507',
       'private-subnet-c=10.20.12.0/23:507',
     ]);
+  });
+});
+
+describe('regions are checked against the facts aws-cdk-lib ships', () => {
+  test('a misspelt region is rejected with the real one suggested', () => {
+    expect(problemsOf({ ...seedOptions(), region: 'eu-westt-1' })).toEqual(["service.region: 'eu-westt-1' is not an AWS region; did you mean 'eu-west-1'?"]);
+  });
+
+  test('a region of the right shape that does not exist is rejected', () => {
+    expect(problemsOf({ ...seedOptions(), region: 'eu-west-9' })[0]).toBe("service.region: 'eu-west-9' is not an AWS region; did you mean 'eu-west-1'?");
+  });
+
+  test('regions outside the commercial partition that the old pattern refused pass', () => {
+    for (const region of ['eusc-de-east-1', 'cn-north-1', 'us-gov-west-1', 'ap-southeast-7']) {
+      expect(normaliseServiceOptions({ ...seedOptions(), region }).region).toBe(region);
+    }
+  });
+
+  test('AZ names are checked even when the region itself was rejected', () => {
+    const problems = problemsOf({ ...withNetwork({ availabilityZones: ['eu-west-1a', 'eu-wset-1b'] }) as object, region: 'eu-westt-1' });
+    expect(problems).toEqual([
+      "service.region: 'eu-westt-1' is not an AWS region; did you mean 'eu-west-1'?",
+      "service.network.availabilityZones[1]: 'eu-wset-1b' is not an availability zone name (a region code followed by one letter); did you mean 'eu-west-1b'?",
+    ]);
+  });
+});
+
+describe('a missing required option says it is required and shows an example', () => {
+  const without = (key: string): unknown => Object.fromEntries(Object.entries(seedOptions()).filter(([k]) => k !== key));
+
+  test.each([
+    ['serviceName', "service.serviceName: is required but not set; add it, e.g. serviceName: 'flask-app' (a lowercase DNS label; every resource name derives from it)"],
+    ['region', "service.region: is required but not set; add it, e.g. region: 'eu-west-1'"],
+    ['github', "service.github: is required but not set; add it, e.g. github: { owner: 'my-org' }"],
+  ])('%s', (key, message) => {
+    const problems = problemsOf(without(key));
+    expect(problems).toEqual([message]);
+    expect(problems[0]).not.toContain('undefined');
+  });
+
+  test('network, and each required network option, with examples carved from the VPC', () => {
+    expect(problemsOf(without('network'))[0]).toBe(
+      "service.network: is required but not set; add it, e.g. network: { cidr: '192.168.0.0/16', availabilityZones: 2, " +
+        "publicSubnets: ['192.168.0.0/24', '192.168.1.0/24'], privateSubnets: ['192.168.2.0/24', '192.168.3.0/24'] }",
+    );
+    expect(problemsOf(withNetwork({ cidr: undefined }))).toEqual([
+      "service.network.cidr: is required but not set; add it, e.g. cidr: '192.168.0.0/16' (the VPC's IPv4 block, /16 to /28)",
+    ]);
+    expect(problemsOf(withNetwork({ cidr: '10.40.0.0/16', publicSubnets: undefined, privateSubnets: ['10.40.2.0/24', '10.40.3.0/24'] }))).toEqual([
+      "service.network.publicSubnets: is required but not set; add it, e.g. publicSubnets: ['10.40.0.0/24', '10.40.1.0/24'] (one public subnet per availability zone)",
+    ]);
+    expect(problemsOf(withNetwork({ availabilityZones: undefined }))).toEqual([
+      "service.network.availabilityZones: is required but not set; add it, e.g. availabilityZones: 2 (a count from 2 to 6), or names such as ['eu-west-1a', 'eu-west-1b']",
+    ]);
+  });
+
+  test('github.owner', () => {
+    expect(problemsOf({ ...seedOptions(), github: {} })).toEqual(["service.github.owner: is required but not set; add it, e.g. owner: 'my-org'"]);
+  });
+});
+
+describe('hosts.count', () => {
+  test('0 is allowed: a service with no EC2 hosts', () => {
+    expect(normaliseServiceOptions({ ...seedOptions(), hosts: { count: 0 } }).hosts.count).toBe(0);
+  });
+
+  test('a negative count names the range, 0 included', () => {
+    expect(problemsOf({ ...seedOptions(), hosts: { count: -1 } })).toEqual(['service.hosts.count: -1 is out of range; use a whole number from 0 to 50']);
   });
 });

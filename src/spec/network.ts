@@ -205,7 +205,7 @@ function checkOverlaps(problems: Problems, vpc: Ipv4Cidr | undefined, all: reado
       big.path,
       `'${big.text}' (${big.name}) ${size} and covers ${covered.map((c) => `${c.name} '${c.text}'`).join(', ')}; ` +
         (fit ? `use a free /${Math.max(prefix, big.cidr.prefix + 1)} such as '${fit}'` : `use a smaller block that leaves room for ${covered.length === 1 ? 'it' : 'them'}`) +
-        (prefix > big.cidr.prefix ? `, the size of the other subnets` : ''),
+        (prefix > big.cidr.prefix ? ', the size of the other subnets' : ''),
     );
   }
   for (let i = 0; i < all.length; i++) {

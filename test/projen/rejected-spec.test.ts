@@ -3,8 +3,8 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
 import { normaliseForProjenrc } from '../../src/projen/rejected-spec';
 import { SpecValidationError } from '../../src/spec';
-import { copyRepo } from '../support/repo-copy';
 import { seedOptions } from '../spec/fixtures';
+import { copyRepo } from '../support/repo-copy';
 
 /** Every file under `dir` (node_modules is the shared link, not the copy's), with its content. */
 function snapshot(dir: string): Map<string, string> {

@@ -2,6 +2,7 @@ import { JsonFile, awscdk, javascript, typescript } from 'projen';
 import { SPEC_FILE, ServiceOptions, ServiceSpec } from '../spec';
 import { ActionBundles } from './action-bundles';
 import { ArchitectureDoc } from './architecture-doc';
+import { dropFalseCdkV1Warning } from './cdk-v1-warning';
 import { Hosts } from './hosts';
 import { MainTask } from './main-task';
 import { normaliseForProjenrc } from './rejected-spec';
@@ -89,8 +90,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       },
       // The EKS option's kubectl provider (installs the AWS Load Balancer Controller chart) needs kubectl and
       // helm for the cluster's Kubernetes version as a Lambda layer; the layer zip ships inside this package.
-      // projen warns "Found CDK v1 deps" for it: its heuristic treats every non-alpha @aws-cdk/* package as
-      // CDK v1, but this layer package is published for CDK v2 (peer aws-cdk-lib); the warning is harmless.
+      // projen's "Found CDK v1 deps" heuristic misjudges these CDK v2 packages; dropFalseCdkV1Warning (below) drops it.
       deps: ['@aws-cdk/lambda-layer-kubectl-v33', '@aws-cdk/lambda-layer-kubectl-v35'],
       devDeps: [
         // toolchain: fast TypeScript runner and transpile-only jest
@@ -111,6 +111,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       ],
     });
     this.spec = spec;
+    dropFalseCdkV1Warning(this);
 
     // Transpile-only jest keeps tests fast; `typecheckTests` runs tsc over everything first.
     if (this.jest) {

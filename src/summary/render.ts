@@ -39,7 +39,7 @@ export function renderStacks(stacks: readonly SynthesizedStack[]): string {
 export function renderNextSteps(spec: ServiceSpec): string {
   return [
     'Next:',
-    `  1. Edit the service options in .projenrc.ts (serviceName '${spec.serviceName}', region ${spec.region}), then run 'npx projen'.`,
+    `  1. To change the service, edit its options in .projenrc.ts (serviceName '${spec.serviceName}', region ${spec.region}) and run 'npx projen main' again.`,
     '  2. Run every test: npm test',
     `  3. First deploy: 'npx cdk bootstrap', then 'npx cdk deploy ${spec.names.stacks.access} ${spec.names.stacks.delivery}' ` +
       '(delivery brings the stacks it needs; the service runs no task until the pipeline ships its first image).',

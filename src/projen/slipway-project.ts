@@ -5,6 +5,7 @@ import { ArchitectureDoc } from './architecture-doc';
 import { dropFalseCdkV1Warning } from './cdk-v1-warning';
 import { Hosts } from './hosts';
 import { MainTask } from './main-task';
+import { ProjenrcCheck } from './projenrc-check';
 import { normaliseForProjenrc } from './rejected-spec';
 import { SonarProperties } from './sonar-properties';
 import { SlipwayWorkflows } from './workflows';
@@ -44,7 +45,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       minNodeVersion: '22.0.0',
       typescriptVersion: TYPESCRIPT_VERSION,
       projenrcTs: true,
-      // tsx without a type-check keeps `npx projen` fast; `npm test` type-checks .projenrc.ts.
+      // tsx without a type-check keeps `npx projen` fast; `npx projen check:projenrc` (ProjenrcCheck) type-checks it.
       projenrcTsOptions: { projenCodeDir: 'src/projen', runner: typescript.TypeScriptRunner.tsx() },
       runner,
       tsconfigDevFile: 'tsconfig.dev.json',
@@ -132,6 +133,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     });
 
     new MainTask(this);
+    new ProjenrcCheck(this, 'tsconfig.dev.json');
     new ActionBundles(this);
     new Hosts(this, spec);
     new SlipwayWorkflows(this, spec);

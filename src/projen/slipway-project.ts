@@ -4,6 +4,7 @@ import { ActionBundles } from './action-bundles';
 import { ArchitectureDoc } from './architecture-doc';
 import { dropFalseCdkV1Warning } from './cdk-v1-warning';
 import { Hosts } from './hosts';
+import { InstallScripts } from './install-scripts';
 import { MainTask } from './main-task';
 import { ProjenrcCheck } from './projenrc-check';
 import { normaliseForProjenrc } from './rejected-spec';
@@ -134,6 +135,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
 
     new MainTask(this);
     new ProjenrcCheck(this, 'tsconfig.dev.json');
+    new InstallScripts(this);
     new ActionBundles(this);
     new Hosts(this, spec);
     new SlipwayWorkflows(this, spec);

@@ -64,6 +64,12 @@ export function readAzName(problems: Problems, path: string, value: unknown, reg
     problems.add(path, `${quote(value)} is an AZ ID; give the AZ name instead (the region code and a letter, e.g. ${example})`);
     return undefined;
   }
+  const parent = KNOWN_REGIONS.find((known) => value.startsWith(`${known}-`));
+  if (parent) {
+    // A Local Zone (e.g. 'us-west-2-lax-1a') hangs off its parent region but offers few services; the tiers need AZs.
+    problems.add(path, `${quote(value)} is a Local or Wavelength Zone of '${parent}', not an availability zone; use an AZ such as '${region ?? parent}a'`);
+    return undefined;
+  }
   const match = AZ_NAME.exec(value);
   const azRegion = match?.[1];
   if (!match || !azRegion || !isKnownRegion(azRegion)) {

@@ -168,6 +168,12 @@ describe('CIDR validation names the option, the value and the fix', () => {
     ]);
   });
 
+  test('a Local Zone is told apart from an AZ', () => {
+    expect(problemsOf({ ...(withNetwork({ availabilityZones: ['us-west-2a', 'us-west-2-lax-1a'] }) as object), region: 'us-west-2' })).toEqual([
+      "service.network.availabilityZones[1]: 'us-west-2-lax-1a' is a Local or Wavelength Zone of 'us-west-2', not an availability zone; use an AZ such as 'us-west-2a'",
+    ]);
+  });
+
   test('pinned AZ names in the region pass', () => {
     const spec = normaliseServiceOptions(withNetwork({ availabilityZones: ['eu-west-1a', 'eu-west-1c'] }));
     expect(spec.network.availabilityZones.map((az) => az.name)).toEqual(['eu-west-1a', 'eu-west-1c']);

@@ -60,8 +60,9 @@ export interface StringRule {
 }
 
 export function readString(problems: Problems, path: string, value: unknown, rule: StringRule = {}): string | undefined {
-  if (value === undefined && rule.example !== undefined) {
-    addMissing(problems, path, rule.example);
+  if (value === undefined) {
+    if (rule.example !== undefined) addMissing(problems, path, rule.example);
+    else problems.add(path, `is required but not set; add ${rule.describe ?? 'a string'}`);
     return undefined;
   }
   if (typeof value !== 'string') {

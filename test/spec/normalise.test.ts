@@ -412,3 +412,11 @@ describe('hosts.count', () => {
     expect(problemsOf({ ...seedOptions(), hosts: { count: -1 } })).toEqual(['service.hosts.count: -1 is out of range; use a whole number from 0 to 50']);
   });
 });
+
+describe('a required string left out of a list is named as missing, not "got undefined"', () => {
+  test('a hole in github.branches', () => {
+    expect(problemsOf({ ...seedOptions(), github: { owner: 'slipway-dev', branches: ['main', undefined] } })).toEqual([
+      "service.github.branches[1]: is required but not set; add a branch name such as 'main'",
+    ]);
+  });
+});

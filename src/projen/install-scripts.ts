@@ -2,7 +2,7 @@ import { Component, javascript } from 'projen';
 
 /**
  * npm 11's `allowScripts` policy in package.json: which dependencies may run install scripts
- * (npm docs, commands/npm-install-scripts.md). Without a decision for each, every `npm ci` ends with a
+ * (https://docs.npmjs.com/cli/v11/commands/npm-install-scripts). Without a decision for each, every `npm ci` ends with a
  * list of unreviewed packages. Name-only entries, so a dependency upgrade does not bring the list back.
  */
 export const INSTALL_SCRIPTS: Readonly<Record<string, boolean>> = {

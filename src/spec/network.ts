@@ -161,7 +161,8 @@ function exampleSubnets(vpc: Ipv4Cidr | undefined, azCount: number, tier: Tier):
 }
 
 /**
- * Reads `adminCidr`. Any IPv4 block is valid to AWS here (a network ACL entry accepts even /0); the /8 floor is
+ * Reads `adminCidr`. Any IPv4 block is valid to AWS here (a network ACL entry accepts even /0:
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html); the /8 floor is
  * Slipway's policy: SSH is never opened to the internet, and hosts are managed over SSM, which needs no SSH.
  */
 function readAdminCidr(problems: Problems, path: string, value: unknown): Ipv4Cidr | undefined {

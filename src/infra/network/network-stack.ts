@@ -50,7 +50,7 @@ export class NetworkStack extends Stack {
     new NetworkAcls(this, 'NetworkAcls', { spec, network: this.network });
     const endpoints = new VpcEndpoints(this, 'Endpoints', { spec, vpc: this.vpc, privateSubnets: this.privateSubnets });
     this.endpointSecurityGroup = endpoints.securityGroup;
-    new FlowLogs(this, 'FlowLogs', { spec, vpc: this.vpc });
+    const flowLogs = new FlowLogs(this, 'FlowLogs', { spec, vpc: this.vpc });
     this.hostSecurityGroup = new HostSecurityGroup(this, 'Hosts', { spec, vpc: this.vpc }).securityGroup;
 
     stableOutput(this, 'VpcId', this.network.resource.ref, `${spec.names.vpc} id`);
@@ -58,6 +58,7 @@ export class NetworkStack extends Stack {
     for (const subnet of [...this.network.publicSubnets, ...this.network.privateSubnets]) {
       stableOutput(this, `${pascalCase(subnet.spec.name)}Id`, subnet.resource.ref, `${subnet.spec.name} (${subnet.spec.cidr}) id`);
     }
+    stableOutput(this, 'FlowLogGroupName', flowLogs.logGroup.logGroupName, `the CloudWatch log group of ${spec.names.vpc}'s flow logs`);
     stableOutput(this, 'HostSecurityGroupId', this.hostSecurityGroup.securityGroupId, `${spec.names.hostSecurityGroup} security group id`);
   }
 

@@ -9,8 +9,8 @@ import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
-import { RETAINED } from '../retained';
 import type { ServiceData } from '../platform/platform-stack';
+import { RETAINED } from '../retained';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
 import type { ServiceNetwork } from '../service-network';
 

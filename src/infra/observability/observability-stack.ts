@@ -102,7 +102,7 @@ export class ObservabilityStack extends Stack {
    */
   private allowAlarmsToPublish(key: kms.Key): void {
     if (this.alarms.length === 0) return;
-    const cloudwatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const alarmsService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     // ARNs built from the alarms' fixed names: their GetAtt would make key → alarm → topic → key a cycle.
     const alarmArns = this.alarmNames.map((alarmName) =>
       this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
@@ -112,10 +112,10 @@ export class ObservabilityStack extends Stack {
       StringEquals: { 'aws:SourceAccount': this.account },
     };
     this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({ sid: 'AlarmsPublish', principals: [cloudwatch], actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }),
+      new iam.PolicyStatement({ sid: 'AlarmsPublish', principals: [alarmsService], actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }),
     );
     key.addToResourcePolicy(
-      new iam.PolicyStatement({ sid: 'AlarmsEncryptForTopic', principals: [cloudwatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions }),
+      new iam.PolicyStatement({ sid: 'AlarmsEncryptForTopic', principals: [alarmsService], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions }),
     );
   }
 }

@@ -198,6 +198,19 @@ describe('NetworkStack, default spec', () => {
     template.hasOutput('VpcId', { Value: { Ref: logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app') } });
   });
 
+  it('with EKS, tags public and private subnets for the load balancer controller; without, no such tag', () => {
+    type Tag = { Key: string; Value: string };
+    const tagsOf = (t: Template): [string | undefined, Tag[]][] =>
+      resourcesOf(t, 'AWS::EC2::Subnet').map(([, r]) => [nameTagOf(r), (r.Properties.Tags as Tag[]).filter((tag) => tag.Key.startsWith('kubernetes.io/'))]);
+    expect(tagsOf(build(specWith({ platform: 'eks' }, { egress: 'nat-gateway' })).network)).toEqual([
+      ['public-subnet-a', [{ Key: 'kubernetes.io/role/elb', Value: '1' }]],
+      ['public-subnet-b', [{ Key: 'kubernetes.io/role/elb', Value: '1' }]],
+      ['private-subnet-a', [{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]],
+      ['private-subnet-b', [{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]],
+    ]);
+    expect(tagsOf(template).flatMap(([, tags]) => tags)).toEqual([]);
+  });
+
   it('is region-bound from the spec and needs no context lookup', () => {
     expect(built.stacks.network.region).toBe('eu-west-1');
     const assembly = built.app.synth();

@@ -34,6 +34,25 @@ export function hostImage(spec: ServiceSpec): string {
       ` --region ${spec.region} --query Parameter.Value).`;
 }
 
+/**
+ * Unpinned AZs are `Fn::Select [i, Fn::GetAZs '']`, which CloudFormation evaluates again on every update:
+ * if the region's list for the account changes (an AZ added before, or one no longer offered), the index
+ * points elsewhere and the subnet, and all in it, would be replaced. Pinned names never move.
+ */
+export function availabilityZones(spec: ServiceSpec): string {
+  const azs = spec.network.availabilityZones;
+  if (azs.every((az) => az.name)) return `Availability zones: ${azs.map((az) => az.name).join(', ')}, pinned in network.availabilityZones.`;
+  const example = azs.map((az) => `'${spec.region}${az.letter}'`).join(', ');
+  return 'Availability zones: picked at each deploy by position in the region\'s list (not pinned); if that list changes, a subnet would move ' +
+    `and be replaced. Pin them by name once you know your account's AZs (aws ec2 describe-availability-zones --region ${spec.region}), ` +
+    `e.g. network.availabilityZones: [${example}].`;
+}
+
 export function renderPrerequisites(spec: ServiceSpec): string {
-  return ['Before the first deploy, the account needs (README: "Setting up a new service repo"):', ...accountPrerequisites(spec), hostImage(spec)].join('\n');
+  return [
+    'Before the first deploy, the account needs (README: "Setting up a new service repo"):',
+    ...accountPrerequisites(spec),
+    hostImage(spec),
+    availabilityZones(spec),
+  ].join('\n');
 }

@@ -65,7 +65,10 @@ interface Named {
   readonly owner: string;
 }
 
-/** A name with the deploy-time pseudo parameters written as placeholders, so two synths compare as deployed. */
+/**
+ * A fixed name with the deploy-time pseudo parameters written as placeholders, so two synths compare as
+ * deployed; undefined when CloudFormation generates it or it derives from a generated one.
+ */
 function rendered(value: unknown, region: string): string | undefined {
   if (value === undefined) return undefined;
   const text = JSON.stringify(value)
@@ -76,7 +79,7 @@ function rendered(value: unknown, region: string): string | undefined {
   if (typeof parsed === 'string') return parsed;
   const join = (parsed as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join && join[1].every((p) => typeof p === 'string')) return join[1].join(join[0]);
-  return text; // still a token (a GetAtt, a parameter): unique to its stack
+  return undefined; // still built from another resource's generated name or id: unique to its stack, like a generated name
 }
 
 function physicalNames(templates: Record<string, CfnTemplate>, owner: string, region: string): Named[] {

@@ -96,6 +96,7 @@ describe('HostsStack, default spec', () => {
     expect(templates.length).toBeGreaterThan(0);
     for (const [, lt] of templates) {
       expect((lt.Properties.LaunchTemplateData as { MetadataOptions: unknown }).MetadataOptions).toEqual({ HttpTokens: 'required' });
+      expect((lt.Properties.LaunchTemplateData as { Monitoring: unknown }).Monitoring).toEqual({ Enabled: true });
     }
     const ids = new Set(templates.map(([id]) => id));
     for (const [, instance] of resourcesOf(template, 'AWS::EC2::Instance')) {

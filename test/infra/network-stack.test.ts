@@ -136,7 +136,8 @@ describe('NetworkStack, default spec', () => {
       DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
-    template.hasOutput('FlowLogGroupName', { Value: { Ref: resourcesOf(template, 'AWS::Logs::LogGroup')[0][0] } });
+    const [flowLogGroup] = resourcesOf(template, 'AWS::Logs::LogGroup').map(([id]) => id).filter((id) => id.startsWith('FlowLogs'));
+    template.hasOutput('FlowLogGroupName', { Value: { Ref: flowLogGroup } });
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceId: { Ref: vpc }, ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
   });
 
@@ -209,6 +210,23 @@ describe('NetworkStack, default spec', () => {
       ['private-subnet-b', [{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]],
     ]);
     expect(tagsOf(template).flatMap(([, tags]) => tags)).toEqual([]);
+  });
+
+  it('revokes both rules EC2 puts on the VPC\'s default security group, with a policy scoped to that group', () => {
+    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app');
+    const calls = resourcesOf(template, 'Custom::AWS').map(([, r]) => JSON.stringify(r.Properties.Create));
+    const group = JSON.stringify({ 'Fn::GetAtt': [vpc, 'DefaultSecurityGroup'] });
+    expect(calls).toHaveLength(2);
+    expect(calls.find((c) => c.includes('RevokeSecurityGroupIngress'))).toContain(group);
+    expect(calls.find((c) => c.includes('RevokeSecurityGroupIngress'))).toContain('UserIdGroupPairs');
+    expect(calls.find((c) => c.includes('RevokeSecurityGroupEgress'))).toContain('0.0.0.0/0');
+    const statements = resourcesOf(template, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('DefaultSecurityGroup'))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: string; Resource: unknown }[] }).Statement);
+    expect(statements.map((st) => st.Action).sort()).toEqual(['ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress']);
+    for (const st of statements) expect(JSON.stringify(st.Resource)).toContain(`:security-group/",${group}`);
+    // every log group the stack keeps is kept except when a first create fails
+    for (const [, g] of Object.entries(template.findResources('AWS::Logs::LogGroup'))) expect(g.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('is region-bound from the spec and needs no context lookup', () => {

@@ -1,6 +1,6 @@
 import { normaliseServiceOptions } from '../../src/spec';
 import { stacksFromManifest } from '../../src/summary/assembly';
-import { accountPrerequisites, hostImage } from '../../src/summary/prerequisites';
+import { accountPrerequisites, availabilityZones, hostImage } from '../../src/summary/prerequisites';
 import { renderNetworkPlan, renderStacks, renderSummary, table } from '../../src/summary/render';
 import { seedOptions, withNetwork } from '../spec/fixtures';
 
@@ -78,6 +78,14 @@ describe('the account prerequisites and the host AMI', () => {
     const pinned = normaliseServiceOptions({ ...seedOptions(), hosts: { imageId: 'ami-0abcdef1234567890' } });
     expect(hostImage(pinned)).toBe('Host AMI: ami-0abcdef1234567890, pinned in hosts.imageId; change it on purpose (it replaces the 2 host(s)).');
   });
+});
+
+test('the summary says whether the AZs are pinned, and how to pin them', () => {
+  expect(availabilityZones(normaliseServiceOptions(seedOptions()))).toMatch(
+    /^Availability zones: picked at each deploy by position .*not pinned.*aws ec2 describe-availability-zones --region eu-west-1.*\['eu-west-1a', 'eu-west-1b'\]\.$/,
+  );
+  const pinned = normaliseServiceOptions(withNetwork({ availabilityZones: ['eu-west-1b', 'eu-west-1c'] }));
+  expect(availabilityZones(pinned)).toBe('Availability zones: eu-west-1b, eu-west-1c, pinned in network.availabilityZones.');
 });
 
 test('table right-aligns numeric columns', () => {

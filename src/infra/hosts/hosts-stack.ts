@@ -6,7 +6,7 @@
  * the S3 bucket Ansible's SSM connection transfers files through. With
  * hosts.count 0 the stack holds only the instance role and that bucket.
  */
-import { Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Aspects, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TAG_ROLE, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
@@ -59,6 +59,13 @@ export class HostsStack extends Stack {
     stableOutput(this, 'HostTransferBucketName', this.transferBucket.bucketName, 'the S3 bucket Ansible\'s SSM connection moves files through (ansible_aws_ssm_bucket_name)');
 
     const machineImage = hostMachineImage(spec);
+    // The instances have detailed monitoring; their launch templates (added at synthesis by CDK's IMDSv2
+    // aspect) say so too, as the cfn-guard launch template monitoring control expects.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node instanceof ec2.CfnLaunchTemplate) node.addPropertyOverride('LaunchTemplateData.Monitoring.Enabled', true);
+      },
+    });
     this.instances = hostPlacements(spec).map((placement) =>
       this.host(spec, network, placement, network.subnetNamed(placement.subnet.name), machineImage),
     );

@@ -7,6 +7,7 @@ import { Stack, StackProps, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { pascalCase, stableOutput } from '../outputs';
+import { RestrictedDefaultSecurityGroup } from './default-security-group';
 import { FlowLogs } from './flow-logs';
 import { HostSecurityGroup } from './host-security-group';
 import { NatEgress } from './nat-egress';
@@ -46,6 +47,7 @@ export class NetworkStack extends Stack {
     this.network.publicSubnets.forEach((p, i) => this.subnetsByName.set(p.spec.name, this.vpc.publicSubnets[i]));
     this.network.privateSubnets.forEach((p, i) => this.subnetsByName.set(p.spec.name, privates[i]));
 
+    new RestrictedDefaultSecurityGroup(this, 'DefaultSecurityGroup', { vpc: this.network.resource });
     new NatEgress(this, 'Egress', { spec, network: this.network });
     new NetworkAcls(this, 'NetworkAcls', { spec, network: this.network });
     const endpoints = new VpcEndpoints(this, 'Endpoints', { spec, vpc: this.vpc, privateSubnets: this.privateSubnets });

@@ -140,7 +140,7 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
     ...(account ? { account } : {}),
     environment,
     protectedEnvironment,
-    names: deriveNames(serviceName),
+    names: deriveNames(serviceName, region),
     tags: { [TAG_SERVICE]: serviceName, [TAG_ENVIRONMENT]: environment },
     network,
     hosts,

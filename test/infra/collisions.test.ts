@@ -12,7 +12,10 @@ jest.setTimeout(240_000);
 
 type Scope = 'global' | 'account' | 'region';
 
-/** Type → the naming property and the scope its uniqueness is checked in ('global': S3, all accounts). */
+/**
+ * Type → the naming property and the scope its uniqueness is checked in ('global': S3, all accounts).
+ * Inline IAM policies (AWS::IAM::Policy) are named per role, not per account, so they cannot collide here.
+ */
 const NAMED_TYPES: Readonly<Record<string, { readonly property: string; readonly scope: Scope }>> = {
   'AWS::EC2::LaunchTemplate': { property: 'LaunchTemplateName', scope: 'region' },
   'AWS::EC2::SecurityGroup': { property: 'GroupName', scope: 'region' }, // unique per VPC; each service has its own VPC, checked per region to be safe

@@ -11,15 +11,6 @@ import { RETAINED } from '../retained';
 import { AlarmRule, PERIOD, THRESHOLDS } from './alarm-catalog';
 import { useServiceFeatureFlags } from '../feature-flags';
 
-/**
- * CloudWatch dashboards are global to the account, not regional, so the name carries the region:
- * the same service in a second region gets its own dashboard instead of overwriting the first.
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html
- */
-export function dashboardName(spec: ServiceSpec): string {
-  return `${spec.names.dashboard}-${spec.region}`;
-}
-
 export interface ObservedResources {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -59,7 +50,7 @@ export class ObservabilityStack extends Stack {
     if (spec.alarms.email) this.topic.addSubscription(new subscriptions.EmailSubscription(spec.alarms.email));
 
     const m = metricsOf(observed);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: dashboardName(spec), defaultInterval: Duration.hours(3) });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: spec.names.dashboard, defaultInterval: Duration.hours(3) });
     const rows: [string, cloudwatch.IMetric[]][][] = [
       [['Requests', [m.requests]], ['5xx (target and load balancer)', [m.target5xx, m.elb5xx]], ['p99 response time (s)', [m.p99]]],
       [['Service CPU (%)', m.serviceCpu], ['Service memory (%)', m.serviceMemory], ['Host CPU (%)', m.hostCpu]],
@@ -90,7 +81,7 @@ export class ObservabilityStack extends Stack {
     this.allowAlarmsToPublish(key);
 
     stableOutput(this, 'AlarmTopicArn', this.topic.topicArn, `${spec.names.alarmTopic} SNS topic`);
-    stableOutput(this, 'DashboardName', dashboardName(spec), 'CloudWatch dashboard of the service');
+    stableOutput(this, 'DashboardName', spec.names.dashboard, 'CloudWatch dashboard of the service');
   }
 
   /**

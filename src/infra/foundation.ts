@@ -6,6 +6,7 @@
 import { App, Tags } from 'aws-cdk-lib';
 import type { ServiceSpec } from '../spec';
 import { AccessStack } from './access';
+import { acknowledge } from './acknowledge';
 import { stackEnvironment } from './env';
 import { applyFeatureFlags } from './feature-flags';
 import { HostsStack } from './hosts';
@@ -23,7 +24,18 @@ export function configureApp(app: App, spec: ServiceSpec): void {
   // replacing a resource another stack reads (an instance on a new AMI) never locks an export.
   applyFeatureFlags(app);
   for (const [key, value] of Object.entries(spec.tags)) Tags.of(app).add(key, value);
+  if (spec.platform === 'eks') {
+    // The EKS cluster cannot tag subnets it imports from the network stack, and says so on every synth;
+    // the network stack writes those tags itself (ServiceVpc, eksSubnetTags), so the warning has nothing to act on.
+    acknowledge(app, {
+      id: `Annotation::${EKS_SUBNET_TAG_WARNING}`,
+      reason: 'The network stack tags the public subnets kubernetes.io/role/elb and the private ones kubernetes.io/role/internal-elb itself.',
+    });
+  }
 }
+
+/** aws-eks-v2's warning for subnets it cannot tag ("Could not auto-tag … subnet"). */
+export const EKS_SUBNET_TAG_WARNING = '@aws-cdk/aws-eks:clusterMustManuallyTagSubnet';
 
 export function buildFoundation(app: App, spec: ServiceSpec): FoundationStacks {
   const env = stackEnvironment(spec);

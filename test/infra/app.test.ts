@@ -76,6 +76,14 @@ describe('buildApp (the whole estate, as `cdk synth` runs it)', () => {
   });
 });
 
+describe('EKS subnet tags', () => {
+  it('the network stack tags the subnets, so the estate carries no "Could not auto-tag" warning', () => {
+    const app = new App();
+    buildApp(app, specWith({ platform: 'eks' }, { egress: 'nat-gateway' }));
+    expect(cdkValidationFindings(app).filter((f) => /auto-tag|clusterMustManuallyTagSubnet/.test(f))).toEqual([]);
+  });
+});
+
 describe('feature flags: what `cdk init` writes for the installed aws-cdk-lib', () => {
   it('cdk.json carries exactly aws-cdk-lib\'s recommended flags, unique launch template names and weak references among them', () => {
     const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };

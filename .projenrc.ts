@@ -22,6 +22,8 @@ const project = new SlipwayProject({
     platform: 'ecs-fargate',
     container: { port: 8000, healthCheckPath: '/health', cpu: 256, memoryMiB: 512, desiredCount: 2 },
     database: 'dynamodb',
+    // Who is told when an alarm fires; a protected environment requires someone. Use your on-call address.
+    alarms: { email: 'oncall@example.com' },
     // The repository defaults to the service name; set `repo` when they differ.
     github: { owner: 'slipway-dev', branches: ['main'] },
     pipeline: { registry: 'ecr' },

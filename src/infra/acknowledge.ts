@@ -15,9 +15,10 @@ export interface Acknowledgement {
 
 export function acknowledge(scope: IConstruct, ...acks: Acknowledgement[]): void {
   for (const ack of acks) {
-    if (!/^(AwsSolutions-[A-Za-z0-9]+(\[.+\])?|CloudFormation-Validate::[A-Z]\d+)$/.test(ack.id)) {
+    if (!/^(AwsSolutions-[A-Za-z0-9]+(\[.+\])?|CloudFormation-Validate::[A-Z]\d+|Annotation::@aws-cdk\/[A-Za-z0-9-]+:[A-Za-z0-9]+)$/.test(ack.id)) {
       throw new Error(
-        `'${ack.id}' is not a rule id we acknowledge; write e.g. 'AwsSolutions-VPC3', 'AwsSolutions-IAM5[Resource::*]' or 'CloudFormation-Validate::W3010'`,
+        `'${ack.id}' is not a rule id we acknowledge; write e.g. 'AwsSolutions-VPC3', 'AwsSolutions-IAM5[Resource::*]', 'CloudFormation-Validate::W3010' ` +
+          "or 'Annotation::@aws-cdk/aws-eks:clusterMustManuallyTagSubnet'",
       );
     }
     if (ack.reason.trim().length < 40) {

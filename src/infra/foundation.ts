@@ -3,10 +3,12 @@
  * access. `buildApp` starts from these; tests of these stacks build only
  * them, so they do not depend on the workload stacks.
  */
-import { App, Tags, cx_api } from 'aws-cdk-lib';
+import { App, Tags } from 'aws-cdk-lib';
 import type { ServiceSpec } from '../spec';
 import { AccessStack } from './access';
+import { acknowledge } from './acknowledge';
 import { stackEnvironment } from './env';
+import { applyFeatureFlags } from './feature-flags';
 import { HostsStack } from './hosts';
 import { NetworkStack } from './network';
 
@@ -18,10 +20,22 @@ export interface FoundationStacks {
 
 /** App-wide settings; call once, before adding any stack. */
 export function configureApp(app: App, spec: ServiceSpec): void {
-  // Cross-stack references (hosts → network, …) stay exports the consumer pins, as CDK has always made them.
-  app.node.setContext(cx_api.DEFAULT_CROSS_STACK_REFERENCES, 'strong');
+  // The flags `cdk init` writes; among them weak cross-stack references (Fn::GetStackOutput), so
+  // replacing a resource another stack reads (an instance on a new AMI) never locks an export.
+  applyFeatureFlags(app);
   for (const [key, value] of Object.entries(spec.tags)) Tags.of(app).add(key, value);
+  if (spec.platform === 'eks') {
+    // The EKS cluster cannot tag subnets it imports from the network stack, and says so on every synth;
+    // the network stack writes those tags itself (ServiceVpc, eksSubnetTags), so the warning has nothing to act on.
+    acknowledge(app, {
+      id: `Annotation::${EKS_SUBNET_TAG_WARNING}`,
+      reason: 'The network stack tags the public subnets kubernetes.io/role/elb and the private ones kubernetes.io/role/internal-elb itself.',
+    });
+  }
 }
+
+/** aws-eks-v2's warning for subnets it cannot tag ("Could not auto-tag … subnet"). */
+export const EKS_SUBNET_TAG_WARNING = '@aws-cdk/aws-eks:clusterMustManuallyTagSubnet';
 
 export function buildFoundation(app: App, spec: ServiceSpec): FoundationStacks {
   const env = stackEnvironment(spec);

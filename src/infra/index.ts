@@ -7,6 +7,7 @@ export * from './foundation';
 export * from './hosts';
 export * from './network';
 export * from './outputs';
+export * from './retained';
 export * from './data';
 export * from './delivery';
 export * from './logging';

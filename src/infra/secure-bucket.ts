@@ -1,12 +1,20 @@
 /**
  * The one way Slipway makes an S3 bucket: public access blocked, TLS only,
- * S3-managed encryption, versioned (unless its objects are transient),
- * retained on stack deletion, and (unless it is itself the log target)
+ * S3-managed encryption, versioned (unless its objects are transient) with
+ * old versions expiring, retained on update and delete, and (unless it is itself the log target)
  * server access logs to a log bucket.
  */
-import { Duration, RemovalPolicy, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Duration, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
+import { RETAINED } from './retained';
+
+/**
+ * Days an overwritten or deleted object's old version is kept in a versioned bucket that sets
+ * no expiry of its own: long enough to undo a mistake, short enough that versions do not pile
+ * up unbilled-for-ever (the cfn-guard S3 lifecycle control fails a versioned bucket without one).
+ */
+export const NONCURRENT_VERSION_DAYS = 90;
 
 export interface SecureBucketProps {
   /** A fixed name; most buckets let CloudFormation name them. @default - generated */
@@ -28,18 +36,9 @@ export function secureBucket(scope: Construct, id: string, props: SecureBucketPr
     enforceSSL: true,
     versioned,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: RETAINED,
     ...(props.accessLogs ? { serverAccessLogsBucket: props.accessLogs.bucket, serverAccessLogsPrefix: props.accessLogs.prefix } : {}),
-    ...(props.expireAfterDays
-      ? {
-        lifecycleRules: [
-          {
-            expiration: Duration.days(props.expireAfterDays),
-            ...(versioned ? { noncurrentVersionExpiration: Duration.days(props.expireAfterDays) } : {}),
-          },
-        ],
-      }
-      : {}),
+    lifecycleRules: lifecycleRules(versioned, props.expireAfterDays),
   });
   if (!props.accessLogs) {
     acknowledge(bucket, {
@@ -48,6 +47,15 @@ export function secureBucket(scope: Construct, id: string, props: SecureBucketPr
     });
   }
   return bucket;
+}
+
+/** Expire objects after `expireAfterDays` when set; in a versioned bucket, always expire old versions. */
+function lifecycleRules(versioned: boolean, expireAfterDays: number | undefined): s3.LifecycleRule[] | undefined {
+  const rule: s3.LifecycleRule = {
+    ...(expireAfterDays ? { expiration: Duration.days(expireAfterDays) } : {}),
+    ...(versioned ? { noncurrentVersionExpiration: Duration.days(expireAfterDays ?? NONCURRENT_VERSION_DAYS) } : {}),
+  };
+  return Object.keys(rule).length > 0 ? [rule] : undefined;
 }
 
 /** A bucket that receives server access logs (and ALB logs) for one stack. */

@@ -1,4 +1,5 @@
 import { JsonFile, awscdk, javascript, typescript } from 'projen';
+import { recommendedFeatureFlags } from '../infra/feature-flags';
 import { SPEC_FILE, ServiceOptions, ServiceSpec } from '../spec';
 import { ActionBundles } from './action-bundles';
 import { ArchitectureDoc } from './architecture-doc';
@@ -67,6 +68,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       app: 'node --wasm-tiering-budget=2000000000 --require tsx/cjs src/main.ts',
       buildCommand: undefined,
       requireApproval: awscdk.ApprovalLevel.BROADENING,
+      // The feature flags `cdk init` writes for the installed aws-cdk-lib, read from that package.
+      context: recommendedFeatureFlags(),
       lambdaAutoDiscover: false,
       edgeLambdaAutoDiscover: false,
       singletonLambdaAutoDiscover: false,

@@ -61,7 +61,12 @@ interface Limited {
   readonly max: number;
 }
 
-export function deriveNames(service: string): ResourceNames {
+/**
+ * @param region the spec's region: names AWS keeps account-wide across regions (the dashboard) carry it,
+ *   so the same service in a second region does not take over the first one's. Omitted only where names
+ *   are derived to check their lengths, none of which involves the region.
+ */
+export function deriveNames(service: string, region?: string): ResourceNames {
   return {
     vpc: `vpc-${service}`,
     internetGateway: `gateway-${service}`,
@@ -89,7 +94,9 @@ export function deriveNames(service: string): ResourceNames {
     auroraCluster: `${service}-db`,
     openSearchDomain: `${service}-logs`,
     logShipperFunction: `${service}-log-shipper`,
-    dashboard: service,
+    // "All dashboards in your account are global, not region-specific":
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html
+    dashboard: region === undefined ? service : `${service}-${region}`,
     alarmTopic: `${service}-alarms`,
     pipeline: `${service}-deploy`,
     pipelineSourceKeyPrefix: `releases/${service}/`,

@@ -54,6 +54,7 @@ const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 const BRANCH = /^(?!\/|.*\/\/|.*\/$|.*\.\.)[A-Za-z0-9._/-]+$/;
 const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const SEARCH_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+\.search$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -109,6 +110,14 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
   const logs = readLogs(problems, `${root}.logs`, obj.logs, azCount);
   const alarmsObj = readOptionalObject(problems, `${root}.alarms`, obj.alarms, ['email']);
   const email = readOptionalString(problems, `${root}.alarms.email`, alarmsObj.email, { pattern: EMAIL, describe: 'an email address' });
+  if (protectedEnvironment && alarmsObj.email === undefined) {
+    // An alarm topic without a subscriber notifies no one; in a protected environment that is an outage nobody hears of.
+    problems.add(
+      `${root}.alarms.email`,
+      "a protected environment needs someone to receive its alarms, but no subscriber is set; add alarms: { email: 'oncall@example.com' } " +
+        '(your on-call address), or set protectedEnvironment: false',
+    );
+  }
   const github = readGitHub(problems, `${root}.github`, obj.github, serviceName);
   const pipeline = readPipeline(problems, `${root}.pipeline`, obj.pipeline, github);
   const monitoring = readMonitoring(problems, `${root}.monitoring`, obj.monitoring);
@@ -132,7 +141,7 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
     ...(account ? { account } : {}),
     environment,
     protectedEnvironment,
-    names: deriveNames(serviceName),
+    names: deriveNames(serviceName, region),
     tags: { [TAG_SERVICE]: serviceName, [TAG_ENVIRONMENT]: environment },
     network,
     hosts,
@@ -176,7 +185,11 @@ function readServiceName(problems: Problems, path: string, value: unknown): stri
 }
 
 function readHosts(problems: Problems, path: string, value: unknown): HostsSpec {
-  const o = readOptionalObject(problems, path, value, ['count', 'instanceType', 'rootVolumeGiB', 'dataVolumeGiB', 'role']);
+  const o = readOptionalObject(problems, path, value, ['count', 'instanceType', 'rootVolumeGiB', 'dataVolumeGiB', 'role', 'imageId']);
+  const imageId = readOptionalString(problems, `${path}.imageId`, o.imageId, {
+    pattern: AMI_ID,
+    describe: "an AMI id such as 'ami-0abcdef1234567890' (ami- and 8 or 17 lowercase hex digits)",
+  });
   return {
     count: readInteger(problems, `${path}.count`, o.count, 2, { min: 0, max: 50 }),
     instanceType:
@@ -185,6 +198,7 @@ function readHosts(problems: Problems, path: string, value: unknown): HostsSpec 
     rootVolumeGiB: readInteger(problems, `${path}.rootVolumeGiB`, o.rootVolumeGiB, 20, { min: 8, max: 16384 }),
     dataVolumeGiB: readInteger(problems, `${path}.dataVolumeGiB`, o.dataVolumeGiB, 0, { min: 0, max: 16384 }),
     role: readOptionalString(problems, `${path}.role`, o.role, { pattern: DNS_LABEL, maxLength: 32, describe: "a lowercase label such as 'app'" }) ?? 'app',
+    ...optional('imageId', imageId),
   };
 }
 

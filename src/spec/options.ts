@@ -89,6 +89,14 @@ export interface HostsOptions {
   readonly dataVolumeGiB?: number;
   /** The `slipway:role` tag the Ansible inventory groups hosts by. @default 'app' */
   readonly role?: string;
+  /**
+   * The AMI the hosts run, pinned: an AMI id in the service's region, e.g. the current Amazon Linux 2023
+   * from `aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`.
+   * Changing it replaces the hosts, so bump it on purpose. Unpinned, CloudFormation resolves that public
+   * parameter on every deploy and a new AL2023 release replaces the hosts on the next one.
+   * @default - the latest Amazon Linux 2023 for the instance architecture, resolved at each deploy
+   */
+  readonly imageId?: string;
 }
 
 export interface ContainerOptions {
@@ -126,7 +134,7 @@ export interface LogsOptions {
 }
 
 export interface AlarmOptions {
-  /** Email address subscribed to the alarm topic. @default - no subscription */
+  /** Email address subscribed to the alarm topic; a protected environment requires one. @default - no subscription */
   readonly email?: string;
 }
 

@@ -45,6 +45,8 @@ export interface HostsSpec {
   readonly rootVolumeGiB: number;
   readonly dataVolumeGiB: number;
   readonly role: string;
+  /** The pinned AMI; absent, the hosts follow the latest AL2023 public SSM parameter. */
+  readonly imageId?: string;
 }
 
 export interface ContainerSpec {

@@ -4,6 +4,7 @@
  */
 import type { ServiceSpec } from '../spec';
 import type { SynthesizedStack } from './assembly';
+import { renderPrerequisites } from './prerequisites';
 
 /** Renders rows as an aligned text table with a header rule; numeric columns align right. */
 export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -55,6 +56,8 @@ export function renderSummary(spec: ServiceSpec, stacks: readonly SynthesizedSta
     renderNetworkPlan(spec),
     '',
     renderStacks(stacks),
+    '',
+    renderPrerequisites(spec),
     '',
     renderNextSteps(spec),
   ].join('\n');

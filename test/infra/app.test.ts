@@ -1,8 +1,9 @@
-import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'fs';
+import { App, cx_api } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { foundationApp, specWith } from './fixtures';
 import { cdkValidationFindings, nagAcknowledgements } from './nag';
-import { buildApp, stackEnvironment } from '../../src/infra';
+import { buildApp, recommendedFeatureFlags, stackEnvironment } from '../../src/infra';
 import { TAG_ENVIRONMENT, TAG_SERVICE } from '../../src/spec';
 
 describe('foundation stacks', () => {
@@ -72,5 +73,44 @@ describe('buildApp (the whole estate, as `cdk synth` runs it)', () => {
     const stacks = buildApp(app, specWith());
     expect([stacks.network.stackName, stacks.hosts.stackName, stacks.access.stackName]).toEqual(['flask-app-network', 'flask-app-hosts', 'flask-app-access']);
     expect(app.synth().manifest.missing ?? []).toEqual([]);
+  });
+});
+
+describe('EKS subnet tags', () => {
+  it('the network stack tags the subnets, so the estate carries no "Could not auto-tag" warning', () => {
+    const app = new App();
+    buildApp(app, specWith({ platform: 'eks' }, { egress: 'nat-gateway' }));
+    expect(cdkValidationFindings(app).filter((f) => /auto-tag|clusterMustManuallyTagSubnet/.test(f))).toEqual([]);
+  });
+});
+
+describe('feature flags: what `cdk init` writes for the installed aws-cdk-lib', () => {
+  it('cdk.json carries exactly aws-cdk-lib\'s recommended flags, unique launch template names and weak references among them', () => {
+    const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const recommended = require('aws-cdk-lib/recommended-feature-flags.json') as Record<string, unknown>;
+    expect(cdkJson.context).toEqual(recommended);
+    expect(recommendedFeatureFlags()).toEqual(recommended);
+    expect(cdkJson.context?.[cx_api.EC2_UNIQUE_IMDSV2_LAUNCH_TEMPLATE_NAME]).toBe(true);
+    expect(cdkJson.context?.[cx_api.DEFAULT_CROSS_STACK_REFERENCES]).toBe('weak');
+  });
+
+  it('leaves no flag at a value other than the recommended one (the CLI\'s "N feature flags are not configured")', () => {
+    const app = new App();
+    buildApp(app, specWith());
+    const report = Object.values(app.synth().manifest.artifacts ?? {}).find((a) => a.type === 'cdk:feature-flag-report');
+    type Flag = { userValue?: unknown; recommendedValue?: unknown; unconfiguredBehavesLike?: { v2?: unknown } };
+    const flags = (report?.properties as unknown as { flags: Record<string, Flag> }).flags;
+    expect(Object.keys(flags).length).toBeGreaterThan(50);
+    // As the CLI reads them: a flag's effective value is the one set, or what leaving it unset behaves like.
+    const effective = (f: Flag | undefined) => (f?.userValue !== undefined ? f.userValue : f?.unconfiguredBehavesLike?.v2);
+    const off = Object.entries(recommendedFeatureFlags()).filter(([name, value]) => JSON.stringify(effective(flags[name])) !== JSON.stringify(value));
+    expect(off.map(([name]) => name)).toEqual([]);
+  });
+
+  it('a value the app\'s context already sets (cdk.json, --context) is kept', () => {
+    const app = new App({ context: { [cx_api.DEFAULT_CROSS_STACK_REFERENCES]: 'both' } });
+    buildApp(app, specWith());
+    expect(app.node.tryGetContext(cx_api.DEFAULT_CROSS_STACK_REFERENCES)).toBe('both');
   });
 });

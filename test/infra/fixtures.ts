@@ -62,3 +62,13 @@ export function refOf(value: unknown): string {
   if (!ref) throw new Error(`expected a { Ref } but got ${JSON.stringify(value)}`);
   return ref;
 }
+
+/**
+ * Whether `value` reads another stack's output weakly (`Fn::GetStackOutput`, the
+ * cross-stack reference `cdk init`'s flags choose) from `stackName`, an output
+ * whose logical id carries `logicalIdPrefix`.
+ */
+export function readsOutputOf(value: unknown, stackName: string, logicalIdPrefix: string): boolean {
+  const read = (value as { 'Fn::GetStackOutput'?: { StackName?: string; OutputName?: string } } | undefined)?.['Fn::GetStackOutput'];
+  return read?.StackName === stackName && typeof read.OutputName === 'string' && read.OutputName.includes(logicalIdPrefix);
+}

@@ -1,15 +1,14 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { build, nameTagOf, refOf, resourcesOf, specWith } from './fixtures';
+import { build, nameTagOf, readsOutputOf, refOf, resourcesOf, specWith } from './fixtures';
 import { expectNoNagFindings, nagAcknowledgements } from './nag';
 import { ec2InventoryConfig } from '../../src/hosts/ansible-vars';
 import { connectionVars } from '../../src/hosts/inventory';
 import { DATA_DEVICE, ROOT_DEVICE, TRANSFER_ACCESS_LOG_PREFIX, hostPlacements, hostTransferBucketName, isArmInstanceType } from '../../src/infra';
 import { TAG_ROLE, TAG_SERVICE } from '../../src/spec';
 
-/** `{ Fn::ImportValue }` of the network stack's export that carries `logicalIdPrefix`. */
+/** A weak reference to the network stack's output that carries `logicalIdPrefix`. */
 function importsFrom(value: unknown, logicalIdPrefix: string): boolean {
-  const name = (value as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
-  return typeof name === 'string' && name.startsWith('flask-app-network:') && name.includes(logicalIdPrefix);
+  return readsOutputOf(value, 'flask-app-network', logicalIdPrefix);
 }
 
 describe('hostPlacements', () => {
@@ -67,7 +66,7 @@ describe('HostsStack, default spec', () => {
     for (const i of [0, 1]) {
       expect(instances[i][1].Properties.Monitoring).toBe(true);
       expect(nic(i).AssociatePublicIpAddress).toBe(false);
-      expect(nic(i).GroupSet).toEqual([{ 'Fn::ImportValue': expect.stringContaining('HostsSecurityGroup') }]);
+      expect(importsFrom((nic(i).GroupSet as unknown[])[0], 'HostsSecurityGroup')).toBe(true);
     }
   });
 
@@ -80,11 +79,24 @@ describe('HostsStack, default spec', () => {
     template.allResourcesProperties('AWS::EC2::Instance', { ImageId: { Ref: parameterId } });
   });
 
+  it('boots the AMI hosts.imageId pins, as a literal: no parameter CloudFormation could re-resolve', () => {
+    const { hosts } = build(specWith({ hosts: { count: 2, imageId: 'ami-0abcdef1234567890' } }));
+    expect(hosts.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' })).toEqual({});
+    hosts.allResourcesProperties('AWS::EC2::Instance', { ImageId: 'ami-0abcdef1234567890' });
+  });
+
+  it('names each launch template after its stack and instance, so a second service or stack never collides', () => {
+    // @aws-cdk/aws-ec2:uniqueImdsv2TemplateName; without it every stack's is 'Host1LaunchTemplate'.
+    const names = resourcesOf(template, 'AWS::EC2::LaunchTemplate').map(([, lt]) => lt.Properties.LaunchTemplateName as string);
+    expect(names).toEqual([expect.stringMatching(/^flaskapphostsHost1LaunchTemplate/), expect.stringMatching(/^flaskapphostsHost2LaunchTemplate/)]);
+  });
+
   it('requires IMDSv2 on every instance', () => {
     const templates = resourcesOf(template, 'AWS::EC2::LaunchTemplate');
     expect(templates.length).toBeGreaterThan(0);
     for (const [, lt] of templates) {
       expect((lt.Properties.LaunchTemplateData as { MetadataOptions: unknown }).MetadataOptions).toEqual({ HttpTokens: 'required' });
+      expect((lt.Properties.LaunchTemplateData as { Monitoring: unknown }).Monitoring).toEqual({ Enabled: true });
     }
     const ids = new Set(templates.map(([id]) => id));
     for (const [, instance] of resourcesOf(template, 'AWS::EC2::Instance')) {
@@ -106,7 +118,7 @@ describe('HostsStack, default spec', () => {
     expect(volumes).toHaveLength(2);
     template.allResources('AWS::EC2::Volume', {
       Properties: Match.objectLike({ Size: 50, VolumeType: 'gp3', Encrypted: true }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
     expect(volumes.map(([, v]) => [nameTagOf(v), v.Properties.AvailabilityZone])).toEqual([
@@ -123,8 +135,9 @@ describe('HostsStack, default spec', () => {
 
   it('gives the hosts a role with SSM managed-instance access and the CloudWatch agent policy, plus only the transfer bucket', () => {
     template.resourceCountIs('AWS::IAM::Role', 1);
+    // IAM names are global to the account: CloudFormation names the role, so two regions never collide.
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: Match.absent() });
     template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'flask-app-host',
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }] },
       ManagedPolicyArns: [
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
@@ -262,7 +275,7 @@ describe('HostsStack, the Ansible SSM transfer bucket', () => {
         { AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
       ],
     });
-    template.hasResource('AWS::S3::Bucket', { Properties: Match.objectLike({ BucketName: Match.anyValue() }), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::S3::Bucket', { Properties: Match.objectLike({ BucketName: Match.anyValue() }), DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
   });
 
   it('logs server access to the stack\'s own access-log bucket', () => {

@@ -1,4 +1,4 @@
-import { ANYWHERE, EPHEMERAL, NaclRule, PROTOCOL, naclRules } from '../../src/infra/network/nacl-rules';
+import { ANYWHERE, EPHEMERAL, LINUX_EPHEMERAL, NaclRule, PROTOCOL, RDP_PORT, Traffic, naclRules } from '../../src/infra/network/nacl-rules';
 
 const base = { cidr: '192.168.0.0/16', egress: 'none' as const };
 
@@ -7,16 +7,36 @@ function find(rules: NaclRule[], tier: 'public' | 'private', egress: boolean, ci
 }
 
 describe('naclRules', () => {
-  it('numbers entries uniquely per tier and direction, from 100 in steps of 10', () => {
+  it('numbers entries uniquely per tier and direction, each with its own fixed number', () => {
     for (const network of [base, { ...base, egress: 'nat-gateway' as const, adminCidr: '203.0.113.0/24' }]) {
       const rules = naclRules(network);
       for (const tier of ['public', 'private'] as const) {
         for (const egress of [false, true]) {
           const numbers = rules.filter((r) => r.tier === tier && r.egress === egress).map((r) => r.ruleNumber);
-          expect(numbers).toEqual(numbers.map((_, i) => 100 + 10 * i));
+          expect(new Set(numbers).size).toBe(numbers.length);
         }
       }
     }
+  });
+
+  it('an entry keeps its number when an optional entry before it comes or goes (no renumbering, no replacement)', () => {
+    const key = (r: NaclRule) => `${r.tier}/${r.egress}/${r.purpose}`;
+    const numbered = (rules: NaclRule[]) => new Map(rules.map((r) => [key(r), r.ruleNumber]));
+    const plain = numbered(naclRules(base));
+    const more = numbered(naclRules({ ...base, adminCidr: '203.0.113.0/24' }));
+    for (const [k, n] of plain) expect({ k, n: more.get(k) }).toEqual({ k, n });
+    expect(naclRules({ ...base, adminCidr: '203.0.113.0/24' }).find((r) => r.ports?.from === 22)?.ruleNumber).toBe(120);
+  });
+
+  it('no entry open to the internet admits SSH or RDP, with or without NAT (the cfn-guard NACL control)', () => {
+    for (const network of [base, { ...base, egress: 'nat-gateway' as const }, { ...base, egress: 'nat-gateway-per-az' as const, adminCidr: '203.0.113.0/24' }]) {
+      const open = naclRules(network).filter((r) => !r.egress && r.cidr === ANYWHERE);
+      for (const port of [22, RDP_PORT]) {
+        expect(open.filter((r) => r.protocol === PROTOCOL.all || (r.ports && r.ports.from <= port && port <= r.ports.to))).toEqual([]);
+      }
+    }
+    // the private tier's return range from outside is the Linux one, which holds no admin port
+    expect(find(naclRules(base), 'private', false, ANYWHERE)).toEqual([expect.objectContaining(Traffic.tcpPortRange(LINUX_EPHEMERAL.from, LINUX_EPHEMERAL.to))]);
   });
 
   it('public tier admits 80 and 443 from anywhere, and nothing else from the internet without egress', () => {
@@ -29,7 +49,11 @@ describe('naclRules', () => {
 
   it('with a NAT gateway, the public tier takes ephemeral return from anywhere and forwards HTTPS out', () => {
     const rules = naclRules({ ...base, egress: 'nat-gateway-per-az' });
-    expect(find(rules, 'public', false, ANYWHERE, EPHEMERAL.from)).toHaveLength(1);
+    // 1024–65535 around RDP: two entries
+    expect(find(rules, 'public', false, ANYWHERE).filter((r) => r.ports!.to - r.ports!.from > 1).map((r) => r.ports)).toEqual([
+      { from: EPHEMERAL.from, to: RDP_PORT - 1 },
+      { from: RDP_PORT + 1, to: EPHEMERAL.to },
+    ]);
     expect(find(rules, 'public', true, ANYWHERE, 443)).toHaveLength(1);
     expect(find(naclRules(base), 'public', true, ANYWHERE, 443)).toHaveLength(0);
   });
@@ -51,7 +75,7 @@ describe('naclRules', () => {
     const fromVpc = find(rules, 'private', false, base.cidr);
     expect(fromVpc).toEqual([expect.objectContaining({ protocol: PROTOCOL.all })]);
     expect(fromVpc[0].ports).toBeUndefined();
-    expect(find(rules, 'private', false, ANYWHERE)).toEqual([expect.objectContaining({ protocol: PROTOCOL.tcp, ports: EPHEMERAL })]);
+    expect(find(rules, 'private', false, ANYWHERE)).toEqual([expect.objectContaining({ protocol: PROTOCOL.tcp, ports: LINUX_EPHEMERAL })]);
     expect(find(rules, 'private', true, ANYWHERE)).toEqual([expect.objectContaining({ protocol: PROTOCOL.tcp, ports: { from: 443, to: 443 } })]);
   });
 

@@ -128,13 +128,16 @@ describe('NetworkStack, default spec', () => {
     expect(resourcesOf(template, 'AWS::EC2::NetworkAclEntry').filter(([, r]) => (r.Properties.PortRange as { From: number } | undefined)?.From === 22)).toEqual([]);
   });
 
-  it('sends flow logs for all traffic to the spec-named log group with the spec retention, retained on delete', () => {
+  it('sends flow logs for all traffic to a log group CloudFormation names, with the spec retention, retained except on a failed create', () => {
     const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app');
     template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: '/slipway/flask-app/vpc-flow-logs', RetentionInDays: 90 },
-      DeletionPolicy: 'Retain',
+      // No fixed name: a retried first create or a second service never meets a retained group of the same name.
+      Properties: { RetentionInDays: 90 },
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
+    const [flowLogGroup] = resourcesOf(template, 'AWS::Logs::LogGroup').map(([id]) => id).filter((id) => id.startsWith('FlowLogs'));
+    template.hasOutput('FlowLogGroupName', { Value: { Ref: flowLogGroup } });
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceId: { Ref: vpc }, ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
   });
 
@@ -179,7 +182,8 @@ describe('NetworkStack, default spec', () => {
     const outputs = template.findOutputs('*');
     const ours = Object.fromEntries(
       Object.entries(outputs)
-        .filter(([id]) => !id.startsWith('ExportsOutput'))
+        // CDK's own outputs for weak cross-stack references carry no export.
+        .filter(([id]) => !id.startsWith('PublishOutput'))
         .map(([id, o]) => [id, (o as { Export: { Name: string } }).Export.Name]),
     );
     expect(ours).toEqual({
@@ -189,9 +193,40 @@ describe('NetworkStack, default spec', () => {
       PublicSubnetBId: 'flask-app-network-PublicSubnetBId',
       PrivateSubnetAId: 'flask-app-network-PrivateSubnetAId',
       PrivateSubnetBId: 'flask-app-network-PrivateSubnetBId',
+      FlowLogGroupName: 'flask-app-network-FlowLogGroupName',
       HostSecurityGroupId: 'flask-app-network-HostSecurityGroupId',
     });
     template.hasOutput('VpcId', { Value: { Ref: logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app') } });
+  });
+
+  it('with EKS, tags public and private subnets for the load balancer controller; without, no such tag', () => {
+    type Tag = { Key: string; Value: string };
+    const tagsOf = (t: Template): [string | undefined, Tag[]][] =>
+      resourcesOf(t, 'AWS::EC2::Subnet').map(([, r]) => [nameTagOf(r), (r.Properties.Tags as Tag[]).filter((tag) => tag.Key.startsWith('kubernetes.io/'))]);
+    expect(tagsOf(build(specWith({ platform: 'eks' }, { egress: 'nat-gateway' })).network)).toEqual([
+      ['public-subnet-a', [{ Key: 'kubernetes.io/role/elb', Value: '1' }]],
+      ['public-subnet-b', [{ Key: 'kubernetes.io/role/elb', Value: '1' }]],
+      ['private-subnet-a', [{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]],
+      ['private-subnet-b', [{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]],
+    ]);
+    expect(tagsOf(template).flatMap(([, tags]) => tags)).toEqual([]);
+  });
+
+  it('revokes both rules EC2 puts on the VPC\'s default security group, with a policy scoped to that group', () => {
+    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app');
+    const calls = resourcesOf(template, 'Custom::AWS').map(([, r]) => JSON.stringify(r.Properties.Create));
+    const group = JSON.stringify({ 'Fn::GetAtt': [vpc, 'DefaultSecurityGroup'] });
+    expect(calls).toHaveLength(2);
+    expect(calls.find((c) => c.includes('RevokeSecurityGroupIngress'))).toContain(group);
+    expect(calls.find((c) => c.includes('RevokeSecurityGroupIngress'))).toContain('UserIdGroupPairs');
+    expect(calls.find((c) => c.includes('RevokeSecurityGroupEgress'))).toContain('0.0.0.0/0');
+    const statements = resourcesOf(template, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('DefaultSecurityGroup'))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: { Action: string; Resource: unknown }[] }).Statement);
+    expect(statements.map((st) => st.Action).sort()).toEqual(['ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress']);
+    for (const st of statements) expect(JSON.stringify(st.Resource)).toContain(`:security-group/",${group}`);
+    // every log group the stack keeps is kept except when a first create fails
+    for (const [, g] of Object.entries(template.findResources('AWS::Logs::LogGroup'))) expect(g.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('is region-bound from the spec and needs no context lookup', () => {

@@ -11,6 +11,8 @@ export function seedOptions(): ServiceOptions {
       publicSubnets: ['192.168.0.0/24', '192.168.1.0/24'],
       privateSubnets: ['192.168.2.0/24', '192.168.3.0/24'],
     },
+    // A protected environment (the default) must name who receives its alarms.
+    alarms: { email: 'oncall@example.com' },
     github: { owner: 'slipway-dev', repo: 'flask-app' },
   };
 }

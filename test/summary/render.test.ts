@@ -1,5 +1,6 @@
 import { normaliseServiceOptions } from '../../src/spec';
 import { stacksFromManifest } from '../../src/summary/assembly';
+import { accountPrerequisites, availabilityZones, hostImage } from '../../src/summary/prerequisites';
 import { renderNetworkPlan, renderStacks, renderSummary, table } from '../../src/summary/render';
 import { seedOptions, withNetwork } from '../spec/fixtures';
 
@@ -55,6 +56,36 @@ describe('stacks from the cloud assembly', () => {
     expect(text).toContain('npx cdk deploy flask-app-access');
     expect(text).toContain('AWS_DEPLOY_ROLE_ARN');
   });
+});
+
+describe('the account prerequisites and the host AMI', () => {
+  test('say what this spec assumes: bootstrap, the OpenSearch service-linked role, and who provides the OIDC provider', () => {
+    const text = renderSummary(normaliseServiceOptions(seedOptions()), []);
+    expect(text).toContain("CDK bootstrap in <account-id>/eu-west-1 (assumed): 'npx cdk bootstrap aws://<account-id>/eu-west-1'");
+    expect(text).toContain('AWSServiceRoleForAmazonOpenSearchService (assumed to exist)');
+    expect(text).toContain('GitHub OIDC provider (created by the access stack)');
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    const reused = normaliseServiceOptions({ ...seedOptions(), account: '123456789012', github: { ...seedOptions().github, oidcProviderArn: arn } });
+    expect(accountPrerequisites(reused)).toEqual([
+      expect.stringContaining('CDK bootstrap in 123456789012/eu-west-1'),
+      expect.stringContaining('OpenSearch'),
+      `- GitHub OIDC provider (assumed to exist): ${arn} (github.oidcProviderArn); the access stack only references it.`,
+    ]);
+  });
+
+  test('report whether the AMI is pinned, and how to pin it when it is not', () => {
+    expect(hostImage(normaliseServiceOptions(seedOptions()))).toMatch(/^Host AMI: the latest Amazon Linux 2023, .*not pinned.*Pin it with hosts\.imageId \(aws ssm get-parameter --name \/aws\/service\/ami-amazon-linux-latest\/al2023-ami-kernel-default-x86_64 --region eu-west-1/);
+    const pinned = normaliseServiceOptions({ ...seedOptions(), hosts: { imageId: 'ami-0abcdef1234567890' } });
+    expect(hostImage(pinned)).toBe('Host AMI: ami-0abcdef1234567890, pinned in hosts.imageId; change it on purpose (it replaces the 2 host(s)).');
+  });
+});
+
+test('the summary says whether the AZs are pinned, and how to pin them', () => {
+  expect(availabilityZones(normaliseServiceOptions(seedOptions()))).toMatch(
+    /^Availability zones: picked at each deploy by position .*not pinned.*aws ec2 describe-availability-zones --region eu-west-1.*\['eu-west-1a', 'eu-west-1b'\]\.$/,
+  );
+  const pinned = normaliseServiceOptions(withNetwork({ availabilityZones: ['eu-west-1b', 'eu-west-1c'] }));
+  expect(availabilityZones(pinned)).toBe('Availability zones: eu-west-1b, eu-west-1c, pinned in network.availabilityZones.');
 });
 
 test('table right-aligns numeric columns', () => {

@@ -3,13 +3,14 @@
  * DynamoDB table, an Aurora PostgreSQL Serverless v2 cluster, or nothing.
  * Everything here is retained when the stack is deleted.
  */
-import { Aws, Duration, RemovalPolicy, Stack, StackProps, aws_dynamodb as dynamodb, aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_logs as logs, aws_rds as rds, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, StackProps, aws_dynamodb as dynamodb, aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_logs as logs, aws_rds as rds, aws_s3 as s3, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
 import type { ServiceData } from '../platform/platform-stack';
+import { RETAINED } from '../retained';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
 import type { ServiceNetwork } from '../service-network';
 
@@ -111,7 +112,7 @@ export class DataStack extends Stack implements ServiceData {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED,
     });
     stableOutput(this, 'TableName', table.tableName, `${spec.names.dynamoTable} DynamoDB table`);
     return table;
@@ -141,14 +142,20 @@ export class DataStack extends Stack implements ServiceData {
       iamAuthentication: true,
       backup: { retention: Duration.days(BACKUP_RETENTION_DAYS) },
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED,
       cloudwatchLogsExports: ['postgresql'],
     });
-    // Created here (not through cloudwatchLogsRetention) so no log-retention Lambda is deployed.
+    // The generated master secret is deleted with the stack by default; a retained cluster without it has no way in.
+    // (cluster.secret is the attachment to the cluster; the secret itself is the cluster's CfnSecret child.)
+    for (const child of cluster.node.findAll()) {
+      if (child instanceof secretsmanager.CfnSecret) child.applyRemovalPolicy(RETAINED);
+    }
+    // Created here (not through cloudwatchLogsRetention) so no log-retention Lambda is deployed. The name is
+    // fixed because RDS writes exactly there: /aws/rds/cluster/<cluster identifier>/<log type>.
     new logs.LogGroup(this, 'DatabaseLogs', {
       logGroupName: `/aws/rds/cluster/${spec.names.auroraCluster}/postgresql`,
       retention: spec.logs.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED,
     });
     acknowledge(cluster, {
       id: 'AwsSolutions-RDS11',

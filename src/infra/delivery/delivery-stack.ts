@@ -247,16 +247,18 @@ export class DeliveryStack extends Stack {
     ];
     acknowledge(this.pipeline, ...s3Grant(artifacts, 'this pipeline\'s own artifact bucket'));
     const region = spec.region;
+    // CDK writes the partition of a known region as a literal (the @aws-cdk/core:enablePartitionLiterals flag).
+    const partition = this.resolve(this.partition) === this.partition ? this.partition : '<AWS::Partition>';
     for (const project of projects) {
       const id = `<${this.getLogicalId(project.node.defaultChild as codebuild.CfnProject)}>`;
       const acks: Acknowledgement[] = [
         ...s3Grant(artifacts, 'this pipeline\'s own artifact bucket'),
         {
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:<AWS::AccountId>:log-group:/aws/codebuild/${id}:*]`,
+          id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${region}:<AWS::AccountId>:log-group:/aws/codebuild/${id}:*]`,
           reason: 'CodeBuild writes log streams with generated names under the project\'s own log group; the wildcard is that group\'s streams.',
         },
         {
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:${region}:<AWS::AccountId>:report-group/${id}-*]`,
+          id: `AwsSolutions-IAM5[Resource::arn:${partition}:codebuild:${region}:<AWS::AccountId>:report-group/${id}-*]`,
           reason: 'CodeBuild report groups are named after the project; the wildcard covers only this project\'s report groups.',
         },
       ];

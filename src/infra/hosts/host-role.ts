@@ -12,8 +12,8 @@ import { acknowledge } from '../acknowledge';
 export const HOST_MANAGED_POLICIES = ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy'] as const;
 
 export function hostRole(scope: Construct, id: string, spec: ServiceSpec): iam.Role {
+  // No roleName: IAM names are account-wide (all regions), and nothing outside needs to find this one.
   const role = new iam.Role(scope, id, {
-    roleName: spec.names.hostRole,
     assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
     description: `${spec.serviceName} hosts: SSM managed instance (Ansible over SSM) and CloudWatch agent`,
     managedPolicies: HOST_MANAGED_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),

@@ -1,12 +1,12 @@
 /**
- * The EC2 hosts Ansible configures: Amazon Linux 2023 from the public SSM
- * parameter (resolved by CloudFormation at deploy time, never looked up at
- * synth), in the private subnets, IMDSv2 only, encrypted gp3 volumes,
+ * The EC2 hosts Ansible configures: the AMI the spec pins (or Amazon Linux
+ * 2023 from the public SSM parameter, resolved by CloudFormation at deploy
+ * time, never looked up at synth), in the private subnets, IMDSv2 only, encrypted gp3 volumes,
  * detailed monitoring, and the tags the Ansible inventory selects on; plus
  * the S3 bucket Ansible's SSM connection transfers files through. With
  * hosts.count 0 the stack holds only the instance role and that bucket.
  */
-import { RemovalPolicy, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Aspects, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TAG_ROLE, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
@@ -14,9 +14,25 @@ import { acknowledgePinnedAz, subnetAvailabilityZone } from '../availability-zon
 import { useServiceFeatureFlags } from '../feature-flags';
 import type { NetworkStack } from '../network';
 import { stableOutput } from '../outputs';
+import { RETAINED } from '../retained';
 import { hostRole } from './host-role';
 import { HostPlacement, hostPlacements, isArmInstanceType } from './placement';
 import { hostTransferBucket } from './transfer-bucket';
+
+/**
+ * The hosts' AMI. Pinned (hosts.imageId), it is a literal in the template and changes only when the
+ * spec does. Unpinned, it is AL2023's public SSM parameter, which CloudFormation resolves on every
+ * deploy (never at synth, which needs no credentials): a new AL2023 release replaces the hosts.
+ */
+export function hostMachineImage(spec: ServiceSpec): ec2.IMachineImage {
+  if (spec.hosts.imageId) return ec2.MachineImage.genericLinux({ [spec.region]: spec.hosts.imageId });
+  // The distribution's default kernel as AWS publishes it (MachineImage.latestAmazonLinux2023 pins 6.1).
+  return new ec2.AmazonLinux2023ImageSsmParameter({
+    kernel: ec2.AmazonLinux2023Kernel.DEFAULT,
+    cachedInContext: false,
+    cpuType: isArmInstanceType(spec.hosts.instanceType) ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+  });
+}
 
 /** AL2023's root device; the data volume, when there is one, is attached next to it. */
 export const ROOT_DEVICE = '/dev/xvda';
@@ -42,12 +58,13 @@ export class HostsStack extends Stack {
     this.transferBucket = hostTransferBucket(this, 'TransferBucket', spec, this.role).bucket;
     stableOutput(this, 'HostTransferBucketName', this.transferBucket.bucketName, 'the S3 bucket Ansible\'s SSM connection moves files through (ansible_aws_ssm_bucket_name)');
 
-    // The distribution's default kernel as AWS publishes it (MachineImage.latestAmazonLinux2023 pins 6.1).
-    const machineImage = new ec2.AmazonLinux2023ImageSsmParameter({
-      kernel: ec2.AmazonLinux2023Kernel.DEFAULT,
-      // Resolved by CloudFormation at deploy time; a context lookup would need credentials at synth.
-      cachedInContext: false,
-      cpuType: isArmInstanceType(spec.hosts.instanceType) ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+    const machineImage = hostMachineImage(spec);
+    // The instances have detailed monitoring; their launch templates (added at synthesis by CDK's IMDSv2
+    // aspect) say so too, as the cfn-guard launch template monitoring control expects.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node instanceof ec2.CfnLaunchTemplate) node.addPropertyOverride('LaunchTemplateData.Monitoring.Enabled', true);
+      },
     });
     this.instances = hostPlacements(spec).map((placement) =>
       this.host(spec, network, placement, network.subnetNamed(placement.subnet.name), machineImage),
@@ -97,7 +114,7 @@ export class HostsStack extends Stack {
         size: Size.gibibytes(spec.hosts.dataVolumeGiB),
         volumeType: ec2.EbsDeviceVolumeType.GP3,
         encrypted: true,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: RETAINED,
       });
       Tags.of(volume).add('Name', `${placement.name}-data`);
       acknowledgePinnedAz(volume, spec.network, placement.subnet);

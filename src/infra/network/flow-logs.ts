@@ -1,10 +1,14 @@
 /**
  * VPC flow logs (accepted and rejected traffic) to a CloudWatch Logs group
- * named and retained as the spec says. The log group outlives the stack.
+ * kept as long as the spec says. The log group outlives the stack; nothing
+ * outside finds it by name, so CloudFormation names it (the network stack's
+ * FlowLogGroupName output says which), and a second service or a retried
+ * first create never collides with a retained group of the same name.
  */
-import { RemovalPolicy, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
+import { RETAINED } from '../retained';
 
 export interface FlowLogsProps {
   readonly spec: ServiceSpec;
@@ -19,14 +23,13 @@ export class FlowLogs extends Construct {
     super(scope, id);
     const { spec, vpc } = props;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: spec.names.flowLogGroup,
       // The spec only accepts CloudWatch's own retention values, which are the enum's values.
       retention: spec.network.flowLogRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED,
     });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
-      description: `Lets VPC Flow Logs write ${spec.names.vpc}'s flow logs to ${spec.names.flowLogGroup}`,
+      description: `Lets VPC Flow Logs write ${spec.names.vpc}'s flow logs to its log group`,
     });
     this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
       resourceType: ec2.FlowLogResourceType.fromVpc(vpc),

@@ -1,3 +1,4 @@
+export * from './default-security-group';
 export * from './flow-logs';
 export * from './host-security-group';
 export * from './nacl-rules';

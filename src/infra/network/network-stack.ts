@@ -7,6 +7,7 @@ import { Stack, StackProps, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { pascalCase, stableOutput } from '../outputs';
+import { RestrictedDefaultSecurityGroup } from './default-security-group';
 import { FlowLogs } from './flow-logs';
 import { HostSecurityGroup } from './host-security-group';
 import { NatEgress } from './nat-egress';
@@ -46,11 +47,12 @@ export class NetworkStack extends Stack {
     this.network.publicSubnets.forEach((p, i) => this.subnetsByName.set(p.spec.name, this.vpc.publicSubnets[i]));
     this.network.privateSubnets.forEach((p, i) => this.subnetsByName.set(p.spec.name, privates[i]));
 
+    new RestrictedDefaultSecurityGroup(this, 'DefaultSecurityGroup', { vpc: this.network.resource });
     new NatEgress(this, 'Egress', { spec, network: this.network });
     new NetworkAcls(this, 'NetworkAcls', { spec, network: this.network });
     const endpoints = new VpcEndpoints(this, 'Endpoints', { spec, vpc: this.vpc, privateSubnets: this.privateSubnets });
     this.endpointSecurityGroup = endpoints.securityGroup;
-    new FlowLogs(this, 'FlowLogs', { spec, vpc: this.vpc });
+    const flowLogs = new FlowLogs(this, 'FlowLogs', { spec, vpc: this.vpc });
     this.hostSecurityGroup = new HostSecurityGroup(this, 'Hosts', { spec, vpc: this.vpc }).securityGroup;
 
     stableOutput(this, 'VpcId', this.network.resource.ref, `${spec.names.vpc} id`);
@@ -58,6 +60,7 @@ export class NetworkStack extends Stack {
     for (const subnet of [...this.network.publicSubnets, ...this.network.privateSubnets]) {
       stableOutput(this, `${pascalCase(subnet.spec.name)}Id`, subnet.resource.ref, `${subnet.spec.name} (${subnet.spec.cidr}) id`);
     }
+    stableOutput(this, 'FlowLogGroupName', flowLogs.logGroup.logGroupName, `the CloudWatch log group of ${spec.names.vpc}'s flow logs`);
     stableOutput(this, 'HostSecurityGroupId', this.hostSecurityGroup.securityGroupId, `${spec.names.hostSecurityGroup} security group id`);
   }
 

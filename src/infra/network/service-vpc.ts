@@ -27,6 +27,18 @@ function nameTag(value: string): CfnTag[] {
   return [{ key: 'Name', value }];
 }
 
+/**
+ * With EKS, the role tags the AWS Load Balancer Controller discovers subnets by (kubernetes.io/role/elb on
+ * public, internal-elb on private). The estate's ALB is CDK's own, so today nothing needs them, but an
+ * Ingress or LoadBalancer Service a team adds later does; CDK cannot add them itself to subnets it
+ * imports from this stack (its "Could not auto-tag" warning).
+ * https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html#_subnet_tagging
+ */
+function eksSubnetTags(spec: ServiceSpec, subnet: SubnetSpec): CfnTag[] {
+  if (spec.platform !== 'eks') return [];
+  return [{ key: subnet.tier === 'public' ? 'kubernetes.io/role/elb' : 'kubernetes.io/role/internal-elb', value: '1' }];
+}
+
 export class ServiceVpc extends Construct {
   readonly resource: ec2.CfnVPC;
   readonly internetGateway: ec2.CfnInternetGateway;
@@ -115,7 +127,7 @@ export class ServiceVpc extends Construct {
       availabilityZone,
       // Nothing gets a public address by default; the load balancer and NAT gateways bring their own.
       mapPublicIpOnLaunch: false,
-      tags: nameTag(subnet.name),
+      tags: [...nameTag(subnet.name), ...eksSubnetTags(spec, subnet)],
     });
     acknowledgePinnedAz(resource, spec.network, subnet);
     const routeTable = subnet.tier === 'public' ? this.publicRouteTable : this.privateRouteTables[subnet.azIndex];

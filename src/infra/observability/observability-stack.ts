@@ -3,10 +3,11 @@
  * alarms on the same metrics, published to an encrypted SNS topic (with an
  * email subscription when spec.alarms.email is set).
  */
-import { Duration, RemovalPolicy, Stack, StackProps, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_rds as rds, aws_sns as sns, aws_sns_subscriptions as subscriptions, aws_sqs as sqs } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, StackProps, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_rds as rds, aws_sns as sns, aws_sns_subscriptions as subscriptions, aws_sqs as sqs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { stableOutput } from '../outputs';
+import { RETAINED } from '../retained';
 import { AlarmRule, PERIOD, THRESHOLDS } from './alarm-catalog';
 import { useServiceFeatureFlags } from '../feature-flags';
 
@@ -33,6 +34,7 @@ export class ObservabilityStack extends Stack {
   readonly topic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly alarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -42,10 +44,8 @@ export class ObservabilityStack extends Stack {
     const key = new kms.Key(this, 'TopicKey', {
       description: `${spec.names.alarmTopic} SNS encryption`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED,
     });
-    // CloudWatch alarms publish to an encrypted topic only if the key lets them.
-    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: spec.names.alarmTopic, masterKey: key, enforceSSL: true });
     if (spec.alarms.email) this.topic.addSubscription(new subscriptions.EmailSubscription(spec.alarms.email));
 
@@ -63,8 +63,9 @@ export class ObservabilityStack extends Stack {
     }
 
     for (const rule of alarmRules(observed, m)) {
+      const alarmName = `${spec.serviceName}-${rule.id}`;
       const alarm = new cloudwatch.Alarm(this, `Alarm${rule.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`, {
-        alarmName: `${spec.serviceName}-${rule.id}`,
+        alarmName,
         alarmDescription: rule.description,
         metric: rule.metric,
         threshold: rule.threshold,
@@ -75,10 +76,38 @@ export class ObservabilityStack extends Stack {
       alarm.addAlarmAction(new actions.SnsAction(this.topic));
       alarm.addOkAction(new actions.SnsAction(this.topic));
       this.alarms.push(alarm);
+      this.alarmNames.push(alarmName);
     }
+    this.allowAlarmsToPublish(key);
 
     stableOutput(this, 'AlarmTopicArn', this.topic.topicArn, `${spec.names.alarmTopic} SNS topic`);
     stableOutput(this, 'DashboardName', spec.names.dashboard, 'CloudWatch dashboard of the service');
+  }
+
+  /**
+   * enforceSSL gives the topic a policy holding only its Deny, and a topic policy replaces SNS's
+   * default one, so CloudWatch may publish only if a statement says so; the key must let it encrypt too.
+   * Both are scoped to this stack's alarms and account (the confused-deputy conditions AWS documents):
+   * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html and
+   * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+   */
+  private allowAlarmsToPublish(key: kms.Key): void {
+    if (this.alarms.length === 0) return;
+    const alarmsService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    // ARNs built from the alarms' fixed names: their GetAtt would make key → alarm → topic → key a cycle.
+    const alarmArns = this.alarmNames.map((alarmName) =>
+      this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    const conditions = {
+      ArnEquals: { 'aws:SourceArn': alarmArns },
+      StringEquals: { 'aws:SourceAccount': this.account },
+    };
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AlarmsPublish', principals: [alarmsService], actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AlarmsEncryptForTopic', principals: [alarmsService], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions }),
+    );
   }
 }
 

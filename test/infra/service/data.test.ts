@@ -24,7 +24,10 @@ describe('data stack with DynamoDB (the seed)', () => {
       });
       expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-      expect(b.DeletionPolicy).toBe('Retain');
+      // RetainExceptOnCreate: kept on update and delete, removed when a failed first create rolls back.
+      expect([b.DeletionPolicy, b.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
+      // Versioned buckets expire old versions (the cfn-guard lifecycle control).
+      expect(JSON.stringify(b.Properties.LifecycleConfiguration.Rules)).toMatch(/NoncurrentVersionExpiration/);
     }
     const data = buckets.find((b) => b.Properties.LoggingConfiguration)!;
     expect(data.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-data-', { Ref: 'AWS::AccountId' }, '-eu-west-1']] });
@@ -43,7 +46,7 @@ describe('data stack with DynamoDB (the seed)', () => {
       SSESpecification: { SSEEnabled: true },
       DeletionProtectionEnabled: true,
     });
-    expect(table.DeletionPolicy).toBe('Retain');
+    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
     e.data.resourceCountIs('AWS::RDS::DBCluster', 0);
   });
 
@@ -68,14 +71,16 @@ describe('data stack with Aurora PostgreSQL', () => {
       EnableCloudwatchLogsExports: ['postgresql'],
       ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
     });
-    expect(cluster.DeletionPolicy).toBe('Retain');
+    expect([cluster.DeletionPolicy, cluster.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
     const instances = all(e.data, 'AWS::RDS::DBInstance');
     expect(instances.map((i) => i.Properties.DBInstanceClass)).toEqual(['db.serverless', 'db.serverless']);
     expect(JSON.stringify(only(e.data, 'AWS::RDS::DBSubnetGroup').Properties.SubnetIds)).toMatch(/PrivateSubnetA.*PrivateSubnetB/);
   });
 
   test('credentials live in Secrets Manager and reach the task as an ECS secret, never as plain environment', () => {
-    only(e.data, 'AWS::SecretsManager::Secret');
+    // The master secret outlives the stack as the cluster does: a retained cluster without it has no way in.
+    const secret = only(e.data, 'AWS::SecretsManager::Secret');
+    expect([secret.DeletionPolicy, secret.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
     const [container] = only(e.platform, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions;
     expect(container.Secrets).toEqual([{ Name: 'DB_SECRET', ValueFrom: expect.anything() }]);
     expect(container.Environment.map((v: { Name: string }) => v.Name).sort()).toEqual(['DATA_BUCKET', 'DB_HOST', 'DB_NAME', 'DB_PORT']);

@@ -48,7 +48,7 @@ describe('delivery stack (ECS, protected environment: the seed)', () => {
     expect(buckets).toHaveLength(3);
     for (const b of buckets) {
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-      expect(b.DeletionPolicy).toBe('Retain');
+      expect(b.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
   });
 

@@ -4,6 +4,7 @@ import { THRESHOLDS } from '../../../src/infra';
 // Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
 jest.setTimeout(120_000);
 
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 const alarmNames = (e: ReturnType<typeof estate>) => all(e.observability, 'AWS::CloudWatch::Alarm').map((a) => a.Properties.AlarmName).sort();
 
 describe('observability stack', () => {
@@ -17,6 +18,26 @@ describe('observability stack', () => {
     expect(only(e.observability, 'AWS::SNS::Subscription').Properties).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
     const policy = only(e.observability, 'AWS::SNS::TopicPolicy');
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/aws:SecureTransport/);
+  });
+
+  test('CloudWatch may publish to the topic and use its key, for this stack\'s alarms in this account only', () => {
+    // enforceSSL's policy replaces SNS's default one; without this Allow no alarm would reach anyone.
+    const alarmArns = alarmNames(e)
+      .map((name) => ({ 'Fn::Join': ['', ['arn:aws:cloudwatch:eu-west-1:', { Ref: 'AWS::AccountId' }, `:alarm:${name}`]] }))
+      .sort(byJson);
+    const scoped = (statement: { Condition?: { ArnEquals?: Record<string, unknown[]>; StringEquals?: Record<string, unknown> } }) => {
+      expect([...(statement.Condition?.ArnEquals?.['aws:SourceArn'] ?? [])].sort(byJson)).toEqual(alarmArns);
+      expect(statement.Condition?.StringEquals?.['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    };
+    const topicStatements = only(e.observability, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement as any[];
+    const publish = topicStatements.find((st) => st.Effect === 'Allow' && st.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(publish).toMatchObject({ Action: 'sns:Publish', Resource: { Ref: expect.stringMatching(/AlarmTopic/) } });
+    scoped(publish);
+    const keyStatements = only(e.observability, 'AWS::KMS::Key').Properties.KeyPolicy.Statement as any[];
+    const encrypt = keyStatements.filter((st) => st.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(encrypt).toHaveLength(1);
+    expect(encrypt[0].Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    scoped(encrypt[0]);
   });
 
   test('alarms on ALB 5xx, p99, ECS CPU and memory, each host CPU, DynamoDB throttles, shipper errors and dead letters, all to the topic', () => {
@@ -34,7 +55,8 @@ describe('observability stack', () => {
 
   test('the dashboard shows requests, 5xx, p99, service CPU/memory, host CPU, DynamoDB throttles', () => {
     const dashboard = only(e.observability, 'AWS::CloudWatch::Dashboard');
-    expect(dashboard.Properties.DashboardName).toBe('flask-app');
+    // Dashboards are account-global: the region keeps a second region's dashboard apart.
+    expect(dashboard.Properties.DashboardName).toBe('flask-app-eu-west-1');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const metric of ['RequestCount', 'HTTPCode_Target_5XX_Count', 'HTTPCode_ELB_5XX_Count', 'TargetResponseTime', 'CPUUtilization', 'MemoryUtilization', 'ReadThrottleEvents', 'WriteThrottleEvents']) {
       expect(body).toContain(metric);
@@ -45,7 +67,7 @@ describe('observability stack', () => {
 
 describe('observability follows the spec', () => {
   test('Aurora: a connections alarm instead of throttles; no hosts: no host alarms; EKS: no ECS alarms', () => {
-    const e = estate({ database: 'aurora-postgresql', platform: 'eks', hosts: { count: 0 } }, EKS_NETWORK);
+    const e = estate({ database: 'aurora-postgresql', platform: 'eks', hosts: { count: 0 }, protectedEnvironment: false, alarms: undefined }, EKS_NETWORK);
     const names = alarmNames(e);
     expect(names).toContain('flask-app-aurora-connections');
     expect(names.filter((n) => /dynamodb|host-|service-/.test(n))).toEqual([]);

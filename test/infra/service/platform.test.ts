@@ -107,7 +107,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(statements.find((s) => s.Sid === 'ListDataBucket')?.Action).toBe('s3:ListBucket');
     expect(statements.find((s) => s.Sid === 'ReadWriteDataObjects')?.Action).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     const dynamo = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:'));
-    expect(JSON.stringify(dynamo?.Resource)).toMatch(/flask-app-data:ExportsOutputFnGetAttTable/);
+    expect(JSON.stringify(dynamo?.Resource)).toMatch(/"Fn::GetStackOutput":\{"StackName":"flask-app-data","Region":"eu-west-1","OutputName":"PublishOutputFnGetAttTable/);
     expect(JSON.stringify(statements)).not.toMatch(/"s3:\*"|"dynamodb:\*"/);
   });
 
@@ -202,7 +202,7 @@ describe('platform stack on EKS', () => {
       serviceAccount: { create: false, name: 'aws-load-balancer-controller' },
       // Fargate pods cannot read the VPC and region from instance metadata.
       region: 'eu-west-1',
-      vpcId: expect.stringMatching(/^\{\{\{"Fn::ImportValue":"flask-app-network:ExportsOutputRefNetworkVpc\w+"\}\}\}$/),
+      vpcId: expect.stringMatching(/^\{\{\{"Fn::GetStackOutput":\{"StackName":"flask-app-network","Region":"eu-west-1","OutputName":"PublishOutputRefNetworkVpc\w+"\}\}\}\}$/),
       image: { repository: expect.stringMatching(/\/amazon\/aws-load-balancer-controller$/), tag: ALB_CONTROLLER_VERSION.version },
     });
   });

@@ -1,0 +1,47 @@
+import { seedOptions } from './fixtures';
+import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
+
+function problemsOf(options: unknown): string[] {
+  try {
+    normaliseServiceOptions(options);
+  } catch (e) {
+    if (e instanceof SpecValidationError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('alarms: a protected environment must tell someone', () => {
+  it('rejects a protected environment without an alarm subscriber, with the fix', () => {
+    const { alarms: _none, ...options } = seedOptions();
+    expect(problemsOf(options)).toEqual([
+      "service.alarms.email: a protected environment needs someone to receive its alarms, but no subscriber is set; add alarms: { email: 'oncall@example.com' } " +
+        '(your on-call address), or set protectedEnvironment: false',
+    ]);
+    expect(problemsOf({ ...options, alarms: {} })).toHaveLength(1);
+  });
+
+  it('accepts an unprotected environment without one, and a protected one with one', () => {
+    const { alarms: _none, ...options } = seedOptions();
+    expect(normaliseServiceOptions({ ...options, protectedEnvironment: false }).alarms).toEqual({});
+    expect(normaliseServiceOptions(seedOptions()).alarms).toEqual({ email: 'oncall@example.com' });
+  });
+});
+
+describe('hosts.imageId: the AMI pin', () => {
+  it('is absent by default (the hosts follow the AL2023 parameter) and kept when set', () => {
+    expect(normaliseServiceOptions(seedOptions()).hosts.imageId).toBeUndefined();
+    for (const id of ['ami-0abcdef1234567890', 'ami-12345678']) {
+      expect(normaliseServiceOptions({ ...seedOptions(), hosts: { imageId: id } }).hosts.imageId).toBe(id);
+    }
+  });
+
+  it.each(['ami-0ABCDEF1234567890', 'ami-123', 'al2023', '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'])(
+    'rejects %s, naming the expected form',
+    (bad) => {
+      expect(problemsOf({ ...seedOptions(), hosts: { imageId: bad } })).toEqual([
+        expect.stringMatching(/^service\.hosts\.imageId: '.*' is not valid: expected an AMI id such as 'ami-0abcdef1234567890' \(ami- and 8 or 17 lowercase hex digits\)/),
+      ]);
+    },
+  );
+});

@@ -27,6 +27,8 @@ import {
   readString,
 } from './read';
 import {
+  DEPLOY_STOP_WINDOW_MINUTES,
+  IAM_SESSION_SECONDS,
   ContainerSpec,
   GitHubSpec,
   HostsSpec,
@@ -237,7 +239,7 @@ function readLogs(problems: Problems, path: string, value: unknown, azCount: num
 }
 
 function readGitHub(problems: Problems, path: string, value: unknown, serviceName: string | undefined): GitHubSpec | undefined {
-  const o = readObject(problems, path, value, ['owner', 'repo', 'branches', 'oidcProviderArn']);
+  const o = readObject(problems, path, value, ['owner', 'repo', 'branches', 'oidcProviderArn', 'createOidcProvider']);
   if (!o) return undefined;
   const owner = readString(problems, `${path}.owner`, o.owner, { pattern: GITHUB_OWNER, describe: 'a GitHub user or organisation name' });
   const repo =
@@ -251,13 +253,18 @@ function readGitHub(problems: Problems, path: string, value: unknown, serviceNam
     pattern: GITHUB_OIDC_PROVIDER_ARN,
     describe: "the ARN of the account's GitHub OIDC provider, 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'",
   });
+  const createOidcProvider = readBoolean(problems, `${path}.createOidcProvider`, o.createOidcProvider, false);
+  if (createOidcProvider && oidcProviderArn) {
+    problems.add(`${path}.createOidcProvider`, 'is true but oidcProviderArn names an existing provider; keep one: the existing provider (remove createOidcProvider) or a new one (remove oidcProviderArn)');
+  }
   if (!owner || !repo || !branches) return undefined;
-  return { owner, repo, branches, ...optional('oidcProviderArn', oidcProviderArn) };
+  return { owner, repo, branches, ...optional('oidcProviderArn', oidcProviderArn), createOidcProvider };
 }
 
 function readPipeline(problems: Problems, path: string, value: unknown, github: GitHubSpec | undefined): PipelineSpec {
   const o: Obj = readOptionalObject(problems, path, value, [
-    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold', 'veracodeFailOnSeverity', 'nodeVersion',
+    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'imagePushRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold',
+    'veracodeFailOnSeverity', 'nodeVersion', 'deployWaitMinutes', 'codeScanning', 'appTestCommand',
   ]);
   const registry = readEnum(problems, `${path}.registry`, o.registry, REGISTRIES, 'ecr');
   const dockerHubRepository = readOptionalString(problems, `${path}.dockerHubRepository`, o.dockerHubRepository, {
@@ -283,6 +290,17 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
   const sonarObj = readOptionalObject(problems, `${path}.sonar`, o.sonar, ['hostUrl', 'organization', 'projectKey']);
   const owner = github?.owner ?? 'owner';
   const repo = github?.repo ?? 'repo';
+  const variable = (key: string, fallback: string) =>
+    readOptionalString(problems, `${path}.${key}`, o[key], { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ?? fallback;
+  const deployWaitMinutes = readInteger(problems, `${path}.deployWaitMinutes`, o.deployWaitMinutes, 60, { min: 10, max: 600 });
+  const deployJobTimeoutMinutes = deployWaitMinutes + DEPLOY_STOP_WINDOW_MINUTES;
+  // Whole hours, so the credentials outlast the job's own timeout (the job is cancelled first).
+  const deploySessionSeconds = Math.max(IAM_SESSION_SECONDS.min, Math.ceil(deployJobTimeoutMinutes / 60) * 3600);
+  const deployRoleVariable = variable('deployRoleVariable', 'AWS_DEPLOY_ROLE_ARN');
+  const imagePushRoleVariable = variable('imagePushRoleVariable', 'AWS_IMAGE_PUSH_ROLE_ARN');
+  if (deployRoleVariable === imagePushRoleVariable) {
+    problems.add(`${path}.imagePushRoleVariable`, `is '${imagePushRoleVariable}', the same variable as deployRoleVariable; the two roles have different ARNs, so give each its own variable`);
+  }
   return {
     registry,
     ...optional('dockerHubRepository', dockerHubRepository),
@@ -294,9 +312,14 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
       dockerHubUsername: secret('dockerHubUsername', 'DOCKERHUB_USERNAME'),
       dockerHubToken: secret('dockerHubToken', 'DOCKERHUB_TOKEN'),
     },
-    deployRoleVariable:
-      readOptionalString(problems, `${path}.deployRoleVariable`, o.deployRoleVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
-      'AWS_DEPLOY_ROLE_ARN',
+    deployRoleVariable,
+    imagePushRoleVariable,
+    deployWaitMinutes,
+    deploySessionSeconds,
+    deployJobTimeoutMinutes,
+    codeScanning: readBoolean(problems, `${path}.codeScanning`, o.codeScanning, false),
+    appTestCommand:
+      readOptionalString(problems, `${path}.appTestCommand`, o.appTestCommand, { pattern: /^\S.*$/, describe: "a shell command such as 'python -m pytest -q'" }) ?? 'python -m pytest -q',
     sourceBucketVariable:
       readOptionalString(problems, `${path}.sourceBucketVariable`, o.sourceBucketVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
       'PIPELINE_SOURCE_BUCKET',
@@ -311,7 +334,7 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
     },
     imageScanThreshold: readImageScanThreshold(problems, path, o.imageScanThreshold, registry),
     veracodeFailOnSeverity: readEnum(problems, `${path}.veracodeFailOnSeverity`, o.veracodeFailOnSeverity, VERACODE_SEVERITIES, 'high'),
-    nodeVersion: readOptionalString(problems, `${path}.nodeVersion`, o.nodeVersion, { pattern: /^\d{2}$/, describe: "a Node.js major version such as '20'" }) ?? '20',
+    nodeVersion: readOptionalString(problems, `${path}.nodeVersion`, o.nodeVersion, { pattern: /^(?:22|24)$/, describe: "a supported Node.js LTS major: '22' or '24'" }) ?? '22',
   };
 }
 

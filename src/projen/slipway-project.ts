@@ -5,6 +5,7 @@ import { ArchitectureDoc } from './architecture-doc';
 import { Hosts } from './hosts';
 import { MainTask } from './main-task';
 import { SonarProperties } from './sonar-properties';
+import { TestSplit } from './test-split';
 import { SlipwayWorkflows } from './workflows';
 
 /** Options for the Slipway project: the service's intent plus a few repository knobs. */
@@ -42,7 +43,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       minNodeVersion: '22.0.0',
       typescriptVersion: TYPESCRIPT_VERSION,
       projenrcTs: true,
-      // tsx without a type-check keeps `npx projen` fast; `npm test` type-checks .projenrc.ts.
+      // tsx without a type-check keeps `npx projen` fast; `npx projen typecheck` (in the service checks and `npm test`) type-checks .projenrc.ts.
       projenrcTsOptions: { projenCodeDir: 'src/projen', runner: typescript.TypeScriptRunner.tsx() },
       runner,
       tsconfigDevFile: 'tsconfig.dev.json',
@@ -130,6 +131,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     });
 
     new MainTask(this);
+    new TestSplit(this, spec);
     new ActionBundles(this);
     new Hosts(this, spec);
     new SlipwayWorkflows(this, spec);

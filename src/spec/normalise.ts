@@ -264,7 +264,7 @@ function readGitHub(problems: Problems, path: string, value: unknown, serviceNam
 function readPipeline(problems: Problems, path: string, value: unknown, github: GitHubSpec | undefined): PipelineSpec {
   const o: Obj = readOptionalObject(problems, path, value, [
     'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'imagePushRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold',
-    'veracodeFailOnSeverity', 'nodeVersion', 'deployWaitMinutes', 'codeScanning', 'appTestCommand',
+    'veracodeFailOnSeverity', 'nodeVersion', 'deployWaitMinutes', 'codeScanning', 'appTestCommand', 'appTestPackages',
   ]);
   const registry = readEnum(problems, `${path}.registry`, o.registry, REGISTRIES, 'ecr');
   const dockerHubRepository = readOptionalString(problems, `${path}.dockerHubRepository`, o.dockerHubRepository, {
@@ -319,7 +319,13 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
     deployJobTimeoutMinutes,
     codeScanning: readBoolean(problems, `${path}.codeScanning`, o.codeScanning, false),
     appTestCommand:
-      readOptionalString(problems, `${path}.appTestCommand`, o.appTestCommand, { pattern: /^\S.*$/, describe: "a shell command such as 'python -m pytest -q'" }) ?? 'python -m pytest -q',
+      readOptionalString(problems, `${path}.appTestCommand`, o.appTestCommand, { pattern: /^\S.*$/, describe: "a shell command such as 'python3 -m pytest -q'" }) ??
+      'python3 -m pytest -q -p no:cacheprovider',
+    appTestPackages:
+      o.appTestPackages === undefined
+        ? ['python3-flask', 'python3-pytest']
+        : readArray(problems, `${path}.appTestPackages`, o.appTestPackages, (v, p) =>
+          readString(problems, p, v, { pattern: /^[a-z0-9][a-z0-9+.-]+$/, describe: "a Debian package name such as 'python3-flask'" })) ?? [],
     sourceBucketVariable:
       readOptionalString(problems, `${path}.sourceBucketVariable`, o.sourceBucketVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
       'PIPELINE_SOURCE_BUCKET',

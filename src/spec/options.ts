@@ -197,8 +197,10 @@ export interface PipelineOptions {
    * always kept as a workflow artifact. @default false
    */
   readonly codeScanning?: boolean;
-  /** The app's own tests, run by the service checks from the image context directory. @default 'python -m pytest -q' */
+  /** The app's own tests, run by the service checks from the image context directory. @default 'python3 -m pytest -q -p no:cacheprovider' */
   readonly appTestCommand?: string;
+  /** Debian packages the app's tests need on the runner (apt-get); empty for none. @default ['python3-flask', 'python3-pytest'] */
+  readonly appTestPackages?: readonly string[];
   /** The GitHub repository variable holding the pipeline's source bucket name (the delivery stack's output). @default 'PIPELINE_SOURCE_BUCKET' */
   readonly sourceBucketVariable?: string;
   /** Sonar settings. */

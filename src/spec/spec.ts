@@ -106,6 +106,7 @@ export interface PipelineSpec {
   readonly deployJobTimeoutMinutes: number;
   readonly codeScanning: boolean;
   readonly appTestCommand: string;
+  readonly appTestPackages: readonly string[];
   readonly sourceBucketVariable: string;
   readonly sonar: { readonly hostUrl: string; readonly organization: string; readonly projectKey: string };
   readonly imageScanThreshold: EcrSeverity;

@@ -14,7 +14,11 @@ function tokenOf(job: { repo?: string; context: string; workflow?: string; ref?:
 }
 
 interface RoleResource {
-  Properties: { RoleName?: string; MaxSessionDuration?: number; AssumeRolePolicyDocument: { Statement: { Condition: Parameters<typeof conditionsAllow>[0]; Principal: unknown }[] } };
+  Properties: {
+    RoleName?: string;
+    MaxSessionDuration?: number;
+    AssumeRolePolicyDocument: { Statement: { Condition: Parameters<typeof conditionsAllow>[0]; Principal: unknown }[] };
+  };
 }
 
 function roleByOutput(template: Template, output: string): RoleResource {

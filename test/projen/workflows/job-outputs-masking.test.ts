@@ -55,7 +55,8 @@ describeWithTools('job outputs under the runner\'s masking rule (real buildah pu
       BatchGetImage: async (body) => {
         const id = (body.imageIds as { imageTag?: string; imageDigest?: string }[])[0];
         const m = await registry.manifest(String(body.repositoryName), id.imageTag ?? id.imageDigest!);
-        return { images: [{ imageId: { imageDigest: m.digest, imageTag: id.imageTag }, imageManifest: m.body, imageManifestMediaType: m.mediaType }], failures: [] };
+        const image = { imageId: { imageDigest: m.digest, imageTag: id.imageTag }, imageManifest: m.body, imageManifestMediaType: m.mediaType };
+        return { images: [image], failures: [] };
       },
       DescribeImages: () => ({ imageDetails: [] }),
       GetRegistryScanningConfiguration: () => ({ registryId: ACCOUNT, scanningConfiguration: { scanType: 'BASIC', rules: [] } }),

@@ -51,7 +51,8 @@ export interface JobRun {
 
 function actionDefaults(actionDir: string): Record<string, string> {
   const spec = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
-  return Object.fromEntries(Object.entries(spec.inputs ?? {}).flatMap(([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]])));
+  const declared = Object.entries(spec.inputs ?? {});
+  return Object.fromEntries(declared.flatMap(([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]])));
 }
 
 export async function runJob(job: WorkflowJob, world: JobWorld): Promise<JobRun> {

@@ -23,12 +23,16 @@ export const suite: BenchSuite = {
     const service = runBuildJobLocally({ file: 'pipeline.yml', job: 'build' }).timings;
     mustPass('the service build job', service);
     const platform = runBuildJobLocally({ file: 'platform.yml', job: 'platform-suite' }).timings;
-    mustPass('the platform suite', platform);
+    // jest runs every suite even when one fails, so a failure in the suite step itself still measured the whole
+    // suite: keep the figure and say so. A failure before it (install, apt, bundle) would not have.
+    const failed = platform.find((t) => t.exitCode !== 0);
+    if (failed && failed.id !== 'platform-suite') mustPass('the platform suite', platform);
+    if (failed) process.stderr.write('warning: the platform suite ran to the end with failing tests (see the log above); its time is still the whole suite\'s\n');
     const serviceSeconds = seconds(service);
     return [
       {
         name: 'service build job (pipeline.yml build, every step, locally)',
-        baseline: "the platform suite (platform.yml, the build job's work before the split)",
+        baseline: `the platform suite (platform.yml, the build job's work before the split)${failed ? ', which had failing tests' : ''}`,
         baselineValue: seconds(platform),
         value: serviceSeconds,
         unit: 's',

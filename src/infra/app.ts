@@ -46,7 +46,7 @@ export function buildApp(app: App, spec: ServiceSpec): ServiceStacks {
     env,
     network,
     data,
-    deployRole: access.deployRole,
+    imagePushRole: access.imagePushRole,
     description: `${spec.serviceName}: ECR, load balancer and the service on ${spec.platform}`,
   });
   const logs = new LogsStack(app, stacks.logs, {

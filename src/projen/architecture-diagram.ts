@@ -110,8 +110,9 @@ export function renderArchitectureDoc(spec: ServiceSpec): string {
       `health check \`${spec.container.healthCheckPath}\`.`,
     `- **Data**: an S3 bucket${spec.database === 'dynamodb' ? ` and DynamoDB table \`${names.dynamoTable}\`` : spec.database === 'aurora-postgresql' ? ` and Aurora PostgreSQL \`${names.auroraCluster}\`` : ''}, retained on delete.`,
     `- **Logs**: CloudWatch Logs \`${names.appLogGroup}\` → Lambda \`${names.logShipperFunction}\` → OpenSearch \`${names.openSearchDomain}\`.`,
-    `- **Releases**: GitHub Actions assumes \`${names.deployRole}\` (OIDC), pushes the image to ECR \`${names.ecrRepository}\`, uploads the cloud assembly under ` +
-      `\`${names.pipelineSourceKeyPrefix}\` and starts \`${names.pipeline}\` with \`IMAGE_URI\`.`,
+    `- **Releases**: GitHub Actions assumes the image-push role (OIDC, \`vars.${spec.pipeline.imagePushRoleVariable}\`) to push the image to ECR \`${names.ecrRepository}\`, ` +
+      `then the deploy role (OIDC, environment \`${spec.environment}\`, \`vars.${spec.pipeline.deployRoleVariable}\`) to upload the cloud assembly under ` +
+      `\`${names.pipelineSourceKeyPrefix}\` and start \`${names.pipeline}\` with \`IMAGE_URI\`.`,
     '',
     '## Stacks',
     '',

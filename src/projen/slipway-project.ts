@@ -10,6 +10,7 @@ import { MainTask } from './main-task';
 import { ProjenrcCheck } from './projenrc-check';
 import { normaliseForProjenrc } from './rejected-spec';
 import { SonarProperties } from './sonar-properties';
+import { TestSplit } from './test-split';
 import { SlipwayWorkflows } from './workflows';
 
 /** Options for the Slipway project: the service's intent plus a few repository knobs. */
@@ -137,8 +138,9 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     });
 
     new MainTask(this);
-    new ProjenrcCheck(this, 'tsconfig.dev.json');
+    const projenrcCheck = new ProjenrcCheck(this, 'tsconfig.dev.json');
     new InstallScripts(this);
+    new TestSplit(this, spec, projenrcCheck.task);
     new ActionBundles(this);
     new Hosts(this, spec);
     new SlipwayWorkflows(this, spec);

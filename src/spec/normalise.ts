@@ -29,6 +29,8 @@ import {
 } from './read';
 import { readRegion } from './regions';
 import {
+  DEPLOY_STOP_WINDOW_MINUTES,
+  IAM_SESSION_SECONDS,
   ContainerSpec,
   GitHubSpec,
   HostsSpec,
@@ -256,7 +258,7 @@ function readLogs(problems: Problems, path: string, value: unknown, azCount: num
 }
 
 function readGitHub(problems: Problems, path: string, value: unknown, serviceName: string | undefined): GitHubSpec | undefined {
-  const o = readObject(problems, path, value, ['owner', 'repo', 'branches', 'oidcProviderArn'], "{ owner: 'my-org' }");
+  const o = readObject(problems, path, value, ['owner', 'repo', 'branches', 'oidcProviderArn', 'createOidcProvider'], "{ owner: 'my-org' }");
   if (!o) return undefined;
   const owner = readString(problems, `${path}.owner`, o.owner, { pattern: GITHUB_OWNER, describe: 'a GitHub user or organisation name', example: "'my-org'" });
   const repo =
@@ -270,13 +272,18 @@ function readGitHub(problems: Problems, path: string, value: unknown, serviceNam
     pattern: GITHUB_OIDC_PROVIDER_ARN,
     describe: "the ARN of the account's GitHub OIDC provider, 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'",
   });
+  const createOidcProvider = readBoolean(problems, `${path}.createOidcProvider`, o.createOidcProvider, false);
+  if (createOidcProvider && oidcProviderArn) {
+    problems.add(`${path}.createOidcProvider`, 'is true but oidcProviderArn names an existing provider; keep one: the existing provider (remove createOidcProvider) or a new one (remove oidcProviderArn)');
+  }
   if (!owner || !repo || !branches) return undefined;
-  return { owner, repo, branches, ...optional('oidcProviderArn', oidcProviderArn) };
+  return { owner, repo, branches, ...optional('oidcProviderArn', oidcProviderArn), createOidcProvider };
 }
 
 function readPipeline(problems: Problems, path: string, value: unknown, github: GitHubSpec | undefined): PipelineSpec {
   const o: Obj = readOptionalObject(problems, path, value, [
-    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold', 'veracodeFailOnSeverity', 'nodeVersion',
+    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'imagePushRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold',
+    'veracodeFailOnSeverity', 'nodeVersion', 'deployWaitMinutes', 'codeScanning', 'appTestCommand', 'appTestPackages',
   ]);
   const registry = readEnum(problems, `${path}.registry`, o.registry, REGISTRIES, 'ecr');
   const dockerHubRepository = readOptionalString(problems, `${path}.dockerHubRepository`, o.dockerHubRepository, {
@@ -302,6 +309,17 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
   const sonarObj = readOptionalObject(problems, `${path}.sonar`, o.sonar, ['hostUrl', 'organization', 'projectKey']);
   const owner = github?.owner ?? 'owner';
   const repo = github?.repo ?? 'repo';
+  const variable = (key: string, fallback: string) =>
+    readOptionalString(problems, `${path}.${key}`, o[key], { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ?? fallback;
+  const deployWaitMinutes = readInteger(problems, `${path}.deployWaitMinutes`, o.deployWaitMinutes, 60, { min: 10, max: 600 });
+  const deployJobTimeoutMinutes = deployWaitMinutes + DEPLOY_STOP_WINDOW_MINUTES;
+  // Whole hours, so the credentials outlast the job's own timeout (the job is cancelled first).
+  const deploySessionSeconds = Math.max(IAM_SESSION_SECONDS.min, Math.ceil(deployJobTimeoutMinutes / 60) * 3600);
+  const deployRoleVariable = variable('deployRoleVariable', 'AWS_DEPLOY_ROLE_ARN');
+  const imagePushRoleVariable = variable('imagePushRoleVariable', 'AWS_IMAGE_PUSH_ROLE_ARN');
+  if (deployRoleVariable === imagePushRoleVariable) {
+    problems.add(`${path}.imagePushRoleVariable`, `is '${imagePushRoleVariable}', the same variable as deployRoleVariable; the two roles have different ARNs, so give each its own variable`);
+  }
   return {
     registry,
     ...optional('dockerHubRepository', dockerHubRepository),
@@ -313,9 +331,20 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
       dockerHubUsername: secret('dockerHubUsername', 'DOCKERHUB_USERNAME'),
       dockerHubToken: secret('dockerHubToken', 'DOCKERHUB_TOKEN'),
     },
-    deployRoleVariable:
-      readOptionalString(problems, `${path}.deployRoleVariable`, o.deployRoleVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
-      'AWS_DEPLOY_ROLE_ARN',
+    deployRoleVariable,
+    imagePushRoleVariable,
+    deployWaitMinutes,
+    deploySessionSeconds,
+    deployJobTimeoutMinutes,
+    codeScanning: readBoolean(problems, `${path}.codeScanning`, o.codeScanning, false),
+    appTestCommand:
+      readOptionalString(problems, `${path}.appTestCommand`, o.appTestCommand, { pattern: /^\S.*$/, describe: "a shell command such as 'python3 -m pytest -q'" }) ??
+      'python3 -m pytest -q -p no:cacheprovider',
+    appTestPackages:
+      o.appTestPackages === undefined
+        ? ['python3-flask', 'python3-pytest']
+        : readArray(problems, `${path}.appTestPackages`, o.appTestPackages, (v, p) =>
+          readString(problems, p, v, { pattern: /^[a-z0-9][a-z0-9+.-]+$/, describe: "a Debian package name such as 'python3-flask'" })) ?? [],
     sourceBucketVariable:
       readOptionalString(problems, `${path}.sourceBucketVariable`, o.sourceBucketVariable, { pattern: SECRET_NAME, describe: 'a GitHub variable name in UPPER_SNAKE_CASE' }) ??
       'PIPELINE_SOURCE_BUCKET',
@@ -330,7 +359,7 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
     },
     imageScanThreshold: readImageScanThreshold(problems, path, o.imageScanThreshold, registry),
     veracodeFailOnSeverity: readEnum(problems, `${path}.veracodeFailOnSeverity`, o.veracodeFailOnSeverity, VERACODE_SEVERITIES, 'high'),
-    nodeVersion: readOptionalString(problems, `${path}.nodeVersion`, o.nodeVersion, { pattern: /^\d{2}$/, describe: "a Node.js major version such as '20'" }) ?? '20',
+    nodeVersion: readOptionalString(problems, `${path}.nodeVersion`, o.nodeVersion, { pattern: /^(?:22|24)$/, describe: "a supported Node.js LTS major: '22' or '24'" }) ?? '22',
   };
 }
 

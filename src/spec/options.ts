@@ -147,9 +147,14 @@ export interface GitHubOptions {
   readonly branches?: readonly string[];
   /**
    * ARN of the account's existing GitHub OIDC provider; IAM allows one provider per URL per account,
-   * so a second service in the same account must reuse the first one's. @default - the access stack creates it
+   * so a second service in the same account must reuse the first one's. @default - arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com
    */
   readonly oidcProviderArn?: string;
+  /**
+   * Create the account's GitHub OIDC provider in the access stack. Only for an account that has none yet:
+   * IAM allows one provider per URL per account, so a second creation fails with EntityAlreadyExists. @default false
+   */
+  readonly createOidcProvider?: boolean;
 }
 
 export interface PipelineStagesOptions {
@@ -194,8 +199,22 @@ export interface PipelineOptions {
   readonly stages?: PipelineStagesOptions;
   /** Names of the GitHub secrets the stages read. */
   readonly secrets?: PipelineSecretsOptions;
-  /** The GitHub repository variable holding the deploy role ARN. @default 'AWS_DEPLOY_ROLE_ARN' */
+  /** The GitHub repository variable holding the deploy role ARN (the access stack's DeployRoleArn output). @default 'AWS_DEPLOY_ROLE_ARN' */
   readonly deployRoleVariable?: string;
+  /** The GitHub repository variable holding the image-push role ARN (the access stack's ImagePushRoleArn output). @default 'AWS_IMAGE_PUSH_ROLE_ARN' */
+  readonly imagePushRoleVariable?: string;
+  /** How long the deploy job follows the CodePipeline execution before stopping it, in minutes (10–600). @default 60 */
+  readonly deployWaitMinutes?: number;
+  /**
+   * Upload the Veracode findings to GitHub code scanning. Public repositories have code scanning;
+   * private ones need GitHub Advanced Security, without which the upload is refused. The SARIF is
+   * always kept as a workflow artifact. @default false
+   */
+  readonly codeScanning?: boolean;
+  /** The app's own tests, run by the service checks from the image context directory. @default 'python3 -m pytest -q -p no:cacheprovider' */
+  readonly appTestCommand?: string;
+  /** Debian packages the app's tests need on the runner (apt-get); empty for none. @default ['python3-flask', 'python3-pytest'] */
+  readonly appTestPackages?: readonly string[];
   /** The GitHub repository variable holding the pipeline's source bucket name (the delivery stack's output). @default 'PIPELINE_SOURCE_BUCKET' */
   readonly sourceBucketVariable?: string;
   /** Sonar settings. */
@@ -204,7 +223,7 @@ export interface PipelineOptions {
   readonly imageScanThreshold?: EcrSeverity;
   /** Veracode findings at or above this fail the scan job. @default 'high' */
   readonly veracodeFailOnSeverity?: VeracodeSeverity;
-  /** Node.js major version the workflows set up. @default '20' */
+  /** Node.js major version the workflows set up (an LTS line: 22 or 24). @default '22' */
   readonly nodeVersion?: string;
 }
 

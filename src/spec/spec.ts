@@ -75,7 +75,17 @@ export interface GitHubSpec {
   readonly branches: readonly string[];
   /** Set when the account's GitHub OIDC provider already exists and is reused. */
   readonly oidcProviderArn?: string;
+  /** The access stack creates the provider (an account without one); otherwise it references oidcProviderArn or the account's deterministic ARN. */
+  readonly createOidcProvider: boolean;
 }
+
+/**
+ * After its wait the deploy job still uploads nothing but must stop the execution and see it stop
+ * (CodePipeline's StopPipelineExecution with abandon=false waits for in-progress actions): room for that.
+ */
+export const DEPLOY_STOP_WINDOW_MINUTES = 15;
+/** IAM's MaxSessionDuration range: 1 to 12 hours (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
+export const IAM_SESSION_SECONDS = { min: 3600, max: 43200 } as const;
 
 export interface PipelineSpec {
   readonly registry: Registry;
@@ -89,6 +99,16 @@ export interface PipelineSpec {
     readonly dockerHubToken: string;
   };
   readonly deployRoleVariable: string;
+  readonly imagePushRoleVariable: string;
+  /** The deploy job's wait for the execution, passed to the codepipeline-deploy action. */
+  readonly deployWaitMinutes: number;
+  /** The deploy role's MaxSessionDuration and the credentials' role-duration-seconds: the wait plus the stop window, whole hours. */
+  readonly deploySessionSeconds: number;
+  /** The deploy job's timeout-minutes: the wait plus the stop window, never longer than the session. */
+  readonly deployJobTimeoutMinutes: number;
+  readonly codeScanning: boolean;
+  readonly appTestCommand: string;
+  readonly appTestPackages: readonly string[];
   readonly sourceBucketVariable: string;
   readonly sonar: { readonly hostUrl: string; readonly organization: string; readonly projectKey: string };
   readonly imageScanThreshold: EcrSeverity;

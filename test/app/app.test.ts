@@ -1,5 +1,5 @@
 /**
- * The sample service in app/: its pytest suite under Debian's python3-flask
+ * The fixture Flask service (a copy of the template's sample): its pytest suite under Debian's python3-flask
  * and python3-pytest, the Dockerfile's CMD and HEALTHCHECK run for real under
  * Debian's gunicorn with the environment the image sets from the spec, and
  * the Dockerfile's shape (multi-stage, non-root, health-checked, the build
@@ -15,7 +15,12 @@ import { normaliseServiceOptions } from '../../src/spec';
 import { seedOptions } from '../spec/fixtures';
 import { IN_CI, describeWithTools } from '../support/real-tools';
 
-const APP_DIR = join(__dirname, '..', '..', 'app');
+/**
+ * A fixture copy of the template's Flask sample, not app/: a team replaces app/ with its own service
+ * (any language), and app/'s tests are the app's own (pipeline.appTestCommand, `npx projen test:app`).
+ * These platform tests hold the image contract the pipeline relies on against a known Flask service.
+ */
+const APP_DIR = join(__dirname, 'fixture-app');
 /** Debian's interpreter: apt installs python3-flask, python3-pytest and gunicorn for it, not for any other python3 on PATH. */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const MODULES = ['flask', 'pytest', 'gunicorn'];

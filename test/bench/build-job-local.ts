@@ -1,11 +1,13 @@
 /**
- * Runs the generated pipeline's build job on this machine, step by step, in
- * a fresh clone of the committed tree: the `run:` steps exactly as
- * pipeline.yml writes them (a `sudo` shim when already root and sudo is
- * absent), checkout as `git clone`, setup-node and artifact uploads skipped
- * (Node is here; uploads go to GitHub). Prints each step's time.
+ * Runs a generated workflow job on this machine, step by step, in a fresh
+ * clone of the committed tree: the `run:` steps exactly as the workflow
+ * writes them (a `sudo` shim when already root and sudo is absent), checkout
+ * as `git clone`, setup-node and artifact uploads skipped (Node is here;
+ * uploads go to GitHub). Prints each step's time. By default the pipeline's
+ * build job (the service checks); `platform.yml`'s job is the platform suite.
  *
- *   tsx test/bench/build-job-local.ts        # clones HEAD of this repository
+ *   tsx test/bench/build-job-local.ts                              # pipeline.yml build
+ *   tsx test/bench/build-job-local.ts platform.yml platform-suite  # the platform suite
  */
 import { spawnSync } from 'child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -30,16 +32,32 @@ interface WorkflowStep {
   readonly env?: Record<string, string>;
 }
 
-/** The build job's steps as pipeline.yml has them. */
-export function buildJobSteps(pipelineYaml: string): WorkflowStep[] {
-  const workflow = parse(pipelineYaml) as { jobs: { build: { steps: WorkflowStep[]; env?: Record<string, string> } } };
-  return workflow.jobs.build.steps;
+interface WorkflowJob {
+  readonly steps: WorkflowStep[];
+  readonly env?: Record<string, string>;
 }
 
-export function runBuildJobLocally(options: { keep?: boolean; log?: (line: string) => void } = {}): { timings: StepTiming[]; dir: string } {
+/** A job of a committed workflow file. */
+export function workflowJob(file: string, jobId: string): WorkflowJob {
+  const workflow = parse(readFileSync(join(REPO_ROOT, '.github', 'workflows', file), 'utf8')) as { jobs: Record<string, WorkflowJob> };
+  const job = workflow.jobs[jobId];
+  if (!job) throw new Error(`.github/workflows/${file} has no job '${jobId}'; jobs: ${Object.keys(workflow.jobs).join(', ')}`);
+  return job;
+}
+
+export interface JobRunOptions {
+  readonly keep?: boolean;
+  readonly log?: (line: string) => void;
+  /** @default 'pipeline.yml' */
+  readonly file?: string;
+  /** @default 'build' */
+  readonly job?: string;
+}
+
+export function runBuildJobLocally(options: JobRunOptions = {}): { timings: StepTiming[]; dir: string } {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const pipelineYaml = readFileSync(join(REPO_ROOT, '.github', 'workflows', 'pipeline.yml'), 'utf8');
-  const jobEnv = (parse(pipelineYaml) as { jobs: { build: { env?: Record<string, string> } } }).jobs.build.env ?? {};
+  const job = workflowJob(options.file ?? 'pipeline.yml', options.job ?? 'build');
+  const jobEnv = job.env ?? {};
   const work = mkdtempSync(join(tmpdir(), 'slipway-build-job-'));
   const dir = join(work, 'repo');
   const shims = join(work, 'bin');
@@ -52,7 +70,7 @@ export function runBuildJobLocally(options: { keep?: boolean; log?: (line: strin
   const env = { ...process.env, ...jobEnv, CI: 'true', PATH: `${shims}:${process.env.PATH}` };
   const timings: StepTiming[] = [];
   try {
-    for (const step of buildJobSteps(pipelineYaml)) {
+    for (const step of job.steps) {
       const id = step.id ?? '(unnamed)';
       const start = performance.now();
       let exitCode = 0;
@@ -78,9 +96,10 @@ export function runBuildJobLocally(options: { keep?: boolean; log?: (line: strin
 }
 
 if (require.main === module) {
-  const { timings } = runBuildJobLocally();
+  const [file, job] = process.argv.slice(2);
+  const { timings } = runBuildJobLocally({ file, job });
   const total = timings.reduce((s, t) => s + t.ms, 0);
   const failed = timings.find((t) => t.exitCode !== 0);
-  process.stdout.write(`build job: ${(total / 1000).toFixed(1)} s${failed ? `, stopped at '${failed.id}' (exit ${failed.exitCode})` : ', every step passed'}\n`);
+  process.stdout.write(`${file ?? 'pipeline.yml'} ${job ?? 'build'} job: ${(total / 1000).toFixed(1)} s${failed ? `, stopped at '${failed.id}' (exit ${failed.exitCode})` : ', every step passed'}\n`);
   process.exitCode = failed ? 1 : 0;
 }

@@ -9,7 +9,7 @@ function githubWith(extra: Record<string, unknown>): unknown {
 }
 
 describe('github.oidcProviderArn', () => {
-  it('is absent by default: the access stack creates the provider', () => {
+  it('is absent by default: the access stack references the account provider by its deterministic ARN', () => {
     expect(normaliseServiceOptions(seedOptions()).github.oidcProviderArn).toBeUndefined();
   });
 
@@ -32,5 +32,18 @@ describe('github.oidcProviderArn', () => {
       const lines = (e as SpecValidationError).problems.map((p) => `${p.path}: ${p.message}`);
       expect(lines).toEqual([expect.stringMatching(/^service\.github\.oidcProviderArn: '.*' is not valid: expected the ARN of the account's GitHub OIDC provider/)]);
     }
+  });
+});
+
+describe('github.createOidcProvider', () => {
+  it('is false by default (an account holds one provider per URL: creating a second fails with EntityAlreadyExists)', () => {
+    expect(normaliseServiceOptions(seedOptions()).github.createOidcProvider).toBe(false);
+    expect(normaliseServiceOptions(githubWith({ createOidcProvider: true })).github.createOidcProvider).toBe(true);
+  });
+
+  it('cannot be combined with oidcProviderArn, and says which to keep', () => {
+    expect(() => normaliseServiceOptions(githubWith({ createOidcProvider: true, oidcProviderArn: ARN }))).toThrow(
+      /service\.github\.createOidcProvider: is true but oidcProviderArn names an existing provider; keep one/,
+    );
   });
 });

@@ -61,3 +61,63 @@ describe('pipeline.registry with the network egress', () => {
     expect(message).toContain("set network.egress: 'nat-gateway'");
   });
 });
+
+describe('pipeline.deployWaitMinutes and the deploy session derived from it', () => {
+  it('defaults to a 60-minute wait: a 75-minute job inside a 2-hour session', () => {
+    const { pipeline } = normaliseServiceOptions(seedOptions());
+    expect([pipeline.deployWaitMinutes, pipeline.deployJobTimeoutMinutes, pipeline.deploySessionSeconds]).toEqual([60, 75, 7200]);
+  });
+
+  it.each([[10, 3600], [45, 3600], [46, 7200], [600, 39600]])('a %i-minute wait gets a %i-second session, never shorter than the job', (wait, seconds) => {
+    const { pipeline } = normaliseServiceOptions(withPipeline({ deployWaitMinutes: wait }));
+    expect(pipeline.deploySessionSeconds).toBe(seconds);
+    expect(pipeline.deploySessionSeconds).toBeGreaterThanOrEqual(pipeline.deployJobTimeoutMinutes * 60);
+    expect(pipeline.deploySessionSeconds).toBeLessThanOrEqual(43200);
+  });
+
+  it('rejects a wait IAM could not cover, naming the range', () => {
+    expect(problemsOf(withPipeline({ deployWaitMinutes: 800 }))).toContain('service.pipeline.deployWaitMinutes: 800 is out of range; use a whole number from 10 to 600');
+  });
+});
+
+describe('pipeline.imagePushRoleVariable', () => {
+  it('defaults to AWS_IMAGE_PUSH_ROLE_ARN, apart from the deploy role variable', () => {
+    const { pipeline } = normaliseServiceOptions(seedOptions());
+    expect([pipeline.imagePushRoleVariable, pipeline.deployRoleVariable]).toEqual(['AWS_IMAGE_PUSH_ROLE_ARN', 'AWS_DEPLOY_ROLE_ARN']);
+  });
+
+  it('cannot share the deploy role variable: the two roles have different ARNs', () => {
+    expect(problemsOf(withPipeline({ imagePushRoleVariable: 'AWS_DEPLOY_ROLE_ARN' }))).toContain(
+      "service.pipeline.imagePushRoleVariable: is 'AWS_DEPLOY_ROLE_ARN', the same variable as deployRoleVariable",
+    );
+  });
+});
+
+describe('pipeline.nodeVersion', () => {
+  it("defaults to Node 22 LTS and takes '24'", () => {
+    expect(normaliseServiceOptions(seedOptions()).pipeline.nodeVersion).toBe('22');
+    expect(normaliseServiceOptions(withPipeline({ nodeVersion: '24' })).pipeline.nodeVersion).toBe('24');
+  });
+
+  it('rejects Node 20 (end of life) with the supported majors', () => {
+    expect(problemsOf(withPipeline({ nodeVersion: '20' }))).toMatch(/service\.pipeline\.nodeVersion: '20' is not valid: expected a supported Node\.js LTS major: '22' or '24'/);
+  });
+});
+
+describe('pipeline.codeScanning, appTestCommand, appTestPackages', () => {
+  it('default to no code-scanning upload and the sample app\'s pytest with its Debian packages', () => {
+    const { pipeline } = normaliseServiceOptions(seedOptions());
+    expect(pipeline.codeScanning).toBe(false);
+    expect(pipeline.appTestCommand).toBe('python3 -m pytest -q -p no:cacheprovider');
+    expect(pipeline.appTestPackages).toEqual(['python3-flask', 'python3-pytest']);
+  });
+
+  it('take another app\'s test command and no packages', () => {
+    const { pipeline } = normaliseServiceOptions(withPipeline({ codeScanning: true, appTestCommand: 'go test ./...', appTestPackages: [] }));
+    expect([pipeline.codeScanning, pipeline.appTestCommand, pipeline.appTestPackages]).toEqual([true, 'go test ./...', []]);
+  });
+
+  it('reject a package name apt would not take', () => {
+    expect(problemsOf(withPipeline({ appTestPackages: ['Python Flask'] }))).toContain('service.pipeline.appTestPackages[0]');
+  });
+});

@@ -1,15 +1,19 @@
 /**
- * Access for the pipeline: the account's GitHub OIDC provider and the deploy
- * role GitHub Actions assumes. No IAM users, no access keys. The role starts
- * with read access to this service's own stacks; the delivery stack grants
- * the rest (start the pipeline, write the release bundle) on `deployRole`.
+ * Access for the pipeline: the account's GitHub OIDC provider and the two roles GitHub Actions
+ * assumes. No IAM users, no access keys.
+ * - The image-push role: the image job's pushes; the platform stack grants it ECR on the service's
+ *   repository only (`imagePushRole`).
+ * - The deploy role: the deploy job in the GitHub Environment; it starts with read access to this
+ *   service's own stacks and the delivery stack grants the rest (`deployRole`).
+ * CloudFormation names both roles: IAM names are global, so a fixed name collides for the same service in
+ * two regions. Their ARNs are outputs the repository variables are set from.
  */
 import { Aws, Duration, RemovalPolicy, Stack, StackProps, Tags, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { stableOutput } from '../outputs';
-import { GITHUB_OIDC_URL, STS_AUDIENCE, githubTrustConditions } from './github-trust';
+import { GITHUB_OIDC_HOST, GITHUB_OIDC_URL, STS_AUDIENCE, deployTrustConditions, imagePushTrustConditions } from './github-trust';
 
 export interface AccessStackProps extends StackProps {
   readonly spec: ServiceSpec;
@@ -22,25 +26,43 @@ export function serviceStackArns(spec: ServiceSpec): string[] {
   );
 }
 
+/**
+ * The ARN IAM gives the account's GitHub provider: `arn:<partition>:iam::<account>:oidc-provider/<host>`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html), so an existing
+ * provider can be referenced without a lookup.
+ */
+export function accountGitHubProviderArn(): string {
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/${GITHUB_OIDC_HOST}`;
+}
+
 export class AccessStack extends Stack {
-  /** Created here, or the account's existing one when the spec names it (one provider per URL per account). */
+  /** The account's provider: referenced by default, created only with github.createOidcProvider. */
   readonly oidcProvider: iam.IOidcProvider;
   /** Add the pipeline's permissions to this role from the delivery stack (e.g. `bucket.grantWrite(deployRole)`). */
   readonly deployRole: iam.Role;
+  /** Add image push and pull on the service's repository to this role from the platform stack. */
+  readonly imagePushRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id, props);
     const { spec } = props;
+    const repository = `${spec.github.owner}/${spec.github.repo}`;
 
-    this.oidcProvider = spec.github.oidcProviderArn
-      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GitHubOidc', spec.github.oidcProviderArn)
-      : this.createProvider(spec);
+    // IAM holds one provider per URL per account: creating a second fails with EntityAlreadyExists.
+    this.oidcProvider = spec.github.createOidcProvider
+      ? this.createProvider(spec)
+      : iam.OidcProviderNative.fromOidcProviderArn(this, 'GitHubOidc', spec.github.oidcProviderArn ?? accountGitHubProviderArn());
 
-    this.deployRole = new iam.Role(this, 'DeployRole', {
-      roleName: spec.names.deployRole,
-      description: `GitHub Actions deploy role for ${spec.github.owner}/${spec.github.repo} (${spec.environment})`,
-      assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, githubTrustConditions(spec)),
+    this.imagePushRole = new iam.Role(this, 'ImagePushRole', {
+      description: `GitHub Actions image push for ${repository} (${spec.github.branches.join(', ')})`,
+      assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, imagePushTrustConditions(spec)),
       maxSessionDuration: Duration.hours(1),
+    });
+    this.deployRole = new iam.Role(this, 'DeployRole', {
+      description: `GitHub Actions deploy for ${repository} (environment ${spec.environment})`,
+      assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, deployTrustConditions(spec)),
+      // The deploy job's wait plus the stop window, derived once in the spec; the workflow asks for the same.
+      maxSessionDuration: Duration.seconds(spec.pipeline.deploySessionSeconds),
     });
     const readStacks = new iam.Policy(this, 'DeployRoleReadStacks', {
       statements: [
@@ -59,7 +81,8 @@ export class AccessStack extends Stack {
       });
     }
 
-    stableOutput(this, 'DeployRoleArn', this.deployRole.roleArn, `${spec.names.deployRole}: set it as the GitHub variable ${spec.pipeline.deployRoleVariable}`);
+    stableOutput(this, 'DeployRoleArn', this.deployRole.roleArn, `Deploy role: set it as the GitHub variable ${spec.pipeline.deployRoleVariable}`);
+    stableOutput(this, 'ImagePushRoleArn', this.imagePushRole.roleArn, `Image-push role: set it as the GitHub variable ${spec.pipeline.imagePushRoleVariable}`);
     stableOutput(this, 'GitHubOidcProviderArn', this.oidcProvider.oidcProviderArn, `${spec.names.githubOidcProvider} (${GITHUB_OIDC_URL})`);
   }
 

@@ -1,2 +1,3 @@
 export * from './access-stack';
+export * from './condition-evaluator';
 export * from './github-trust';

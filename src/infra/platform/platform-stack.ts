@@ -33,7 +33,7 @@ export interface PlatformStackProps extends StackProps {
   readonly network: ServiceNetwork;
   readonly data: ServiceData;
   /** The GitHub deploy role (access stack); it may push images to this repository. */
-  readonly deployRole?: iam.IRole;
+  readonly imagePushRole?: iam.IRole;
 }
 
 /** The stack parameter that carries the image the service runs. */
@@ -56,7 +56,7 @@ export class PlatformStack extends Stack {
     const { names } = spec;
 
     this.repository = containerRepository(this, 'Repository', spec);
-    if (props.deployRole) this.grantImagePush(spec, props.deployRole);
+    if (props.imagePushRole) this.grantImagePush(spec, props.imagePushRole);
 
     const albLogs = accessLogBucket(this, 'LoadBalancerLogs', ALB_LOG_DAYS);
     this.loadBalancer = new ServiceLoadBalancer(this, 'LoadBalancer', { spec, network, accessLogs: albLogs });
@@ -131,9 +131,14 @@ export class PlatformStack extends Stack {
     stableOutput(this, 'AppLogGroupName', this.appLogGroup.logGroupName, 'CloudWatch log group of the service');
   }
 
-  /** The GitHub image job pushes with the deploy role: push and scan-result reads on this repository only. */
-  private grantImagePush(spec: ServiceSpec, deployRole: iam.IRole): void {
-    const policy = new iam.Policy(this, 'DeployRoleImagePush', {
+  /**
+   * The GitHub image job's role: push, pull (a re-run reads the existing tag's image; buildx checks layers
+   * before it uploads them) and scan-result reads, on this repository only. ECR's push and pull actions from
+   * https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html. The build cache lives in the
+   * GitHub Actions cache, so no cache tag in the IMMUTABLE repository needs anything here.
+   */
+  private grantImagePush(spec: ServiceSpec, imagePushRole: iam.IRole): void {
+    const policy = new iam.Policy(this, 'ImagePushRolePolicy', {
       statements: [
         new iam.PolicyStatement({
           sid: 'PushServiceImages',
@@ -144,6 +149,7 @@ export class PlatformStack extends Stack {
             'ecr:CompleteLayerUpload',
             'ecr:PutImage',
             'ecr:BatchGetImage',
+            'ecr:GetDownloadUrlForLayer',
             'ecr:DescribeImages',
             'ecr:DescribeImageScanFindings',
           ],
@@ -153,7 +159,7 @@ export class PlatformStack extends Stack {
         new iam.PolicyStatement({ sid: 'RegistryLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
       ],
     });
-    policy.attachToRole(deployRole);
+    policy.attachToRole(imagePushRole);
     acknowledge(policy, {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `ecr:GetAuthorizationToken supports no resource scoping; pushes are limited to the ${spec.names.ecrRepository} repository by the other statement.`,

@@ -1,11 +1,13 @@
 /**
- * The build job both workflows start with: install, the projen build
- * (regenerate, compile, test with coverage, cdk synth, action bundles), the
- * anti-tamper check, and the artifacts later jobs consume.
+ * The build job both workflows start with: the service checks (regenerate and validate the spec,
+ * type-check, cdk-nag and workflow lint on this repository's spec, offline synth, the app's tests),
+ * the anti-tamper check, and the artifacts later jobs consume. No root and no apt beyond what the
+ * app's tests need: the platform's real-tool suite runs in platform.yml, when platform files change.
  */
 import { github } from 'projen';
 import { ARTIFACTS, Artifact, CDK_OUT, OFFLINE_CDK_ENV, RUNNER, checkoutStep, npmCiStep, setupNodeStep, uploadArtifactStep } from './steps';
 import type { ServiceSpec } from '../../spec';
+import { TASKS } from '../test-split';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -20,25 +22,28 @@ export interface BuildJobOptions {
 }
 
 /** The build's own steps; hooks are inserted before the first and after the last. */
-export const BUILD_WORK_STEPS = { first: 'test-tools', last: 'anti-tamper' } as const;
+export const BUILD_WORK_STEPS = { first: 'service-checks', last: 'anti-tamper' } as const;
 
-export const BUILD_TIMEOUT_MINUTES = 30;
+export const BUILD_TIMEOUT_MINUTES = 20;
 
-/** Debian packages the real-tool tests need, installed the way .ci/run installs them. */
-const INSTALL_TEST_TOOLS = [
-  "packages=$(grep -v '^\\s*#' .ci/apt-packages | awk 'NF {print $1}' | sort -u | tr '\\n' ' ')",
-  'sudo apt-get update -qq',
-  '# shellcheck disable=SC2086',
-  'sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages}',
-].join('\n');
+/** Debian packages the app's tests need (pipeline.appTestPackages); nothing when the list is empty. */
+export function appPackagesStep(spec: ServiceSpec): JobStep[] {
+  const packages = spec.pipeline.appTestPackages;
+  if (packages.length === 0) return [];
+  return [{
+    id: 'app-packages',
+    name: `Install what the app's tests need (${packages.join(', ')})`,
+    run: ['sudo apt-get update -qq', `sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages.join(' ')}`].join('\n'),
+  }];
+}
 
 /** Fails when the build changed or created a file git does not ignore: generated files must be committed as generated. */
-const ANTI_TAMPER = [
+export const ANTI_TAMPER = [
   'changes="$(git status --porcelain --untracked-files=all)"',
   'if [ -n "${changes}" ]; then',
   '  echo "${changes}"',
   '  git --no-pager diff --stat',
-  '  echo "::error title=The build changed committed files::Run \'npx projen build\' locally and commit what it changes (generated files, action bundles, lint fixes). Changed: $(echo "${changes}" | awk \'{print $2}\' | tr \'\\n\' \' \')"',
+  '  echo "::error title=The build changed committed files::Run \'npx projen\' (and \'npx projen bundle\' for actions/) locally and commit what it changes (generated files, action bundles). Changed: $(echo "${changes}" | awk \'{print $2}\' | tr \'\\n\' \' \')"',
   '  exit 1',
   'fi',
 ].join('\n');
@@ -75,13 +80,11 @@ export function buildJob(spec: ServiceSpec, options: BuildJobOptions): Job {
       checkoutStep(),
       setupNodeStep(spec),
       npmCiStep(),
-      { id: BUILD_WORK_STEPS.first, name: 'Install the test tools (.ci/apt-packages)', run: INSTALL_TEST_TOOLS },
-      { id: 'bundle', name: 'Bundle the actions (actions/*/dist)', run: 'npx projen bundle' },
+      ...appPackagesStep(spec),
       {
-        id: 'build',
-        name: 'projen build (regenerate, compile, test with coverage, cdk synth)',
-        // The real-tool tests need root, as under .ci/run; PATH carries node and npx through sudo.
-        run: 'sudo -E env "PATH=${PATH}" npx projen build',
+        id: BUILD_WORK_STEPS.first,
+        name: "Service checks (spec, type-check, cdk-nag, workflow lint, synth, the app's tests)",
+        run: `npx projen ${TASKS.service}`,
       },
       { id: BUILD_WORK_STEPS.last, name: 'Anti-tamper: the build must not change committed files', run: ANTI_TAMPER },
       ...packaging,

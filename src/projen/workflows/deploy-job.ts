@@ -13,9 +13,6 @@ import type { ServiceSpec } from '../../spec';
 type Job = github.workflows.Job;
 
 export const DEPLOY_STEP_ID = 'deploy';
-/** The bridge's own limit; the job adds room for the upload and the stop call on timeout. */
-export const DEPLOY_WAIT_MINUTES = 60;
-export const DEPLOY_TIMEOUT_MINUTES = DEPLOY_WAIT_MINUTES + 15;
 
 export const DEPLOY_WORK_STEPS = { first: DEPLOY_STEP_ID, last: DEPLOY_STEP_ID } as const;
 
@@ -32,7 +29,10 @@ export function deployJob(spec: ServiceSpec, options: { needs: string[] }): Job 
     runsOn: RUNNER,
     permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
     environment: { name: spec.environment, url: `\${{ steps.${DEPLOY_STEP_ID}.outputs.execution-url }}` },
-    timeoutMinutes: DEPLOY_TIMEOUT_MINUTES,
+    // Only deploys queue, one per environment in push order; builds, scans and images of newer pushes run meanwhile.
+    concurrency: { 'group': `deploy-${spec.environment}`, 'cancel-in-progress': false },
+    // The wait, the upload and the stop on timeout (spec.pipeline.deployJobTimeoutMinutes), inside the session.
+    timeoutMinutes: spec.pipeline.deployJobTimeoutMinutes,
     steps: [
       checkoutStep(),
       downloadArtifactStep(ARTIFACTS.cloudAssembly),
@@ -47,7 +47,7 @@ export function deployJob(spec: ServiceSpec, options: { needs: string[] }): Job 
           'source-bucket': `\${{ vars.${spec.pipeline.sourceBucketVariable} }}`,
           'source-key': pipelineSourceKey(spec),
           'variables': [`IMAGE_URI=\${{ needs.image.outputs.${IMAGE_URI_OUTPUT} }}`, 'COMMIT_SHA=${{ github.sha }}'].join('\n'),
-          'timeout-minutes': DEPLOY_WAIT_MINUTES,
+          'timeout-minutes': spec.pipeline.deployWaitMinutes,
         },
       },
     ],

@@ -3,7 +3,7 @@
  * push it to the registry the spec chose, and gate on the registry scan.
  */
 import { github } from 'projen';
-import { RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition } from './steps';
+import { RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition, setupBuildxStep } from './steps';
 import type { ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
@@ -40,7 +40,8 @@ export function imageJob(spec: ServiceSpec, options: { needs: string[] }): Job {
   const buildArgs = Object.entries(imageBuildArgs(spec)).map(([k, v]) => `${k}=${v}`).join('\n');
   const steps: JobStep[] = [
     checkoutStep(),
-    ...(ecr ? [awsCredentialsStep(spec, 'image')] : []),
+    setupBuildxStep(),
+    ...(ecr ? [awsCredentialsStep(spec, 'image-push')] : []),
     {
       id: IMAGE_STEP_ID,
       name: `Build and push the image (${spec.pipeline.registry})`,
@@ -50,13 +51,15 @@ export function imageJob(spec: ServiceSpec, options: { needs: string[] }): Job {
         'context': spec.container.imageContext,
         'tags': '${{ github.sha }}',
         'build-args': buildArgs,
+        // Layers cached in the Actions cache (overwritable), never as a tag in the IMMUTABLE repository.
+        'cache': 'gha',
       },
     },
   ];
   return {
     name: 'image',
     needs: options.needs,
-    // Only deploy branches push images: the deploy role trusts those refs alone.
+    // Only deploy branches push images: the image-push role trusts those refs alone.
     if: deployBranchCondition(spec),
     runsOn: RUNNER,
     permissions: ecr

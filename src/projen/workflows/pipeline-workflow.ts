@@ -38,12 +38,9 @@ export class PipelineWorkflow extends Component {
     if (!gh) throw new Error("the pipeline workflow needs GitHub support: keep 'github: true' in SlipwayProject");
     const enabled = new Set(enabledPipelineJobs(spec));
 
-    this.workflow = new github.GithubWorkflow(gh, 'pipeline', {
-      fileName: PIPELINE_FILE,
-      limitConcurrency: true,
-      // One run at a time per environment, in push order: the newer push waits, nothing is cancelled mid-deploy.
-      concurrencyOptions: { group: `deploy-${spec.environment}`, cancelInProgress: false },
-    });
+    // No workflow-level concurrency: a push made during a deploy is built, tested and scanned at once;
+    // only its deploy job waits (the job's own concurrency group).
+    this.workflow = new github.GithubWorkflow(gh, 'pipeline', { fileName: PIPELINE_FILE });
     this.workflow.on({ push: { branches: [...spec.github.branches] }, workflowDispatch: {} });
 
     this.add('build', BUILD_WORK_STEPS, buildJob(spec, {

@@ -8,6 +8,7 @@
  */
 import { Component, Project, github } from 'projen';
 import { PipelineWorkflow } from './pipeline-workflow';
+import { PlatformWorkflow } from './platform-workflow';
 import { PullRequestWorkflow } from './pull-request-workflow';
 import type { ServiceSpec } from '../../spec';
 
@@ -23,10 +24,13 @@ export class SlipwayWorkflows extends Component {
   readonly pipeline: PipelineWorkflow;
   /** `.github/workflows/pull-request.yml`: build, Sonar and the offline infra diff. */
   readonly pullRequest: PullRequestWorkflow;
+  /** `.github/workflows/platform.yml`: the real-tool suite, when platform-owned files change. */
+  readonly platform: PlatformWorkflow;
 
   constructor(project: github.GitHubProject, spec: ServiceSpec) {
     super(project);
     this.pipeline = new PipelineWorkflow(project, spec);
     this.pullRequest = new PullRequestWorkflow(project, spec);
+    this.platform = new PlatformWorkflow(project, spec);
   }
 }

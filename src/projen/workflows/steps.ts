@@ -25,6 +25,8 @@ export interface Artifact {
   readonly path: string;
   /** Where a downloading job puts it. */
   readonly downloadTo: string;
+  /** upload-artifact's if-no-files-found. @default 'error' */
+  readonly ifNoFilesFound?: 'error' | 'warn' | 'ignore';
 }
 
 /** What the build job hands to later jobs. */
@@ -35,6 +37,8 @@ export const ARTIFACTS = {
   coverage: { name: 'coverage', path: 'coverage/lcov.info', downloadTo: 'coverage' },
   /** The sources packaged for Veracode's pipeline scan. */
   scanArtifact: { name: 'veracode-scan-artifact', path: 'veracode-scan.zip', downloadTo: '.' },
+  /** Veracode's findings as SARIF, kept whether or not code scanning receives them. */
+  veracodeSarif: { name: 'veracode-sarif', path: 'veracode-results.sarif', downloadTo: '.' },
 } as const satisfies Record<string, Artifact>;
 
 /** How long run artifacts are kept; they are inputs to the same run only. */
@@ -78,7 +82,14 @@ export function uploadArtifactStep(artifact: Artifact): JobStep {
     id: `upload-${artifact.name}`,
     name: `Upload ${artifact.name}`,
     uses: pinnedUses('uploadArtifact'),
-    with: { 'name': artifact.name, 'path': artifact.path, 'if-no-files-found': 'error', 'retention-days': ARTIFACT_RETENTION_DAYS },
+    with: {
+      'name': artifact.name,
+      'path': artifact.path,
+      'if-no-files-found': artifact.ifNoFilesFound ?? 'error',
+      'retention-days': ARTIFACT_RETENTION_DAYS,
+      // A re-run of the job uploads the same name again; without overwrite upload-artifact v4+ refuses (409 Conflict).
+      'overwrite': true,
+    },
   };
 }
 
@@ -91,20 +102,36 @@ export function downloadArtifactStep(artifact: Artifact): JobStep {
   };
 }
 
-/** OIDC credentials for the deploy role; the role ARN is a repository variable set once from the access stack's output. */
-export function awsCredentialsStep(spec: ServiceSpec, purpose: string): JobStep {
+/** Which role a job assumes: the image job pushes with the image-push role, the deploy job with the deploy role. */
+export type AwsRole = 'image-push' | 'deploy';
+
+/**
+ * OIDC credentials for one of the access stack's roles; the ARN is a repository variable set once from
+ * the stack's output. The account id is left unmasked (configure-aws-credentials' own default): the runner
+ * drops any job output containing a masked value ("Skip output ... since it may contain secret",
+ * actions/runner JobExtension.cs), and AWS does not treat account ids as secrets.
+ */
+export function awsCredentialsStep(spec: ServiceSpec, role: AwsRole): JobStep {
+  const variable = role === 'deploy' ? spec.pipeline.deployRoleVariable : spec.pipeline.imagePushRoleVariable;
   return {
     id: 'aws-credentials',
-    name: `Assume ${spec.names.deployRole} (OIDC)`,
+    name: `Assume the ${role} role (OIDC, vars.${variable})`,
     uses: pinnedUses('configureAwsCredentials'),
     with: {
-      'role-to-assume': `\${{ vars.${spec.pipeline.deployRoleVariable} }}`,
+      'role-to-assume': `\${{ vars.${variable} }}`,
       'aws-region': spec.region,
-      // At most 23 + 1 + purpose + 1 + run id characters, well inside IAM's 64.
-      'role-session-name': `${spec.serviceName}-${purpose}-\${{ github.run_id }}`,
-      'mask-aws-account-id': true,
+      // At most 23 + 1 + role + 1 + run id characters, well inside IAM's 64.
+      'role-session-name': `${spec.serviceName}-${role}-\${{ github.run_id }}`,
+      'mask-aws-account-id': false,
+      // The deploy wait plus the stop window; the deploy role's MaxSessionDuration is the same number.
+      ...(role === 'deploy' ? { 'role-duration-seconds': spec.pipeline.deploySessionSeconds } : {}),
     },
   };
+}
+
+/** A buildx builder with the docker-container driver: the default docker driver cannot export a build cache. */
+export function setupBuildxStep(): JobStep {
+  return { id: 'setup-buildx', name: 'Set up a buildx builder that can export a cache', uses: pinnedUses('setupBuildx') };
 }
 
 /** The `if:` that limits a job to the branches allowed to deploy (spec.github.branches). */

@@ -27,6 +27,8 @@ export interface BundleRunOptions {
   readonly cwd?: string;
   /** Called once the process is running (e.g. to signal it later). */
   readonly started?: (child: ChildProcess) => void;
+  /** An argv the bundle runs under, e.g. ['unshare', '--mount', ...]; the node command is appended. @default - none */
+  readonly wrapper?: readonly string[];
   /** Kill the process after this long. @default 60 000 */
   readonly timeoutMs?: number;
 }
@@ -54,7 +56,8 @@ export async function runBundle(bundle: string, options: BundleRunOptions = {}):
   const env: NodeJS.ProcessEnv = { ...RUNNER_ENV, ...files, ...options.env };
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value;
   try {
-    const child = spawn(process.execPath, [bundle], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...args] = [...(options.wrapper ?? []), process.execPath, bundle];
+    const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -111,13 +111,15 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(JSON.stringify(statements)).not.toMatch(/"s3:\*"|"dynamodb:\*"/);
   });
 
-  test('the GitHub deploy role may push to this repository and log in, nothing else', () => {
-    const policy = all(e.platform, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('DeployRole'));
+  test('the GitHub image-push role may push and pull this repository and log in, nothing else', () => {
+    const policy = all(e.platform, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('ImagePushRole'));
     expect(policy).toBeDefined();
+    expect(all(e.platform, 'AWS::IAM::Policy').some((p) => JSON.stringify(p.Properties.Roles).includes('DeployRole'))).toBe(false);
     const [push, login] = statementsOf(policy!);
+    // Push, plus the pull a re-run's existing-tag check and buildx's layer checks need; no cache tag in ECR.
     expect([...push.Action].sort()).toEqual([
       'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImageScanFindings',
-      'ecr:DescribeImages', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart',
+      'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart',
     ]);
     expect(push.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Repository/), 'Arn'] });
     expect(login).toMatchObject({ Action: 'ecr:GetAuthorizationToken', Resource: '*' });

@@ -21,9 +21,9 @@ describe('a team adds steps around a job from .projenrc.ts', () => {
 
   test('before-steps run after checkout and credentials, before the work, in the order given', () => {
     expect(hooked.pipeline.jobs.image.steps.map((s) => s.id)).toEqual([
-      'checkout', 'aws-credentials', 'image-before-1', 'warm', 'image', 'image-after-1',
+      'checkout', 'setup-buildx', 'aws-credentials', 'image-before-1', 'warm', 'image', 'image-after-1',
     ]);
-    expect(hooked.pipeline.jobs.image.steps[2].run).toBe('./scripts/fetch-weights.sh');
+    expect(hooked.pipeline.jobs.image.steps[3].run).toBe('./scripts/fetch-weights.sh');
   });
 
   test('after-steps follow the work and come before packaging in build', () => {

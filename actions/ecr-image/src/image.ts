@@ -102,7 +102,13 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
   const findings = [];
   for (const scanDigest of scanDigests) {
     findings.push(...await waitForScan(
-      { repository: inputs.repository, imageDigest: scanDigest, timeoutMs: inputs.scanTimeoutMinutes * 60_000, intervalMs: SCAN_POLL_INTERVAL_MS, scanType: scanSetup?.scanType },
+      {
+        repository: inputs.repository,
+        imageDigest: scanDigest,
+        timeoutMs: inputs.scanTimeoutMinutes * 60_000,
+        intervalMs: SCAN_POLL_INTERVAL_MS,
+        scanType: scanSetup?.scanType,
+      },
       { ecr: needEcr(deps), runner, clock: deps.clock, sleep: deps.sleep, random: deps.random, signal: deps.signal },
     ));
   }

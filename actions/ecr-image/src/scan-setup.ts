@@ -43,7 +43,11 @@ const SCANNING_FREQUENCIES: Readonly<Record<ScanType, readonly string[]>> = {
  * repository-level scanOnPush counts for basic scanning only; undefined means
  * it could not be read, which is never taken as "off".
  */
-export function planScanSetup(registry: RegistryScanningConfiguration | undefined, repository: string, repositoryScanOnPush: boolean | undefined): ScanSetup {
+export function planScanSetup(
+  registry: RegistryScanningConfiguration | undefined,
+  repository: string,
+  repositoryScanOnPush: boolean | undefined,
+): ScanSetup {
   const scanType: ScanType = registry?.scanType === 'ENHANCED' ? 'ENHANCED' : 'BASIC';
   const rule = (registry?.rules ?? []).find((r) =>
     SCANNING_FREQUENCIES[scanType].includes(r.scanFrequency ?? '')

@@ -50,12 +50,15 @@ export class FakeEcr {
   /** digest → the scan answers still to give, in order. */
   readonly scans = new Map<string, ScanAnswer[]>();
   readonly calls: string[] = [];
+  /** One handler per ECR operation, taking and giving JSON as on the wire. */
+  readonly handlers: Readonly<Record<string, AwsHandler>>;
   private readonly options: FakeEcrOptions;
 
   constructor(options: FakeEcrOptions = {}) {
     this.options = options;
     this.repository = options.repository ?? 'flask-app';
     this.mutability = options.mutability ?? 'IMMUTABLE';
+    this.handlers = this.operations();
   }
 
   /** What a builder's push does: an immutable tag already present is refused with the registry's own words. */
@@ -82,64 +85,74 @@ export class FakeEcr {
     }
   }
 
-  readonly handlers: Readonly<Record<string, AwsHandler>> = {
-    GetAuthorizationToken: () => ({
-      authorizationData: [{
-        authorizationToken: Buffer.from(`AWS:${this.options.password ?? 'ecr-token-password'}`).toString('base64'),
-        proxyEndpoint: this.options.proxyEndpoint ?? `https://${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
-        expiresAt: 1_900_000_000,
-      }],
-    }),
-    DescribeRepositories: (body) => {
-      const names = (body.repositoryNames as string[] | undefined) ?? [this.repository];
-      names.forEach((n) => this.checkRepository(n));
-      return {
-        repositories: [{
-          repositoryName: this.repository,
-          registryId: ACCOUNT,
-          repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${this.repository}`,
-          imageTagMutability: this.mutability,
-          imageScanningConfiguration: { scanOnPush: this.options.scanOnPush ?? false },
+  private operations(): Record<string, AwsHandler> {
+    return {
+      GetAuthorizationToken: () => ({
+        authorizationData: [{
+          authorizationToken: Buffer.from(`AWS:${this.options.password ?? 'ecr-token-password'}`).toString('base64'),
+          proxyEndpoint: this.options.proxyEndpoint ?? `https://${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+          expiresAt: 1_900_000_000,
         }],
-      };
-    },
-    GetRegistryScanningConfiguration: () => ({
-      registryId: ACCOUNT,
-      scanningConfiguration: this.options.registryScanning ?? { scanType: 'BASIC', rules: [] },
-    }),
-    DescribeImages: (body) => {
-      this.checkRepository(body.repositoryName);
-      const ids = body.imageIds as { imageTag?: string }[];
-      const details = ids.map((id) => {
-        const digest = this.tags.get(id.imageTag ?? '');
-        // ECR raises ImageNotFoundException for an imageId it does not have.
-        if (!digest) throw this.notFound(id.imageTag ?? '');
-        return { registryId: ACCOUNT, repositoryName: this.repository, imageDigest: digest, imageTags: [...this.tags].filter(([, d]) => d === digest).map(([t]) => t) };
-      });
-      return { imageDetails: details };
-    },
-    BatchGetImage: (body) => {
-      this.checkRepository(body.repositoryName);
-      const ids = body.imageIds as { imageTag?: string }[];
-      const images = [];
-      const failures = [];
-      for (const id of ids) {
-        const digest = this.tags.get(id.imageTag ?? '');
-        if (!digest) failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
-        else images.push({ registryId: ACCOUNT, repositoryName: this.repository, imageId: { imageDigest: digest, imageTag: id.imageTag }, imageManifest: this.manifests.get(digest), imageManifestMediaType: MANIFEST_TYPE });
-      }
-      return { images, failures };
-    },
-    DescribeImageScanFindings: (body) => {
-      this.checkRepository(body.repositoryName);
-      const digest = (body.imageId as { imageDigest: string }).imageDigest;
-      const queue = this.scans.get(digest) ?? [];
-      const next = queue.length > 1 ? queue.shift()! : queue[0];
-      if (!next) throw scanNotFound(this.repository, digest);
-      if (next instanceof AwsErrorReply) throw next;
-      return { registryId: ACCOUNT, repositoryName: this.repository, imageId: { imageDigest: digest }, ...next };
-    },
-  };
+      }),
+      DescribeRepositories: (body) => {
+        const names = (body.repositoryNames as string[] | undefined) ?? [this.repository];
+        names.forEach((n) => this.checkRepository(n));
+        return {
+          repositories: [{
+            repositoryName: this.repository,
+            registryId: ACCOUNT,
+            repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${this.repository}`,
+            imageTagMutability: this.mutability,
+            imageScanningConfiguration: { scanOnPush: this.options.scanOnPush ?? false },
+          }],
+        };
+      },
+      GetRegistryScanningConfiguration: () => ({
+        registryId: ACCOUNT,
+        scanningConfiguration: this.options.registryScanning ?? { scanType: 'BASIC', rules: [] },
+      }),
+      DescribeImages: (body) => {
+        this.checkRepository(body.repositoryName);
+        const ids = body.imageIds as { imageTag?: string }[];
+        const details = ids.map((id) => {
+          const digest = this.tags.get(id.imageTag ?? '');
+          // ECR raises ImageNotFoundException for an imageId it does not have.
+          if (!digest) throw this.notFound(id.imageTag ?? '');
+          const imageTags = [...this.tags].filter(([, d]) => d === digest).map(([t]) => t);
+          return { registryId: ACCOUNT, repositoryName: this.repository, imageDigest: digest, imageTags };
+        });
+        return { imageDetails: details };
+      },
+      BatchGetImage: (body) => {
+        this.checkRepository(body.repositoryName);
+        const ids = body.imageIds as { imageTag?: string }[];
+        const images = [];
+        const failures = [];
+        for (const id of ids) {
+          const digest = this.tags.get(id.imageTag ?? '');
+          if (!digest) {failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });} else {
+            images.push({
+              registryId: ACCOUNT,
+              repositoryName: this.repository,
+              imageId: { imageDigest: digest, imageTag: id.imageTag },
+              imageManifest: this.manifests.get(digest),
+              imageManifestMediaType: MANIFEST_TYPE,
+            });
+          }
+        }
+        return { images, failures };
+      },
+      DescribeImageScanFindings: (body) => {
+        this.checkRepository(body.repositoryName);
+        const digest = (body.imageId as { imageDigest: string }).imageDigest;
+        const queue = this.scans.get(digest) ?? [];
+        const next = queue.length > 1 ? queue.shift()! : queue[0];
+        if (!next) throw scanNotFound(this.repository, digest);
+        if (next instanceof AwsErrorReply) throw next;
+        return { registryId: ACCOUNT, repositoryName: this.repository, imageId: { imageDigest: digest }, ...next };
+      },
+    };
+  }
 
   /** Serve the handlers to ECRClient.send through aws-sdk-client-mock; JSON timestamps become Dates as the SDK would parse them. */
   mock(): AwsClientStub<ECRClient> {

@@ -1,8 +1,8 @@
 import { DescribeImageScanFindingsCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { evaluateFindings, fromBasic, fromEnhanced, normaliseSeverity, renderGate } from '../../../actions/ecr-image/src/findings';
 import { FakeEcr, scanNotFound } from './fake-ecr';
 import { BASIC_IN_PROGRESS, COMPLETED_AT, ENHANCED_ACTIVE_BEFORE_FINDINGS, ENHANCED_COMPLETE_BEFORE_FINDINGS, ENHANCED_PENDING, basicComplete, enhancedWithCritical } from './scan-shapes';
+import { evaluateFindings, fromBasic, fromEnhanced, normaliseSeverity, renderGate } from '../../../actions/ecr-image/src/findings';
 import { classifyScan, waitForScan } from '../../../actions/ecr-image/src/scan';
 import { ScanType } from '../../../actions/ecr-image/src/scan-setup';
 import { ManualClock } from '../../../actions/shared/time';

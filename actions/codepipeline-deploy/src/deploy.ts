@@ -83,7 +83,7 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
   const sourceRevisions = inputs.source ? await pinnedSource(inputs, deps, paced) : undefined;
 
   // Throttling on the start call backs off like polling; the token makes the retry safe.
-  const token = clientRequestToken(deps.context, inputs.pipelineName);
+  const token = clientRequestToken(deps.context, inputs);
   const { value: executionId } = await poll({
     ...pollOptions,
     what: `starting pipeline '${inputs.pipelineName}'`,

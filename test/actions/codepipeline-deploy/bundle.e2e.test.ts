@@ -9,10 +9,18 @@ import { runBundle } from '../support/run-bundle';
 const DIST = join(__dirname, '../../../actions/codepipeline-deploy/dist');
 const ID = 'e2e00000-0000-0000-0000-000000000001';
 
-/** A pipeline that reports `statuses` in turn (the last one repeats). */
-async function pipelineServer(statuses: string[]): Promise<AwsJsonServer> {
+/**
+ * A pipeline that reports `statuses` in turn (the last one repeats). A start
+ * with a clientRequestToken seen before answers the execution that token
+ * started (idempotency); a new token starts a new execution.
+ */
+async function pipelineServer(statuses: string[], started = new Map<string, string>()): Promise<AwsJsonServer> {
   return startAwsJsonServer({
-    StartPipelineExecution: () => ({ pipelineExecutionId: ID }),
+    StartPipelineExecution: (body) => {
+      const token = String(body.clientRequestToken);
+      if (!started.has(token)) started.set(token, started.size === 0 ? ID : `e2e00000-0000-0000-0000-${String(started.size + 1).padStart(12, '0')}`);
+      return { pipelineExecutionId: started.get(token) };
+    },
     GetPipelineExecution: () => ({ pipelineExecution: { pipelineExecutionId: ID, status: statuses.length > 1 ? statuses.shift() : statuses[0] } }),
     ListActionExecutions: () => ({
       actionExecutionDetails: [{ pipelineExecutionId: ID, actionExecutionId: 'a1', stageName: 'Deploy', actionName: 'Stack', status: 'InProgress' }],
@@ -48,9 +56,26 @@ describe('codepipeline-deploy bundle', () => {
     expect(run.outputs).toMatchObject({ 'execution-id': ID, 'status': 'Succeeded' });
     expect(server.calls.map((c) => c.operation)).toEqual(['StartPipelineExecution', 'GetPipelineExecution', 'ListActionExecutions', 'GetPipelineExecution', 'ListActionExecutions']);
     expect(server.calls[0].body).toMatchObject({ name: 'deploy-flask-app', variables: [{ name: 'IMAGE_TAG', value: 'abc' }] });
-    expect(String(server.calls[0].body.clientRequestToken)).toMatch(/^gh-4242-1-[0-9a-f]{16}$/);
+    expect(String(server.calls[0].body.clientRequestToken)).toMatch(/^gh-4242-[0-9a-f]{40}$/);
     expect(server.calls[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTEST\/\d{8}\/eu-west-1\/codepipeline\//);
     expect(run.summary).toContain('### CodePipeline deploy-flask-app: Succeeded');
+  });
+
+  test('two matrix legs start two executions; a re-run attempt of a leg follows the execution its first attempt started', async () => {
+    const started = new Map<string, string>();
+    server = await pipelineServer(['Succeeded'], started);
+    const leg = (matrix: string, attempt: string): ReturnType<typeof runBundle> => runBundle(join(DIST, 'index.js'), {
+      inputs: { 'pipeline-name': 'deploy-flask-app', 'poll-interval-seconds': '1', matrix },
+      env: { AWS_ENDPOINT_URL_CODEPIPELINE: server!.url, GITHUB_RUN_ATTEMPT: attempt },
+    });
+    const [eu, us] = await Promise.all([leg('{"region":"eu-west-1"}', '1'), leg('{"region":"us-east-1"}', '1')]);
+    const rerun = await leg('{"region":"eu-west-1"}', '2');
+    const tokens = server.calls.filter((c) => c.operation === 'StartPipelineExecution').map((c) => String(c.body.clientRequestToken));
+    expect(new Set(tokens).size).toBe(2);
+    expect(started.size).toBe(2);
+    expect(eu.outputs['execution-id']).not.toBe(us.outputs['execution-id']);
+    expect(rerun.outputs['execution-id']).toBe(eu.outputs['execution-id']);
+    for (const run of [eu, us, rerun]) expect(run.code).toBe(0);
   });
 
   test('the generic AWS_ENDPOINT_URL works too, and a Failed execution fails the job', async () => {

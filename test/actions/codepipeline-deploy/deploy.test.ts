@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Answer, EXECUTION_ID, FakePipeline, failedBuild, throttling } from './fake-pipeline';
 import { DeployDeps, callsPerMinute, deploy } from '../../../actions/codepipeline-deploy/src/deploy';
 import { DeployInputs } from '../../../actions/codepipeline-deploy/src/inputs';
-import { RunContext, clientRequestToken } from '../../../actions/codepipeline-deploy/src/run-context';
+import { RunContext, clientRequestToken, readRunContext } from '../../../actions/codepipeline-deploy/src/run-context';
 import { ActionError } from '../../../actions/shared/errors';
 import { ManualClock } from '../../../actions/shared/time';
 import { TestRunner, testRunner } from '../support/runner';
@@ -19,9 +19,19 @@ const DEFAULTS: DeployInputs = {
   pollIntervalSeconds: 15,
   supersededIsSuccess: false,
   stopOnCancel: true,
+  matrix: 'null',
 };
 
-const CONTEXT: RunContext = { runId: '1234', runAttempt: '2', runUrl: 'https://github.com/o/r/actions/runs/1234/attempts/2', stepKey: 'o/r/deploy/__run' };
+const RUNNER_ENV = {
+  GITHUB_RUN_ID: '1234',
+  GITHUB_RUN_ATTEMPT: '2',
+  GITHUB_REPOSITORY: 'o/r',
+  GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/pipeline.yml@refs/heads/main',
+  GITHUB_JOB: 'deploy',
+  GITHUB_ACTION: '__run',
+  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+};
+const CONTEXT: RunContext = readRunContext(RUNNER_ENV);
 
 interface Harness {
   readonly fake: FakePipeline;
@@ -76,8 +86,9 @@ describe('deploy: success', () => {
 
     expect(result).toEqual({ executionId: EXECUTION_ID, status: 'Succeeded' });
     const start = h.fake.calls.find((c) => c.command === 'Start')!;
-    expect(start.input).toEqual({ name: 'deploy', clientRequestToken: clientRequestToken(CONTEXT, 'deploy'), variables: [{ name: 'IMAGE_TAG', value: 'abc123' }] });
-    expect(start.input.clientRequestToken).toMatch(/^gh-1234-2-[0-9a-f]{16}$/);
+    const variables = [{ name: 'IMAGE_TAG', value: 'abc123' }];
+    expect(start.input).toEqual({ name: 'deploy', clientRequestToken: clientRequestToken(CONTEXT, { ...DEFAULTS, variables }), variables });
+    expect(start.input.clientRequestToken).toMatch(/^gh-1234-[0-9a-f]{40}$/);
     for (const c of h.fake.calls.filter((x) => x.command === 'Get')) expect(c.input).toEqual({ pipelineName: 'deploy', pipelineExecutionId: EXECUTION_ID });
     for (const c of h.fake.calls.filter((x) => x.command === 'List')) expect(c.input.filter).toEqual({ pipelineExecutionId: EXECUTION_ID });
     expect(h.fake.names()).toEqual(['Start', 'Get', 'List', 'Get', 'List', 'Get', 'List']);
@@ -94,12 +105,34 @@ describe('deploy: success', () => {
     expect(h.t.summary()).toContain('[this workflow run](https://github.com/o/r/actions/runs/1234/attempts/2)');
   });
 
-  test('the token is stable for a retried call and differs per attempt and per pipeline', () => {
-    const token = clientRequestToken(CONTEXT, 'deploy');
-    expect(clientRequestToken({ ...CONTEXT }, 'deploy')).toBe(token);
-    expect(clientRequestToken({ ...CONTEXT, runAttempt: '3' }, 'deploy')).not.toBe(token);
-    expect(clientRequestToken(CONTEXT, 'other')).not.toBe(token);
-    expect(token.length).toBeLessThanOrEqual(128);
+  test('two matrix legs of one job get distinct tokens; a re-run attempt of the same leg repeats its token', () => {
+    const leg = (matrix: string, env: Record<string, string> = {}): string => clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, matrix });
+    const euWest = leg('{"region":"eu-west-1","tier":"web"}');
+    const usEast = leg('{"region":"us-east-1","tier":"web"}');
+    expect(euWest).not.toBe(usEast);
+    // The runner's toJSON(matrix) may order keys and indent differently between attempts: same leg, same token.
+    expect(leg('{\n  "tier": "web",\n  "region": "eu-west-1"\n}', { GITHUB_RUN_ATTEMPT: '3' })).toBe(euWest);
+    expect(leg('null', { GITHUB_RUN_ATTEMPT: '1' })).toBe(leg('null', { GITHUB_RUN_ATTEMPT: '2' }));
+    for (const token of [euWest, usEast]) expect(token).toMatch(/^[A-Za-z0-9-]{1,128}$/);
+  });
+
+  test('the token differs for every other request in the run: caller workflow, job, step, pipeline, commit, release variables', () => {
+    const token = (env: Record<string, string>, request: Partial<DeployInputs> = {}): string => clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, ...request });
+    const base = token({});
+    const others = [
+      token({ GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/hotfix.yml@refs/heads/main' }),
+      token({ GITHUB_JOB: 'deploy-eu' }),
+      token({ GITHUB_ACTION: 'deploy-second' }),
+      token({ GITHUB_RUN_ID: '1235' }),
+      token({ GITHUB_SHA: 'f'.repeat(40) }),
+      token({}, { pipelineName: 'other' }),
+      token({}, { variables: [{ name: 'IMAGE_URI', value: 'r/flask-app:abc' }] }),
+      token({}, { source: { file: 'a.zip', bucket: 'b', key: 'release-2.zip' } }),
+    ];
+    expect(new Set([base, ...others]).size).toBe(others.length + 1);
+    // Variable order is not a different release.
+    const ab = [{ name: 'A', value: '1' }, { name: 'B', value: '2' }];
+    expect(token({}, { variables: ab })).toBe(token({}, { variables: [...ab].reverse() }));
   });
 
   test('wait: false returns once started and leaves nothing for the post step', async () => {

@@ -106,7 +106,8 @@ describe('deploy: success', () => {
   });
 
   test('two matrix legs of one job get distinct tokens; a re-run attempt of the same leg repeats its token', () => {
-    const leg = (matrix: string, env: Record<string, string> = {}): string => clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, matrix });
+    const leg = (matrix: string, env: Record<string, string> = {}): string =>
+      clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, matrix });
     const euWest = leg('{"region":"eu-west-1","tier":"web"}');
     const usEast = leg('{"region":"us-east-1","tier":"web"}');
     expect(euWest).not.toBe(usEast);
@@ -117,7 +118,8 @@ describe('deploy: success', () => {
   });
 
   test('the token differs for every other request in the run: caller workflow, job, step, pipeline, commit, release variables', () => {
-    const token = (env: Record<string, string>, request: Partial<DeployInputs> = {}): string => clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, ...request });
+    const token = (env: Record<string, string>, request: Partial<DeployInputs> = {}): string =>
+      clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, ...request });
     const base = token({});
     const others = [
       token({ GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/hotfix.yml@refs/heads/main' }),

@@ -111,6 +111,31 @@ describe('codepipeline-deploy bundle', () => {
     expect(run.state.settled).toBe('true');
   });
 
+  test('the role session ending mid-wait (ExpiredTokenException from AWS) fails with its own message naming the execution', async () => {
+    let gets = 0;
+    const expired = new AwsErrorReply('ExpiredTokenException', 'The security token included in the request is expired');
+    server = await startAwsJsonServer({
+      StartPipelineExecution: () => ({ pipelineExecutionId: ID }),
+      GetPipelineExecution: () => {
+        if (++gets > 1) throw expired;
+        return { pipelineExecution: { pipelineExecutionId: ID, status: 'InProgress' } };
+      },
+      ListActionExecutions: () => { throw expired; },
+      StopPipelineExecution: () => { throw expired; },
+    });
+    const run = await runBundle(join(DIST, 'index.js'), {
+      inputs: { 'pipeline-name': 'deploy-flask-app', 'poll-interval-seconds': '1', 'timeout-minutes': '90' },
+      env: { AWS_ENDPOINT_URL_CODEPIPELINE: server.url },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`::error::the AWS credentials expired after \\d+s while following execution ${ID} of pipeline 'deploy-flask-app'`));
+    expect(run.stdout).toContain("configure-aws-credentials 'role-duration-seconds' above 5700 (timeout-minutes 90");
+    expect(run.stdout).toContain(`executions/${ID}/timeline`);
+    expect(run.stdout).not.toContain('could not follow');
+    expect(run.outputs['execution-id']).toBe(ID);
+    expect(run.state.settled).toBe('true');
+  });
+
   test('the post step stops an execution the main step left unsettled', async () => {
     server = await pipelineServer(['InProgress']);
     const run = await runBundle(join(DIST, 'post.js'), {

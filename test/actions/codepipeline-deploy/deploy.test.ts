@@ -4,6 +4,7 @@ import { join } from 'path';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Answer, EXECUTION_ID, FakePipeline, failedBuild, throttling } from './fake-pipeline';
+import { sessionAdvice } from '../../../actions/codepipeline-deploy/src/credentials';
 import { DeployDeps, callsPerMinute, deploy } from '../../../actions/codepipeline-deploy/src/deploy';
 import { DeployInputs } from '../../../actions/codepipeline-deploy/src/inputs';
 import { RunContext, clientRequestToken, readRunContext } from '../../../actions/codepipeline-deploy/src/run-context';
@@ -248,6 +249,51 @@ describe('deploy: throttling, timeout and cancellation', () => {
     expect(e.message).toContain('the workflow run was cancelled; asked CodePipeline to stop execution');
     expect(h.fake.names().at(-1)).toBe('Stop');
     expect(h.t.state().settled).toBe('true');
+  });
+
+  test('credentials expiring mid-wait: not "lost sight" but their own message, naming the execution and what to raise', async () => {
+    const start = 1_700_000_000_000;
+    const h = harness(['InProgress'], { credentialsExpireAt: start + 30 * 60_000 });
+    const e = await failure(deploy(DEFAULTS, h.deps));
+    const url = `https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/deploy/executions/${EXECUTION_ID}/timeline?region=eu-west-1`;
+    expect(e.message).toBe(
+      `the AWS credentials expired after 30m while following execution ${EXECUTION_ID} of pipeline 'deploy' (last status InProgress). `
+      + `It may still be running and cannot be stopped with these credentials: follow or stop it at ${url}. `
+      + "To wait this long, raise the role's MaxSessionDuration and configure-aws-credentials 'role-duration-seconds' above 3900 (timeout-minutes 60 × 60 + 300 s to stop the execution).",
+    );
+    expect(e.message).not.toContain('could not follow');
+    // A stop with expired credentials cannot work: none is sent, and the post step is not left to try.
+    expect(h.fake.names()).not.toContain('Stop');
+    expect(h.t.state().settled).toBe('true');
+    expect(h.t.outputs()).toMatchObject({ 'execution-id': EXECUTION_ID, 'status': 'InProgress' });
+    expect(h.t.summary()).toContain('the AWS credentials expired after 30m');
+  });
+
+  test('credentials still valid at the timeout stop the execution as usual; a cancel after they expired names it instead', async () => {
+    const start = 1_700_000_000_000;
+    const usable = harness(['InProgress'], { credentialsExpireAt: start + 24 * 3600_000 });
+    await failure(deploy({ ...DEFAULTS, timeoutMinutes: 10 }, usable.deps));
+    expect(usable.fake.names()).toContain('Stop');
+    expect(usable.fake.calls.find((c) => c.command === 'Stop')!.input).toMatchObject({ pipelineExecutionId: EXECUTION_ID, abandon: false });
+
+    // The run is cancelled during the sleep in which the session ran out: the stop is the first call to meet the expiry.
+    const h = harness(['InProgress'], { credentialsExpireAt: start + 20_000 });
+    const sleep = h.deps.sleep;
+    const e = await failure(deploy(DEFAULTS, {
+      ...h.deps,
+      sleep: async (ms, signal) => {
+        await sleep(ms, signal);
+        if (h.clock.now() >= start + 20_000) h.controller.abort();
+      },
+    }));
+    expect(h.fake.names()).toEqual(['Start', 'Get', 'Stop']);
+    expect(e.message).toContain(`execution ${EXECUTION_ID} could not be stopped: the AWS credentials have expired (ExpiredTokenException); stop it in the CodePipeline console`);
+    expect(e.message).toContain(`(follow it at https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/deploy/executions/${EXECUTION_ID}/`);
+  });
+
+  test('a wait longer than IAM allows a session says to lower timeout-minutes', () => {
+    expect(sessionAdvice(60)).toContain('above 3900');
+    expect(sessionAdvice(720)).toContain("more than IAM's 43200 s maximum, so lower timeout-minutes to at most 715");
   });
 
   test('a stop CodePipeline refuses leaves the post step to try again', async () => {

@@ -4,6 +4,7 @@
  */
 import { join } from 'path';
 import { AwsErrorReply, AwsJsonServer, startAwsJsonServer } from '../support/aws-json-server';
+import { outputsTheRunnerWouldDrop, registeredMasks } from '../support/masks';
 import { runBundle } from '../support/run-bundle';
 
 const DIST = join(__dirname, '../../../actions/codepipeline-deploy/dist');
@@ -59,6 +60,10 @@ describe('codepipeline-deploy bundle', () => {
     expect(String(server.calls[0].body.clientRequestToken)).toMatch(/^gh-4242-[0-9a-f]{40}$/);
     expect(server.calls[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTEST\/\d{8}\/eu-west-1\/codepipeline\//);
     expect(run.summary).toContain('### CodePipeline deploy-flask-app: Succeeded');
+    // Nothing this action reads is secret, so it masks nothing, and no output can be dropped by the runner's mask rule.
+    expect(registeredMasks(run.stdout)).toEqual([]);
+    expect(outputsTheRunnerWouldDrop(run.outputs, registeredMasks(run.stdout))).toEqual([]);
+    expect(run.outputs['execution-url']).not.toContain('123456789012');
   });
 
   test('two matrix legs start two executions; a re-run attempt of a leg follows the execution its first attempt started', async () => {

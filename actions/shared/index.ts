@@ -8,3 +8,4 @@ export * from './runner';
 export * from './summary';
 export * from './throttling';
 export * from './time';
+export * from './untrusted-output';

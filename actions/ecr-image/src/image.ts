@@ -12,7 +12,7 @@ import { ImageInputs } from './inputs';
 import { RegistryLogin, dockerHubLogin, ecrLogin } from './registry';
 import { resolvePushedImage, waitForScan } from './scan';
 import { ScanSetup, describeRepository, readScanSetup } from './scan-setup';
-import { ActionError, Clock, Random, Runner, Sleep, SummaryWriter } from '../../shared';
+import { ActionError, Clock, Random, Runner, Sleep, SummaryWriter, withCommandsStopped } from '../../shared';
 
 /** State names shared with the post step (logout). */
 export const STATE = { registry: 'registry', builder: 'builder' } as const;
@@ -161,7 +161,8 @@ async function buildOrReuse(inputs: ImageInputs, deps: ImageDeps, target: Target
     workDir: deps.workDir,
   };
   try {
-    return { reported: await buildAndPush(inputs.builder, plan, deps.commands) };
+    // A Dockerfile's RUN steps print what they like: none of it may act as a workflow command.
+    return { reported: await withCommandsStopped(deps.runner, () => buildAndPush(inputs.builder, plan, deps.commands)) };
   } catch (e) {
     if (!ecr || !isTagExistsFailure(e)) throw e;
     // The error itself says the tags are immutable, even when the repository could not be described.

@@ -11,6 +11,7 @@ import { ImageInputs } from '../../../actions/ecr-image/src/inputs';
 import { ActionError } from '../../../actions/shared/errors';
 import { ManualClock } from '../../../actions/shared/time';
 import { TestRunner, testRunner } from '../support/runner';
+import { commandsTheRunnerRuns } from '../support/workflow-commands';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const INDEX = `sha256:${'1'.repeat(64)}`;
@@ -315,6 +316,38 @@ describe('publishImage: whether anything will scan the image', () => {
     const r = setup();
     await expect(publishImage(INPUTS, r.deps)).rejects.toThrow('ECR said COMPLETE but no results arrived');
     expect(r.t.log()).toContain('::warning::cannot read the registry scanning configuration (AccessDeniedException); grant ecr:GetRegistryScanningConfiguration');
+  });
+});
+
+describe('publishImage: untrusted build output', () => {
+  test('a RUN step that prints workflow commands has them logged, never run: no mask, no output, no annotation from the build', async () => {
+    const r = setup();
+    await publishImage(INPUTS, {
+      ...r.deps,
+      commands: async (argv, options) => {
+        // As spawnCommands passes the build's output to the log, line by line.
+        const printed = ['#7 [2/3] RUN ./print-things.sh', '::add-mask::sha256', '::error::pwned', `::${'x'.repeat(36)}::`, '::set-output name=digest::sha256:evil'];
+        if (argv[1] === 'buildx') printed.forEach((l) => r.t.runner.info(l));
+        return r.deps.commands(argv, options);
+      },
+    });
+    const ran = commandsTheRunnerRuns(r.t.log());
+    expect(ran.filter((c) => c.message === 'pwned' || c.message === 'sha256' || c.name === 'set-output')).toEqual([]);
+    // Our own commands before and after the build still run.
+    expect(ran.map((c) => c.name)).toEqual(expect.arrayContaining(['add-mask']));
+    expect(r.t.log()).toMatch(/::stop-commands::[0-9a-f-]{36}\n[\s\S]*::error::pwned[\s\S]*::[0-9a-f-]{36}::\n/);
+    expect(r.t.outputs().digest).toBe(AMD);
+  });
+
+  test('a failing build still resumes workflow commands, so the failure annotation is seen', async () => {
+    const r = setup();
+    const failing = async (argv: readonly string[], options?: CommandOptions): Promise<{ stdout: string }> => {
+      if (argv[1] === 'buildx') throw new ActionError("'docker buildx' exited with code 1:\nERROR: failed to solve");
+      return r.deps.commands(argv, options);
+    };
+    await expect(publishImage(INPUTS, { ...r.deps, commands: failing })).rejects.toThrow('failed to solve');
+    r.t.runner.setFailed('failed to solve');
+    expect(commandsTheRunnerRuns(r.t.log()).at(-1)).toEqual({ name: 'error', message: 'failed to solve' });
   });
 });
 

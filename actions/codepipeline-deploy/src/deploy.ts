@@ -29,6 +29,7 @@ import {
   CancelledError,
   Clock,
   PollTimeoutError,
+  READ_ONLY_TRANSIENT_RETRIES,
   Random,
   Runner,
   Sleep,
@@ -137,14 +138,20 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
       ...pollOptions,
       what: `pipeline '${inputs.pipelineName}' execution ${executionId}`,
       firstCheckAfterMs: intervalMs,
+      // Following reads only (the start above is not retried this way): ride out a passing server error.
+      transientRetries: READ_ONLY_TRANSIENT_RETRIES,
+      onTransient: (e, waitMs, retry) => runner.info(`${(e as Error).message}; retry ${retry} of ${READ_ONLY_TRANSIENT_RETRIES} in ${formatDuration(waitMs)}`),
       // One call per interval, alternating status and progress: 4 calls a minute at 15 s.
+      // The turn moves on only after a call succeeds, so a retried failure repeats that call and counts in a row.
       check: async () => {
-        if (turn++ % 2 === 1) {
+        if (turn % 2 === 1) {
           await refreshProgress();
+          turn++;
           return { done: false, state: lastStatus };
         }
         const request = new GetPipelineExecutionCommand({ pipelineName: inputs.pipelineName, pipelineExecutionId: executionId });
         const got = await paced('CodePipeline GetPipelineExecution', () => codepipeline.send(request));
+        turn++;
         const seen = judgeExecution(got.pipelineExecution, { supersededIsSuccess: inputs.supersededIsSuccess });
         if (seen.status !== lastStatus) runner.info(`execution ${executionId}: ${lastStatus} → ${seen.status}`);
         lastStatus = seen.status;

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { Finding, fromBasic, fromEnhanced } from './findings';
 import { ScanType } from './scan-setup';
-import { ActionError, Clock, PollTimeoutError, Random, Runner, Sleep, awsCall, awsCallError, formatDuration, poll } from '../../shared';
+import { ActionError, Clock, PollTimeoutError, READ_ONLY_TRANSIENT_RETRIES, Random, Runner, Sleep, awsCall, awsCallError, formatDuration, poll } from '../../shared';
 
 export type ScanState = { readonly kind: 'wait'; readonly state: string } | { readonly kind: 'ready' } | { readonly kind: 'failed'; readonly reason: string };
 
@@ -109,6 +109,9 @@ export async function waitForScan(request: ScanRequest, deps: ScanDeps): Promise
       sleep: deps.sleep,
       random: deps.random,
       signal: deps.signal,
+      // A status read changes nothing: ride out a passing ECR server error or dropped connection.
+      transientRetries: READ_ONLY_TRANSIENT_RETRIES,
+      onTransient: (e, waitMs, retry) => deps.runner.info(`${(e as Error).message}; retry ${retry} of ${READ_ONLY_TRANSIENT_RETRIES} in ${formatDuration(waitMs)}`),
       check: async () => {
         let answer: DescribeImageScanFindingsResponse;
         try {

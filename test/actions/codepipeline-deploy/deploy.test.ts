@@ -213,9 +213,20 @@ describe('deploy: throttling, timeout and cancellation', () => {
     const h = harness(['InProgress', throttling(), throttling(), 'Succeeded']);
     await expect(deploy(DEFAULTS, h.deps)).resolves.toMatchObject({ status: 'Succeeded' });
     expect(h.t.log()).toContain('CodePipeline is throttling us; waiting');
-    // Each throttle follows a successful progress call, so each waits 15 s + 0.5 × min(120 s, 30 s).
-    expect(h.clock.sleeps.filter((ms) => ms === 30_000)).toHaveLength(2);
-    expect(h.fake.names()).toEqual(['Start', 'Get', 'List', 'Get', 'List', 'Get', 'List', 'Get', 'List']);
+    // A throttled call is repeated (the turn moves on only after a success), so the throttles are in a row:
+    // 15 s + 0.5 × min(120 s, 30 s), then 15 s + 0.5 × min(120 s, 60 s).
+    expect(h.clock.sleeps.filter((ms) => ms > 15_000)).toEqual([30_000, 45_000]);
+    expect(h.fake.names()).toEqual(['Start', 'Get', 'List', 'Get', 'Get', 'Get', 'List']);
+  });
+
+  test('a passing CodePipeline server error while following is ridden out; a client error still ends the wait at once', async () => {
+    const internal = (): Error => Object.assign(new Error('Internal service error'), { name: 'InternalServerException', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    const h = harness(['InProgress', internal(), internal(), 'Succeeded']);
+    expect(await deploy(DEFAULTS, h.deps)).toEqual({ executionId: EXECUTION_ID, status: 'Succeeded' });
+    expect(h.t.log()).toContain('CodePipeline GetPipelineExecution failed: InternalServerException: Internal service error (HTTP 500); retry 1 of 5');
+    const lost = harness(['InProgress', ...Array.from({ length: 6 }, internal), 'Succeeded']);
+    const e = await failure(deploy(DEFAULTS, lost.deps));
+    expect(e.message).toContain(`could not follow pipeline 'deploy' execution ${EXECUTION_ID}, which was left running`);
   });
 
   test('timeout stops the execution (stop-on-cancel) and fails saying so', async () => {

@@ -102,6 +102,18 @@ describe('waitForScan', () => {
     await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow('the last state seen was PENDING; raise scan-timeout-minutes');
   });
 
+  test('a passing ECR server error is ridden out (a few in a row); one too many fails naming it', async () => {
+    const unavailable = (): AwsErrorReply => new AwsErrorReply('ServiceUnavailableException', 'Service Unavailable', 503);
+    fake.scanAnswers(DIGEST, BASIC_IN_PROGRESS, unavailable(), unavailable(), basicComplete([{ name: 'CVE-1', severity: 'LOW' }]));
+    const lines: string[] = [];
+    const clock = new ManualClock();
+    const findings = await waitForScan({ ...REQUEST, scanType: 'BASIC' }, { ...scanDeps(clock), runner: { info: (l) => lines.push(l) } });
+    expect(findings.map((f) => f.id)).toEqual(['CVE-1']);
+    expect(lines).toContain('ECR DescribeImageScanFindings failed: ServiceUnavailableException: Service Unavailable (HTTP 503); retry 2 of 5 in 10s');
+    fake.scanAnswers(DIGEST, ...Array.from({ length: 6 }, unavailable), basicComplete());
+    await expect(waitForScan({ ...REQUEST, scanType: 'BASIC' }, scanDeps())).rejects.toThrow('ECR DescribeImageScanFindings failed: ServiceUnavailableException: Service Unavailable (HTTP 503)');
+  });
+
   test('a failed scan fails at once; throttling backs off; other errors propagate', async () => {
     fake.scanAnswers(DIGEST, new AwsErrorReply('ThrottlingException', 'Rate exceeded'), { imageScanStatus: { status: 'FAILED', description: 'bad layer' } });
     await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow(`flask-app@${DIGEST}: the scan failed: bad layer`);

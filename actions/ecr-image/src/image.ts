@@ -56,13 +56,7 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
 
   const ecr = inputs.registry === 'ecr' && inputs.push ? needEcr(deps) : undefined;
   const repository = ecr ? await describeRepository(ecr, inputs.repository, runner) : undefined;
-  let scanSetup: ScanSetup | undefined;
-  if (ecr && inputs.threshold !== 'NONE') {
-    // Before building: when nothing will ever scan the image, say so now rather than after scan-timeout-minutes.
-    scanSetup = await readScanSetup(ecr, inputs.repository, repository, runner);
-    if (scanSetup.kind === 'never') throw new ActionError(`the scan gate (threshold ${inputs.threshold}) cannot pass: ${scanSetup.fix}.`);
-    runner.info(`the image will be scanned by ${scanSetup.how}`);
-  }
+  const scanSetup = ecr && inputs.threshold !== 'NONE' ? await requireScanning(inputs, ecr, repository, runner) : undefined;
 
   const repositoryRef = `${login.host}/${inputs.repository}`;
   const refs = inputs.tags.map((tag) => `${repositoryRef}:${tag}`);
@@ -128,6 +122,14 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
   }
   runner.info(`scan gate passed at ${inputs.threshold}: ${describeCounts(gate.counts)}`);
   return { imageUri, digest, gate };
+}
+
+/** Before building: when nothing will ever scan the image, say so now rather than after scan-timeout-minutes. */
+async function requireScanning(inputs: ImageInputs, ecr: ECRClient, repository: Repository | undefined, runner: Runner): Promise<ScanSetup> {
+  const setup = await readScanSetup(ecr, inputs.repository, repository, runner);
+  if (setup.kind === 'never') throw new ActionError(`the scan gate (threshold ${inputs.threshold}) cannot pass: ${setup.fix}.`);
+  runner.info(`the image will be scanned by ${setup.how}`);
+  return setup;
 }
 
 interface Target {

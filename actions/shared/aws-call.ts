@@ -3,10 +3,10 @@
  * "CodePipeline StartPipelineExecution could not reach AWS: …". Throttling
  * errors pass through unchanged so the poller can back off on them.
  */
-import { ActionError } from './errors';
+import { ActionError, TransientError } from './errors';
+import { NETWORK_ERROR_CODES } from './network-codes';
 import { isThrottlingError } from './throttling';
-
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+import { isTransientError } from './transient';
 
 interface ErrorShape {
   readonly name?: string;
@@ -15,15 +15,20 @@ interface ErrorShape {
   readonly $metadata?: { readonly httpStatusCode?: number };
 }
 
-/** An ActionError saying which operation failed and how; throttling and ActionErrors are returned as they are. */
+/**
+ * An ActionError saying which operation failed and how (a TransientError for a
+ * server or network failure, so read-only polls may retry it); throttling and
+ * ActionErrors are returned as they are.
+ */
 export function awsCallError(operation: string, error: unknown): unknown {
   if (error instanceof ActionError || isThrottlingError(error) || typeof error !== 'object' || error === null) return error;
   const e = error as ErrorShape;
-  if (e.code && NETWORK_CODES.has(e.code)) {
-    return new ActionError(`${operation} could not reach AWS: ${e.message}. Check AWS_REGION, any AWS_ENDPOINT_URL* variables and the runner's network.`);
+  const Kind = isTransientError(error) ? TransientError : ActionError;
+  if (e.code && NETWORK_ERROR_CODES.has(e.code)) {
+    return new Kind(`${operation} could not reach AWS: ${e.message}. Check AWS_REGION, any AWS_ENDPOINT_URL* variables and the runner's network.`);
   }
   const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
-  return new ActionError(`${operation} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)}${status}`);
+  return new Kind(`${operation} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)}${status}`);
 }
 
 /** Runs one AWS call, naming `operation` in any failure. */

@@ -35,6 +35,14 @@ export class PollTimeoutError extends ActionError {
   }
 }
 
+/** A failure that may pass on its own (HTTP 5xx, a broken connection): read-only polls retry a few in a row. */
+export class TransientError extends ActionError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransientError';
+  }
+}
+
 /** The workflow was cancelled (SIGINT/SIGTERM) while we were waiting. */
 export class CancelledError extends ActionError {
   constructor(message = 'the workflow run was cancelled') {

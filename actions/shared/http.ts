@@ -7,7 +7,8 @@
 import * as http from 'http';
 import * as https from 'https';
 import { rootCertificates } from 'tls';
-import { ActionError } from './errors';
+import { ActionError, TransientError } from './errors';
+import { NETWORK_ERROR_CODES } from './network-codes';
 
 export interface HttpRequest {
   readonly method: string;
@@ -86,10 +87,16 @@ export function nodeHttpSend(options: NodeHttpOptions = {}): HttpSend {
         res.on('error', reject);
       });
       req.setTimeout(timeoutMs, () => {
-        req.destroy(new ActionError(`${request.method} ${request.url.origin}${request.url.pathname} got no complete answer within ${timeoutMs / 1000}s`));
+        req.destroy(new TransientError(`${request.method} ${request.url.origin}${request.url.pathname} got no complete answer within ${timeoutMs / 1000}s`));
       });
-      req.on('error', (error: Error) => {
-        reject(error instanceof ActionError ? error : new ActionError(`${request.method} ${request.url.origin}${request.url.pathname} failed: ${error.message}`));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error instanceof ActionError) {
+          reject(error);
+          return;
+        }
+        // A refused or broken connection may pass; a bad certificate or URL will not.
+        const Kind = error.code && NETWORK_ERROR_CODES.has(error.code) ? TransientError : ActionError;
+        reject(new Kind(`${request.method} ${request.url.origin}${request.url.pathname} failed: ${error.message}`));
       });
       for (const part of parts ?? []) req.write(part);
       req.end();

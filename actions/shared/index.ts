@@ -7,4 +7,6 @@ export * from './poller';
 export * from './runner';
 export * from './summary';
 export * from './throttling';
+export * from './transient';
 export * from './time';
+export * from './untrusted-output';

@@ -7,6 +7,14 @@
 import { CancelledError, PollTimeoutError } from './errors';
 import { isThrottlingError } from './throttling';
 import { Clock, Random, Sleep, realSleep, systemClock } from './time';
+import { isTransientError } from './transient';
+
+/**
+ * Transient failures (HTTP 5xx, a broken connection) a read-only poll rides out
+ * in a row before failing: with the backoff below that is a minute or more of
+ * outage at the usual intervals, and the SDKs' own retries come first.
+ */
+export const READ_ONLY_TRANSIENT_RETRIES = 5;
 
 /** What one check saw: finished with a value, or still going in `state`. */
 export type PollOutcome<T> = { readonly done: true; readonly value: T } | { readonly done: false; readonly state: string };
@@ -28,6 +36,13 @@ export interface PollOptions<T> {
   readonly isThrottling?: (error: unknown) => boolean;
   /** Told about every throttling answer and the wait chosen for it. */
   readonly onThrottle?: (error: unknown, waitMs: number) => void;
+  /**
+   * Transient failures (isTransientError) retried in a row, with the throttling backoff, before
+   * the last one ends the wait. Only for checks that change nothing remotely. @default 0
+   */
+  readonly transientRetries?: number;
+  /** Told about every transient failure retried, the wait chosen and which retry it is. */
+  readonly onTransient?: (error: unknown, waitMs: number, retry: number) => void;
   /** Aborting it ends the wait with CancelledError at the next sleep or check. */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
@@ -75,6 +90,8 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
   const deadline = start + options.timeoutMs;
   let lastState: string | undefined;
   let throttledInARow = 0;
+  let transientInARow = 0;
+  const transientRetries = options.transientRetries ?? 0;
   if (options.firstCheckAfterMs) await sleep(Math.min(options.firstCheckAfterMs, options.timeoutMs), options.signal);
 
   for (let attempt = 1; ; attempt++) {
@@ -83,13 +100,21 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
     try {
       const outcome = await options.check(attempt);
       throttledInARow = 0;
+      transientInARow = 0;
       if (outcome.done) return { value: outcome.value, attempts: attempt, elapsedMs: clock.now() - start };
       lastState = outcome.state;
     } catch (error) {
-      if (!isThrottling(error)) throw error;
-      throttledInARow++;
-      waitMs = throttleBackoffMs(throttledInARow, options.intervalMs, capMs, random);
-      options.onThrottle?.(error, waitMs);
+      if (isThrottling(error)) {
+        throttledInARow++;
+        waitMs = throttleBackoffMs(throttledInARow, options.intervalMs, capMs, random);
+        options.onThrottle?.(error, waitMs);
+      } else if (transientInARow < transientRetries && isTransientError(error)) {
+        transientInARow++;
+        waitMs = throttleBackoffMs(transientInARow, options.intervalMs, capMs, random);
+        options.onTransient?.(error, waitMs, transientInARow);
+      } else {
+        throw error;
+      }
     }
     const remaining = deadline - clock.now();
     if (remaining <= 0) {

@@ -38,6 +38,13 @@ export interface Runner {
   appendSummary(markdown: string): void;
   /** Mark the job failed with `message` (only `src/main.ts` calls this). */
   setFailed(message: string): void;
+  /**
+   * Stop the runner processing workflow commands (`::stop-commands::<token>`) until
+   * resumeCommands(token); returns the fresh, unguessable token.
+   */
+  stopCommands(): string;
+  /** Resume processing workflow commands (`::<token>::`). */
+  resumeCommands(token: string): void;
 }
 
 export interface ProcessRunnerOptions {
@@ -160,6 +167,16 @@ export class ProcessRunner implements Runner {
   setFailed(message: string): void {
     this.error(message);
     this.fail();
+  }
+
+  stopCommands(): string {
+    const token = randomUUID();
+    this.command('stop-commands', token);
+    return token;
+  }
+
+  resumeCommands(token: string): void {
+    this.write(`::${token}::${EOL}`);
   }
 
   private command(name: string, message: string, properties: Record<string, string | number | undefined> = {}): void {

@@ -168,13 +168,13 @@ async function bridgeCallsPerMinute(): Promise<number> {
   const t = testRunner();
   try {
     await deploy(
-      { pipelineName: 'p', variables: [], wait: true, timeoutMinutes: 60, pollIntervalSeconds: 15, supersededIsSuccess: false, stopOnCancel: true },
+      { pipelineName: 'p', variables: [], wait: true, timeoutMinutes: 60, pollIntervalSeconds: 15, supersededIsSuccess: false, stopOnCancel: true, matrix: 'null' },
       {
         codepipeline: new (await import('@aws-sdk/client-codepipeline')).CodePipelineClient({ region: 'eu-west-1' }),
         s3: new (await import('@aws-sdk/client-s3')).S3Client({ region: 'eu-west-1' }),
         runner: t.runner,
         region: 'eu-west-1',
-        context: { runId: '1', runAttempt: '1', stepKey: 'bench' },
+        context: { runId: '1', runAttempt: '1', request: { repository: 'bench', workflowRef: '', job: 'bench', step: 'bench', sha: '' } },
         signal: new AbortController().signal,
         clock,
         sleep: clock.sleep,

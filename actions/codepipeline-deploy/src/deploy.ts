@@ -14,6 +14,7 @@ import {
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
+import { isExpiredCredentials, sessionAdvice } from './credentials';
 import { Verdict, failureMessage, judgeExecution } from './execution';
 import { DeployInputs } from './inputs';
 import { executionUrl } from './links';
@@ -28,6 +29,7 @@ import {
   CancelledError,
   Clock,
   PollTimeoutError,
+  READ_ONLY_TRANSIENT_RETRIES,
   Random,
   Runner,
   Sleep,
@@ -63,6 +65,7 @@ export function callsPerMinute(pollIntervalSeconds: number): number {
 
 export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<DeployResult> {
   const { codepipeline, runner, signal } = deps;
+  const startedAt = deps.clock.now();
   const intervalMs = inputs.pollIntervalSeconds * 1000;
   const timeoutMs = inputs.timeoutMinutes * 60_000;
   const budget = new CallBudget({ calls: callsPerMinute(inputs.pollIntervalSeconds), clock: deps.clock, sleep: deps.sleep });
@@ -83,7 +86,7 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
   const sourceRevisions = inputs.source ? await pinnedSource(inputs, deps, paced) : undefined;
 
   // Throttling on the start call backs off like polling; the token makes the retry safe.
-  const token = clientRequestToken(deps.context, inputs.pipelineName);
+  const token = clientRequestToken(deps.context, inputs);
   const { value: executionId } = await poll({
     ...pollOptions,
     what: `starting pipeline '${inputs.pipelineName}'`,
@@ -135,14 +138,20 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
       ...pollOptions,
       what: `pipeline '${inputs.pipelineName}' execution ${executionId}`,
       firstCheckAfterMs: intervalMs,
+      // Following reads only (the start above is not retried this way): ride out a passing server error.
+      transientRetries: READ_ONLY_TRANSIENT_RETRIES,
+      onTransient: (e, waitMs, retry) => runner.info(`${(e as Error).message}; retry ${retry} of ${READ_ONLY_TRANSIENT_RETRIES} in ${formatDuration(waitMs)}`),
       // One call per interval, alternating status and progress: 4 calls a minute at 15 s.
+      // The turn moves on only after a call succeeds, so a retried failure repeats that call and counts in a row.
       check: async () => {
-        if (turn++ % 2 === 1) {
+        if (turn % 2 === 1) {
           await refreshProgress();
+          turn++;
           return { done: false, state: lastStatus };
         }
         const request = new GetPipelineExecutionCommand({ pipelineName: inputs.pipelineName, pipelineExecutionId: executionId });
         const got = await paced('CodePipeline GetPipelineExecution', () => codepipeline.send(request));
+        turn++;
         const seen = judgeExecution(got.pipelineExecution, { supersededIsSuccess: inputs.supersededIsSuccess });
         if (seen.status !== lastStatus) runner.info(`execution ${executionId}: ${lastStatus} → ${seen.status}`);
         lastStatus = seen.status;
@@ -155,8 +164,18 @@ export async function deploy(inputs: DeployInputs, deps: DeployDeps): Promise<De
         ? 'the workflow run was cancelled'
         : `it did not finish within ${formatDuration(timeoutMs)} (timeout-minutes: ${inputs.timeoutMinutes}); last status ${lastStatus}`;
       const outcome = await stopOrLeave(inputs, deps, budget, executionId, why);
-      finish(lastStatus, `${why}; ${outcome}`, false);
-      throw new ActionError(`pipeline '${inputs.pipelineName}' execution ${executionId}: ${why}; ${outcome}.`);
+      finish(lastStatus, `${why}; ${outcome.message}`, false);
+      throw new ActionError(`pipeline '${inputs.pipelineName}' execution ${executionId}: ${why}; ${outcome.message}${outcome.stopped ? '' : ` (follow it at ${url})`}.`);
+    }
+    if (isExpiredCredentials(error)) {
+      // Nothing can be stopped with these credentials: name the execution so a person can, and say what to raise.
+      const after = formatDuration(deps.clock.now() - startedAt);
+      deps.runner.saveState(STATE.settled, 'true');
+      finish(lastStatus, `the AWS credentials expired after ${after}; the execution may still be running`);
+      throw new ActionError(
+        `the AWS credentials expired after ${after} while following execution ${executionId} of pipeline '${inputs.pipelineName}' (last status ${lastStatus}). `
+        + `It may still be running and cannot be stopped with these credentials: follow or stop it at ${url}. To wait this long, ${sessionAdvice(inputs.timeoutMinutes)}.`,
+      );
     }
     // We lost sight of it (e.g. no permission to read it), which says nothing about the deployment itself:
     // leave it running rather than stop a healthy deploy, and say where to follow it.
@@ -215,10 +234,16 @@ async function listActionExecutions(
 }
 
 /** Stop (urgent, outside the budget but counted) when stop-on-cancel, else say it was left running. */
-async function stopOrLeave(inputs: DeployInputs, deps: DeployDeps, budget: CallBudget, executionId: string, why: string): Promise<string> {
+async function stopOrLeave(
+  inputs: DeployInputs,
+  deps: DeployDeps,
+  budget: CallBudget,
+  executionId: string,
+  why: string,
+): Promise<{ stopped: boolean; message: string }> {
   if (!inputs.stopOnCancel) {
     deps.runner.saveState(STATE.settled, 'true');
-    return 'left it running because stop-on-cancel is false';
+    return { stopped: false, message: 'left it running because stop-on-cancel is false' };
   }
   budget.record();
   const reason = `Stopped by GitHub Actions: ${why}${deps.context.runUrl ? ` (${deps.context.runUrl})` : ''}`;
@@ -226,5 +251,5 @@ async function stopOrLeave(inputs: DeployInputs, deps: DeployDeps, budget: CallB
   // A successful stop means the post step has nothing left to do.
   if (outcome.stopped) deps.runner.saveState(STATE.settled, 'true');
   (outcome.stopped ? deps.runner.info : deps.runner.warning).call(deps.runner, outcome.message);
-  return outcome.message;
+  return outcome;
 }

@@ -19,6 +19,8 @@ export interface DeployInputs {
   readonly pollIntervalSeconds: number;
   readonly supersededIsSuccess: boolean;
   readonly stopOnCancel: boolean;
+  /** The job's matrix (`toJSON(matrix)`, 'null' outside one), so matrix legs get distinct start tokens. @default 'null' */
+  readonly matrix: string;
 }
 
 /** source-file, source-bucket and source-key come as a set or not at all. */
@@ -65,5 +67,6 @@ export function readDeployInputs(inputs: Inputs): DeployInputs {
     pollIntervalSeconds: inputs.integer('poll-interval-seconds', { default: 15, min: 1, max: 3600 }),
     supersededIsSuccess: inputs.boolean('superseded-is-success', false),
     stopOnCancel: inputs.boolean('stop-on-cancel', true),
+    matrix: inputs.string('matrix', 'null'),
   };
 }

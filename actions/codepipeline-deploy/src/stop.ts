@@ -1,5 +1,6 @@
 /** Stopping our execution (on cancel or timeout); used by the main and the post step. */
 import { CodePipelineClient, StopPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { isExpiredCredentials } from './credentials';
 
 /** CodePipeline caps a stop reason at 200 characters. */
 const MAX_REASON = 200;
@@ -30,6 +31,9 @@ export async function stopExecution(
     }
     if (error.name === 'DuplicatedStopRequestException') {
       return { stopped: true, message: `execution ${executionId} is already being stopped` };
+    }
+    if (isExpiredCredentials(error)) {
+      return { stopped: false, message: `execution ${executionId} could not be stopped: the AWS credentials have expired (${error.name}); stop it in the CodePipeline console` };
     }
     return { stopped: false, message: `stopping execution ${executionId} failed: ${error.name}: ${error.message}` };
   }

@@ -17,8 +17,11 @@ export interface BuildPlan {
   readonly buildArgs: readonly KeyValue[];
   readonly platforms: readonly string[];
   readonly push: boolean;
-  /** host/repo:buildcache — registry build cache (docker only). */
-  readonly cacheRef?: string;
+  /**
+   * GitHub Actions cache scope for docker buildx (type=gha), when the builder can export a cache.
+   * Never a registry cache: a cache tag cannot be overwritten in an IMMUTABLE repository.
+   */
+  readonly ghaCacheScope?: string;
   /** Plain-HTTP loopback registry: skip TLS verification (buildah). */
   readonly insecure: boolean;
   /** A private temp directory for metadata and digest files. */
@@ -40,10 +43,10 @@ export function logoutArgv(builder: Builder, host: string): string[] {
   return [builder, 'logout', host];
 }
 
-/** docker buildx: one command builds, caches to the registry and pushes; the digest lands in a metadata file. */
+/** docker buildx: one command builds, caches (when asked and possible) and pushes; the digest lands in a metadata file. */
 export function dockerBuildArgv(plan: BuildPlan): string[] {
-  const cache = plan.cacheRef
-    ? ['--cache-from', `type=registry,ref=${plan.cacheRef}`, ...(plan.push ? ['--cache-to', `type=registry,ref=${plan.cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`] : [])]
+  const cache = plan.ghaCacheScope
+    ? ['--cache-from', `type=gha,scope=${plan.ghaCacheScope}`, '--cache-to', `type=gha,mode=max,scope=${plan.ghaCacheScope}`]
     : [];
   // Without attestations a single-platform push stays a plain manifest, which ECR basic scanning can scan.
   const output = plan.push ? ['--push'] : plan.platforms.length <= 1 ? ['--load'] : [];

@@ -2,14 +2,17 @@
  * The image stage: log in, build, push, resolve the digest, then gate on the
  * ECR scan. Clients, commands, clock and sleep are injected.
  */
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECRClient, Repository } from '@aws-sdk/client-ecr';
+import { planCache } from './build-cache';
 import { BuildPlan, buildAndPush, loginArgv } from './builders';
 import { CommandRunner } from './command';
+import { ExistingImage, findExistingImage, isTagExistsFailure } from './existing-image';
 import { GateResult, SEVERITIES, describeCounts, evaluateFindings, renderGate } from './findings';
 import { ImageInputs } from './inputs';
 import { RegistryLogin, dockerHubLogin, ecrLogin } from './registry';
 import { resolvePushedImage, waitForScan } from './scan';
-import { ActionError, Clock, Random, Runner, Sleep, SummaryWriter } from '../../shared';
+import { ScanSetup, describeRepository, readScanSetup } from './scan-setup';
+import { ActionError, Clock, Random, Runner, Sleep, SummaryWriter, withCommandsStopped } from '../../shared';
 
 /** State names shared with the post step (logout). */
 export const STATE = { registry: 'registry', builder: 'builder' } as const;
@@ -24,6 +27,8 @@ export interface ImageDeps {
   readonly commands: CommandRunner;
   /** A private temp directory for builder metadata. */
   readonly workDir: string;
+  /** The environment builders run in (the gha cache needs the runner's ACTIONS_* variables). */
+  readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
   readonly sleep: Sleep;
   readonly random: Random;
@@ -49,20 +54,15 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
   runner.saveState(STATE.registry, login.host);
   runner.saveState(STATE.builder, inputs.builder);
 
+  const ecr = inputs.registry === 'ecr' && inputs.push ? needEcr(deps) : undefined;
+  const repository = ecr ? await describeRepository(ecr, inputs.repository, runner) : undefined;
+  const scanSetup = ecr && inputs.threshold !== 'NONE' ? await requireScanning(inputs, ecr, repository, runner) : undefined;
+
   const repositoryRef = `${login.host}/${inputs.repository}`;
-  const plan: BuildPlan = {
-    refs: inputs.tags.map((tag) => `${repositoryRef}:${tag}`),
-    dockerfile: inputs.dockerfile,
-    context: inputs.context,
-    buildArgs: inputs.buildArgs,
-    platforms: inputs.platforms,
-    push: inputs.push,
-    cacheRef: inputs.builder === 'docker' ? `${repositoryRef}:buildcache` : undefined,
-    insecure: login.insecure,
-    workDir: deps.workDir,
-  };
-  const reported = await buildAndPush(inputs.builder, plan, deps.commands);
-  const imageUri = plan.refs[0];
+  const refs = inputs.tags.map((tag) => `${repositoryRef}:${tag}`);
+  const { reported, existing } = await buildOrReuse(inputs, deps, { login, refs, ecr, repository });
+  if (existing) reportReuse(runner, inputs.repository, existing);
+  const imageUri = refs[0];
   runner.setOutput('image-uri', imageUri);
   const summary = new SummaryWriter().heading(`Image ${imageUri}`);
 
@@ -75,10 +75,12 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
 
   let digest = reported;
   let scanDigests: readonly string[] = [reported];
-  if (inputs.registry === 'ecr') ({ digest, scanDigests } = await resolvePushedImage(needEcr(deps), inputs.repository, inputs.tags[0], reported));
+  if (ecr) ({ digest, scanDigests } = await resolvePushedImage(ecr, inputs.repository, inputs.tags[0], reported));
   runner.setOutput('digest', digest);
-  runner.info(`pushed ${plan.refs.join(', ')} as ${digest}`);
-  summary.paragraph(`Pushed as ${digest} with tags ${inputs.tags.join(', ')}.`);
+  runner.info(`${existing ? 'already in ECR' : 'pushed'}: ${refs.join(', ')} as ${digest}`);
+  summary.paragraph(existing
+    ? `Already in the immutable repository as ${digest} with tags ${inputs.tags.join(', ')}: not rebuilt; the scan gate ran on that image.`
+    : `Pushed as ${digest} with tags ${inputs.tags.join(', ')}.`);
 
   if (inputs.registry === 'dockerhub') {
     runner.notice('Docker Hub images are not scanned by this action: no scan gate ran.');
@@ -94,7 +96,13 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
   const findings = [];
   for (const scanDigest of scanDigests) {
     findings.push(...await waitForScan(
-      { repository: inputs.repository, imageDigest: scanDigest, timeoutMs: inputs.scanTimeoutMinutes * 60_000, intervalMs: SCAN_POLL_INTERVAL_MS },
+      {
+        repository: inputs.repository,
+        imageDigest: scanDigest,
+        timeoutMs: inputs.scanTimeoutMinutes * 60_000,
+        intervalMs: SCAN_POLL_INTERVAL_MS,
+        scanType: scanSetup?.scanType,
+      },
       { ecr: needEcr(deps), runner, clock: deps.clock, sleep: deps.sleep, random: deps.random, signal: deps.signal },
     ));
   }
@@ -114,4 +122,59 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
   }
   runner.info(`scan gate passed at ${inputs.threshold}: ${describeCounts(gate.counts)}`);
   return { imageUri, digest, gate };
+}
+
+/** Before building: when nothing will ever scan the image, say so now rather than after scan-timeout-minutes. */
+async function requireScanning(inputs: ImageInputs, ecr: ECRClient, repository: Repository | undefined, runner: Runner): Promise<ScanSetup> {
+  const setup = await readScanSetup(ecr, inputs.repository, repository, runner);
+  if (setup.kind === 'never') throw new ActionError(`the scan gate (threshold ${inputs.threshold}) cannot pass: ${setup.fix}.`);
+  runner.info(`the image will be scanned by ${setup.how}`);
+  return setup;
+}
+
+interface Target {
+  readonly login: RegistryLogin;
+  /** host/repository:tag for every tag. */
+  readonly refs: readonly string[];
+  /** Set when pushing to ECR. */
+  readonly ecr?: ECRClient;
+  /** The ECR repository as described, when it could be read. */
+  readonly repository?: Repository;
+}
+
+/**
+ * The image to report: the one already under these tags in an immutable
+ * repository (checked before building, and again when the push is refused
+ * because another run pushed them meanwhile), or the one just built and pushed.
+ */
+async function buildOrReuse(inputs: ImageInputs, deps: ImageDeps, target: Target): Promise<{ reported?: string; existing?: ExistingImage }> {
+  const { ecr, repository } = target;
+  const before = ecr && repository ? await findExistingImage(ecr, repository, inputs.tags) : undefined;
+  if (before) return { reported: before.digest, existing: before };
+  const plan: BuildPlan = {
+    refs: target.refs,
+    dockerfile: inputs.dockerfile,
+    context: inputs.context,
+    buildArgs: inputs.buildArgs,
+    platforms: inputs.platforms,
+    push: inputs.push,
+    ghaCacheScope: await planCache(inputs.cache, inputs.builder, inputs.repository, deps.commands, deps.runner, deps.env),
+    insecure: target.login.insecure,
+    workDir: deps.workDir,
+  };
+  try {
+    // A Dockerfile's RUN steps print what they like: none of it may act as a workflow command.
+    return { reported: await withCommandsStopped(deps.runner, () => buildAndPush(inputs.builder, plan, deps.commands)) };
+  } catch (e) {
+    if (!ecr || !isTagExistsFailure(e)) throw e;
+    // The error itself says the tags are immutable, even when the repository could not be described.
+    const after = await findExistingImage(ecr, repository ?? { repositoryName: inputs.repository, imageTagMutability: 'IMMUTABLE' }, inputs.tags);
+    if (!after) throw e;
+    return { reported: after.digest, existing: after };
+  }
+}
+
+/** A re-run for tags already pushed: nothing to build, the existing image is the result. */
+function reportReuse(runner: Runner, repository: string, existing: ExistingImage): void {
+  runner.notice(`${repository}:${existing.tags.join(', ')} already exists in the immutable repository as ${existing.digest}; reusing it instead of pushing again (a re-run for the same commit), and gating on its scan.`);
 }

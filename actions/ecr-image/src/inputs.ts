@@ -1,4 +1,5 @@
 /** The image action's inputs, parsed and validated (secrets masked) before any call or command. */
+import { CACHE_MODES, CacheMode } from './build-cache';
 import { InputError, Inputs, KeyValue } from '../../shared';
 
 export const BUILDERS = ['docker', 'buildah'] as const;
@@ -18,6 +19,8 @@ export interface ImageInputs {
   readonly buildArgs: readonly KeyValue[];
   readonly platforms: readonly string[];
   readonly builder: Builder;
+  /** Build cache. @default 'none' */
+  readonly cache: CacheMode;
   readonly push: boolean;
   readonly registry: RegistryKind;
   /** Docker Hub credentials; undefined for ECR (its token comes from the API). */
@@ -107,6 +110,7 @@ export function readImageInputs(inputs: Inputs, env: NodeJS.ProcessEnv): ImageIn
     buildArgs: inputs.keyValues('build-args'),
     platforms: readPlatforms(inputs),
     builder: inputs.enumeration('builder', BUILDERS, 'docker'),
+    cache: inputs.enumeration('cache', CACHE_MODES, 'none'),
     push,
     registry,
     credentials,

@@ -18,6 +18,7 @@ async function run(runner: ProcessRunner): Promise<void> {
       runner,
       commands: spawnCommands((line) => runner.info(line)),
       workDir,
+      env: process.env,
       clock: systemClock,
       sleep: realSleep,
       random: Math.random,

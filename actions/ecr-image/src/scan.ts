@@ -1,22 +1,41 @@
 /**
  * Waiting for ECR's scan of a pushed image with the shared poller: basic
  * scanning (IN_PROGRESS → COMPLETE | FAILED | UNSUPPORTED_IMAGE) and enhanced
- * scanning (PENDING → ACTIVE | FINDINGS_UNAVAILABLE | ...). A scan that says
- * COMPLETE/ACTIVE before its findings exist is waited on, not passed.
+ * scanning (PENDING → ACTIVE | FINDINGS_UNAVAILABLE | ...). A status of
+ * COMPLETE/ACTIVE is not enough: ready needs evidence that the results are in.
  */
 import {
   BatchGetImageCommand,
   DescribeImageScanFindingsCommand,
   DescribeImageScanFindingsResponse,
   ECRClient,
+  ImageScanFindings,
 } from '@aws-sdk/client-ecr';
 import { Finding, fromBasic, fromEnhanced } from './findings';
-import { ActionError, Clock, PollTimeoutError, Random, Runner, Sleep, awsCall, awsCallError, formatDuration, poll } from '../../shared';
+import { ScanType } from './scan-setup';
+import { ActionError, Clock, PollTimeoutError, READ_ONLY_TRANSIENT_RETRIES, Random, Runner, Sleep, awsCall, awsCallError, formatDuration, poll } from '../../shared';
 
 export type ScanState = { readonly kind: 'wait'; readonly state: string } | { readonly kind: 'ready' } | { readonly kind: 'failed'; readonly reason: string };
 
-/** Decide from one DescribeImageScanFindings answer. */
-export function classifyScan(answer: DescribeImageScanFindingsResponse): ScanState {
+/** The state shown while ECR says COMPLETE/ACTIVE but the results are not in yet. */
+export const NO_RESULTS_YET = 'no results yet';
+
+/**
+ * Evidence that the scan's results are in. Enhanced scanning answers
+ * COMPLETE/ACTIVE with `findings: []` and nothing else before Inspector's
+ * findings exist (aws/aws-sdk#289, aws/aws-cli#6759); a finished scan carries
+ * imageScanCompletedAt (basic always does), or for enhanced scanning the
+ * findings or their severity counts. Unknown scan type: either kind of evidence.
+ */
+export function hasResults(block: ImageScanFindings | undefined, scanType: ScanType | undefined): boolean {
+  if (!block) return false;
+  if (block.imageScanCompletedAt !== undefined) return true;
+  if (scanType === 'BASIC') return false;
+  return (block.enhancedFindings?.length ?? 0) > 0 || Object.values(block.findingSeverityCounts ?? {}).some((n) => n > 0);
+}
+
+/** Decide from one DescribeImageScanFindings answer, for the registry's scan type (undefined: not known). */
+export function classifyScan(answer: DescribeImageScanFindingsResponse, scanType: ScanType | undefined): ScanState {
   const status = answer.imageScanStatus?.status;
   const description = answer.imageScanStatus?.description;
   const why = description ? `: ${description}` : '';
@@ -26,8 +45,8 @@ export function classifyScan(answer: DescribeImageScanFindingsResponse): ScanSta
       return { kind: 'wait', state: status };
     case 'COMPLETE':
     case 'ACTIVE':
-      // Findings can trail the status; an absent findings block is "not yet", never "clean".
-      return answer.imageScanFindings ? { kind: 'ready' } : { kind: 'wait', state: `${status} (findings not yet available)` };
+      // Never read "no findings yet" as "clean": wait for evidence, or time out and fail.
+      return hasResults(answer.imageScanFindings, scanType) ? { kind: 'ready' } : { kind: 'wait', state: `${status} (${NO_RESULTS_YET})` };
     case 'FAILED':
       return { kind: 'failed', reason: `the scan failed${why}` };
     case 'UNSUPPORTED_IMAGE':
@@ -58,6 +77,8 @@ export interface ScanRequest {
   readonly imageDigest: string;
   readonly timeoutMs: number;
   readonly intervalMs: number;
+  /** The registry's scan type; undefined when it could not be read. */
+  readonly scanType?: ScanType;
 }
 
 const NOT_STARTED = 'not started';
@@ -88,6 +109,9 @@ export async function waitForScan(request: ScanRequest, deps: ScanDeps): Promise
       sleep: deps.sleep,
       random: deps.random,
       signal: deps.signal,
+      // A status read changes nothing: ride out a passing ECR server error or dropped connection.
+      transientRetries: READ_ONLY_TRANSIENT_RETRIES,
+      onTransient: (e, waitMs, retry) => deps.runner.info(`${(e as Error).message}; retry ${retry} of ${READ_ONLY_TRANSIENT_RETRIES} in ${formatDuration(waitMs)}`),
       check: async () => {
         let answer: DescribeImageScanFindingsResponse;
         try {
@@ -97,7 +121,7 @@ export async function waitForScan(request: ScanRequest, deps: ScanDeps): Promise
           if ((e as Error).name === 'ScanNotFoundException') return { done: false, state: NOT_STARTED };
           throw awsCallError('ECR DescribeImageScanFindings', e);
         }
-        const state = classifyScan(answer);
+        const state = classifyScan(answer, request.scanType);
         if (state.kind === 'failed') throw new ActionError(`${request.repository}@${request.imageDigest}: ${state.reason}`);
         const shown = state.kind === 'wait' ? state.state : 'done';
         if (shown !== last) deps.runner.info(`scan of ${request.imageDigest.slice(0, 19)}: ${shown}`);
@@ -116,7 +140,9 @@ export async function waitForScan(request: ScanRequest, deps: ScanDeps): Promise
     if (e instanceof PollTimeoutError) {
       const hint = e.lastState === NOT_STARTED
         ? `no scan started: turn on scan on push (basic scanning) or enhanced scanning for repository '${request.repository}', or set 'scan-severity-threshold: NONE'`
-        : `the last state seen was ${e.lastState}; raise scan-timeout-minutes if scans here are slow`;
+        : e.lastState?.endsWith(`(${NO_RESULTS_YET})`)
+          ? `ECR said ${e.lastState.split(' ')[0]} but no results arrived (no imageScanCompletedAt, findings or severity counts; enhanced scanning reports its status before Inspector's findings exist, aws/aws-sdk#289), so the image was never checked; raise scan-timeout-minutes if Inspector is slow here`
+          : `the last state seen was ${e.lastState}; raise scan-timeout-minutes if scans here are slow`;
       throw new ActionError(`the scan of ${request.repository}@${request.imageDigest} did not finish within ${formatDuration(request.timeoutMs)}: ${hint}.`);
     }
     throw e;

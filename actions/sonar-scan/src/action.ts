@@ -16,6 +16,7 @@ import { HttpSend, nodeHttpSend } from '../../shared/http';
 import { Inputs } from '../../shared/inputs';
 import { Runner } from '../../shared/runner';
 import { Clock, Random, Sleep } from '../../shared/time';
+import { withCommandsStopped } from '../../shared/untrusted-output';
 
 export interface SonarScanEnvironment {
   readonly runner: Runner;
@@ -84,7 +85,8 @@ export async function runSonarScan(environment: SonarScanEnvironment): Promise<S
     const invocation = scannerInvocation({ hostUrl, token, projectKey, organization, extraArgs, caFile }, script, env, cwd);
     runner.startGroup(`SonarScanner ${invocation.args.join(' ')}`);
     try {
-      await (environment.scanner ?? runScanner)(invocation, (line) => runner.info(line), environment.signal);
+      // The scanner (and the plugins and build output it echoes) is not ours: none of its lines may act as a workflow command.
+      await withCommandsStopped(runner, () => (environment.scanner ?? runScanner)(invocation, (line) => runner.info(line), environment.signal));
     } finally {
       runner.endGroup();
     }

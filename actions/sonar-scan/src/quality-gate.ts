@@ -6,7 +6,7 @@
  */
 import { CE_ACTIVE, CE_FAILED, CE_SUCCESS, CeTask, GateCondition, ProjectStatus, SonarApi } from './sonar-api';
 import { ActionError } from '../../shared/errors';
-import { poll } from '../../shared/poller';
+import { READ_ONLY_TRANSIENT_RETRIES, formatDuration, poll } from '../../shared/poller';
 import { Clock, Random, Sleep } from '../../shared/time';
 
 export const GATE_STATUSES = ['OK', 'WARN', 'ERROR', 'NONE'] as const;
@@ -38,6 +38,9 @@ export async function waitForAnalysis(deps: WaitDependencies, ceTaskId: string, 
     random: deps.random,
     signal: deps.signal,
     onThrottle: (_, waitMs) => deps.log(`Sonar answered HTTP 429; waiting ${Math.round(waitMs / 1000)}s`),
+    // Reading the task changes nothing: ride out a passing server error or dropped connection.
+    transientRetries: READ_ONLY_TRANSIENT_RETRIES,
+    onTransient: (e, waitMs, retry) => deps.log(`${(e as Error).message}; retry ${retry} of ${READ_ONLY_TRANSIENT_RETRIES} in ${formatDuration(waitMs)}`),
     check: async () => {
       const task = await deps.api.ceTask(ceTaskId);
       if (task.status === CE_SUCCESS) return { done: true, value: task };

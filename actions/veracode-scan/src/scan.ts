@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import { ACTIVE_STATUSES, CreateScanRequest, FAILED_STATUSES, PipelineScanApi, SUCCESS_STATUS, ScanDetails } from './pipeline-scan-api';
 import { ActionError, CancelledError, PollTimeoutError } from '../../shared/errors';
 import { HttpStatusError } from '../../shared/http';
-import { poll, formatDuration } from '../../shared/poller';
+import { READ_ONLY_TRANSIENT_RETRIES, poll, formatDuration } from '../../shared/poller';
 import { Clock, Random, Sleep } from '../../shared/time';
 
 export interface ScanDependencies {
@@ -55,6 +55,12 @@ export async function runPipelineScan(deps: ScanDependencies, request: ScanReque
   const intervalMs = request.pollIntervalMs ?? 10_000;
   const timing = { clock: deps.clock, sleep: deps.sleep, random: deps.random, signal: deps.signal };
   const onThrottle = (_: unknown, waitMs: number): void => deps.log(`Veracode asked us to slow down (HTTP 429); waiting ${formatDuration(waitMs)}`);
+  // Status reads change nothing, so a passing server error or dropped connection is retried a few times.
+  const readOnly = {
+    transientRetries: READ_ONLY_TRANSIENT_RETRIES,
+    onTransient: (e: unknown, waitMs: number, retry: number): void =>
+      deps.log(`${(e as Error).message}; retry ${retry} of ${READ_ONLY_TRANSIENT_RETRIES} in ${formatDuration(waitMs)}`),
+  };
 
   /** One call, repeated only while Veracode answers 429. */
   const once = async <T>(what: string, call: () => Promise<T>): Promise<T> =>
@@ -101,6 +107,7 @@ export async function runPipelineScan(deps: ScanDependencies, request: ScanReque
       intervalMs,
       timeoutMs: request.timeoutMs,
       onThrottle,
+      ...readOnly,
       ...timing,
       check: async () => {
         const details = await deps.api.getScan(scanId);
@@ -121,6 +128,7 @@ export async function runPipelineScan(deps: ScanDependencies, request: ScanReque
       intervalMs,
       timeoutMs: remaining,
       onThrottle,
+      ...readOnly,
       ...timing,
       check: async () => {
         const document = await deps.api.getFindings(scanId);

@@ -4,15 +4,24 @@
  */
 import { join } from 'path';
 import { AwsErrorReply, AwsJsonServer, startAwsJsonServer } from '../support/aws-json-server';
+import { outputsTheRunnerWouldDrop, registeredMasks } from '../support/masks';
 import { runBundle } from '../support/run-bundle';
 
 const DIST = join(__dirname, '../../../actions/codepipeline-deploy/dist');
 const ID = 'e2e00000-0000-0000-0000-000000000001';
 
-/** A pipeline that reports `statuses` in turn (the last one repeats). */
-async function pipelineServer(statuses: string[]): Promise<AwsJsonServer> {
+/**
+ * A pipeline that reports `statuses` in turn (the last one repeats). A start
+ * with a clientRequestToken seen before answers the execution that token
+ * started (idempotency); a new token starts a new execution.
+ */
+async function pipelineServer(statuses: string[], started = new Map<string, string>()): Promise<AwsJsonServer> {
   return startAwsJsonServer({
-    StartPipelineExecution: () => ({ pipelineExecutionId: ID }),
+    StartPipelineExecution: (body) => {
+      const token = String(body.clientRequestToken);
+      if (!started.has(token)) started.set(token, started.size === 0 ? ID : `e2e00000-0000-0000-0000-${String(started.size + 1).padStart(12, '0')}`);
+      return { pipelineExecutionId: started.get(token) };
+    },
     GetPipelineExecution: () => ({ pipelineExecution: { pipelineExecutionId: ID, status: statuses.length > 1 ? statuses.shift() : statuses[0] } }),
     ListActionExecutions: () => ({
       actionExecutionDetails: [{ pipelineExecutionId: ID, actionExecutionId: 'a1', stageName: 'Deploy', actionName: 'Stack', status: 'InProgress' }],
@@ -48,9 +57,30 @@ describe('codepipeline-deploy bundle', () => {
     expect(run.outputs).toMatchObject({ 'execution-id': ID, 'status': 'Succeeded' });
     expect(server.calls.map((c) => c.operation)).toEqual(['StartPipelineExecution', 'GetPipelineExecution', 'ListActionExecutions', 'GetPipelineExecution', 'ListActionExecutions']);
     expect(server.calls[0].body).toMatchObject({ name: 'deploy-flask-app', variables: [{ name: 'IMAGE_TAG', value: 'abc' }] });
-    expect(String(server.calls[0].body.clientRequestToken)).toMatch(/^gh-4242-1-[0-9a-f]{16}$/);
+    expect(String(server.calls[0].body.clientRequestToken)).toMatch(/^gh-4242-[0-9a-f]{40}$/);
     expect(server.calls[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTEST\/\d{8}\/eu-west-1\/codepipeline\//);
     expect(run.summary).toContain('### CodePipeline deploy-flask-app: Succeeded');
+    // Nothing this action reads is secret, so it masks nothing, and no output can be dropped by the runner's mask rule.
+    expect(registeredMasks(run.stdout)).toEqual([]);
+    expect(outputsTheRunnerWouldDrop(run.outputs, registeredMasks(run.stdout))).toEqual([]);
+    expect(run.outputs['execution-url']).not.toContain('123456789012');
+  });
+
+  test('two matrix legs start two executions; a re-run attempt of a leg follows the execution its first attempt started', async () => {
+    const started = new Map<string, string>();
+    server = await pipelineServer(['Succeeded'], started);
+    const leg = (matrix: string, attempt: string): ReturnType<typeof runBundle> => runBundle(join(DIST, 'index.js'), {
+      inputs: { 'pipeline-name': 'deploy-flask-app', 'poll-interval-seconds': '1', matrix },
+      env: { AWS_ENDPOINT_URL_CODEPIPELINE: server!.url, GITHUB_RUN_ATTEMPT: attempt },
+    });
+    const [eu, us] = await Promise.all([leg('{"region":"eu-west-1"}', '1'), leg('{"region":"us-east-1"}', '1')]);
+    const rerun = await leg('{"region":"eu-west-1"}', '2');
+    const tokens = server.calls.filter((c) => c.operation === 'StartPipelineExecution').map((c) => String(c.body.clientRequestToken));
+    expect(new Set(tokens).size).toBe(2);
+    expect(started.size).toBe(2);
+    expect(eu.outputs['execution-id']).not.toBe(us.outputs['execution-id']);
+    expect(rerun.outputs['execution-id']).toBe(eu.outputs['execution-id']);
+    for (const run of [eu, us, rerun]) expect(run.code).toBe(0);
   });
 
   test('the generic AWS_ENDPOINT_URL works too, and a Failed execution fails the job', async () => {
@@ -83,6 +113,31 @@ describe('codepipeline-deploy bundle', () => {
     expect(run.stdout).toContain('the workflow run was cancelled; asked CodePipeline to stop execution');
     const stop = server.calls.find((c) => c.operation === 'StopPipelineExecution');
     expect(stop?.body).toMatchObject({ pipelineName: 'p', pipelineExecutionId: ID, abandon: false });
+    expect(run.state.settled).toBe('true');
+  });
+
+  test('the role session ending mid-wait (ExpiredTokenException from AWS) fails with its own message naming the execution', async () => {
+    let gets = 0;
+    const expired = new AwsErrorReply('ExpiredTokenException', 'The security token included in the request is expired');
+    server = await startAwsJsonServer({
+      StartPipelineExecution: () => ({ pipelineExecutionId: ID }),
+      GetPipelineExecution: () => {
+        if (++gets > 1) throw expired;
+        return { pipelineExecution: { pipelineExecutionId: ID, status: 'InProgress' } };
+      },
+      ListActionExecutions: () => { throw expired; },
+      StopPipelineExecution: () => { throw expired; },
+    });
+    const run = await runBundle(join(DIST, 'index.js'), {
+      inputs: { 'pipeline-name': 'deploy-flask-app', 'poll-interval-seconds': '1', 'timeout-minutes': '90' },
+      env: { AWS_ENDPOINT_URL_CODEPIPELINE: server.url },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`::error::the AWS credentials expired after \\d+s while following execution ${ID} of pipeline 'deploy-flask-app'`));
+    expect(run.stdout).toContain("configure-aws-credentials 'role-duration-seconds' above 5700 (timeout-minutes 90");
+    expect(run.stdout).toContain(`executions/${ID}/timeline`);
+    expect(run.stdout).not.toContain('could not follow');
+    expect(run.outputs['execution-id']).toBe(ID);
     expect(run.state.settled).toBe('true');
   });
 

@@ -4,9 +4,10 @@ import { join } from 'path';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Answer, EXECUTION_ID, FakePipeline, failedBuild, throttling } from './fake-pipeline';
+import { sessionAdvice } from '../../../actions/codepipeline-deploy/src/credentials';
 import { DeployDeps, callsPerMinute, deploy } from '../../../actions/codepipeline-deploy/src/deploy';
 import { DeployInputs } from '../../../actions/codepipeline-deploy/src/inputs';
-import { RunContext, clientRequestToken } from '../../../actions/codepipeline-deploy/src/run-context';
+import { RunContext, clientRequestToken, readRunContext } from '../../../actions/codepipeline-deploy/src/run-context';
 import { ActionError } from '../../../actions/shared/errors';
 import { ManualClock } from '../../../actions/shared/time';
 import { TestRunner, testRunner } from '../support/runner';
@@ -19,9 +20,19 @@ const DEFAULTS: DeployInputs = {
   pollIntervalSeconds: 15,
   supersededIsSuccess: false,
   stopOnCancel: true,
+  matrix: 'null',
 };
 
-const CONTEXT: RunContext = { runId: '1234', runAttempt: '2', runUrl: 'https://github.com/o/r/actions/runs/1234/attempts/2', stepKey: 'o/r/deploy/__run' };
+const RUNNER_ENV = {
+  GITHUB_RUN_ID: '1234',
+  GITHUB_RUN_ATTEMPT: '2',
+  GITHUB_REPOSITORY: 'o/r',
+  GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/pipeline.yml@refs/heads/main',
+  GITHUB_JOB: 'deploy',
+  GITHUB_ACTION: '__run',
+  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+};
+const CONTEXT: RunContext = readRunContext(RUNNER_ENV);
 
 interface Harness {
   readonly fake: FakePipeline;
@@ -76,8 +87,9 @@ describe('deploy: success', () => {
 
     expect(result).toEqual({ executionId: EXECUTION_ID, status: 'Succeeded' });
     const start = h.fake.calls.find((c) => c.command === 'Start')!;
-    expect(start.input).toEqual({ name: 'deploy', clientRequestToken: clientRequestToken(CONTEXT, 'deploy'), variables: [{ name: 'IMAGE_TAG', value: 'abc123' }] });
-    expect(start.input.clientRequestToken).toMatch(/^gh-1234-2-[0-9a-f]{16}$/);
+    const variables = [{ name: 'IMAGE_TAG', value: 'abc123' }];
+    expect(start.input).toEqual({ name: 'deploy', clientRequestToken: clientRequestToken(CONTEXT, { ...DEFAULTS, variables }), variables });
+    expect(start.input.clientRequestToken).toMatch(/^gh-1234-[0-9a-f]{40}$/);
     for (const c of h.fake.calls.filter((x) => x.command === 'Get')) expect(c.input).toEqual({ pipelineName: 'deploy', pipelineExecutionId: EXECUTION_ID });
     for (const c of h.fake.calls.filter((x) => x.command === 'List')) expect(c.input.filter).toEqual({ pipelineExecutionId: EXECUTION_ID });
     expect(h.fake.names()).toEqual(['Start', 'Get', 'List', 'Get', 'List', 'Get', 'List']);
@@ -94,12 +106,36 @@ describe('deploy: success', () => {
     expect(h.t.summary()).toContain('[this workflow run](https://github.com/o/r/actions/runs/1234/attempts/2)');
   });
 
-  test('the token is stable for a retried call and differs per attempt and per pipeline', () => {
-    const token = clientRequestToken(CONTEXT, 'deploy');
-    expect(clientRequestToken({ ...CONTEXT }, 'deploy')).toBe(token);
-    expect(clientRequestToken({ ...CONTEXT, runAttempt: '3' }, 'deploy')).not.toBe(token);
-    expect(clientRequestToken(CONTEXT, 'other')).not.toBe(token);
-    expect(token.length).toBeLessThanOrEqual(128);
+  test('two matrix legs of one job get distinct tokens; a re-run attempt of the same leg repeats its token', () => {
+    const leg = (matrix: string, env: Record<string, string> = {}): string =>
+      clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, matrix });
+    const euWest = leg('{"region":"eu-west-1","tier":"web"}');
+    const usEast = leg('{"region":"us-east-1","tier":"web"}');
+    expect(euWest).not.toBe(usEast);
+    // The runner's toJSON(matrix) may order keys and indent differently between attempts: same leg, same token.
+    expect(leg('{\n  "tier": "web",\n  "region": "eu-west-1"\n}', { GITHUB_RUN_ATTEMPT: '3' })).toBe(euWest);
+    expect(leg('null', { GITHUB_RUN_ATTEMPT: '1' })).toBe(leg('null', { GITHUB_RUN_ATTEMPT: '2' }));
+    for (const token of [euWest, usEast]) expect(token).toMatch(/^[A-Za-z0-9-]{1,128}$/);
+  });
+
+  test('the token differs for every other request in the run: caller workflow, job, step, pipeline, commit, release variables', () => {
+    const token = (env: Record<string, string>, request: Partial<DeployInputs> = {}): string =>
+      clientRequestToken(readRunContext({ ...RUNNER_ENV, ...env }), { ...DEFAULTS, ...request });
+    const base = token({});
+    const others = [
+      token({ GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/hotfix.yml@refs/heads/main' }),
+      token({ GITHUB_JOB: 'deploy-eu' }),
+      token({ GITHUB_ACTION: 'deploy-second' }),
+      token({ GITHUB_RUN_ID: '1235' }),
+      token({ GITHUB_SHA: 'f'.repeat(40) }),
+      token({}, { pipelineName: 'other' }),
+      token({}, { variables: [{ name: 'IMAGE_URI', value: 'r/flask-app:abc' }] }),
+      token({}, { source: { file: 'a.zip', bucket: 'b', key: 'release-2.zip' } }),
+    ];
+    expect(new Set([base, ...others]).size).toBe(others.length + 1);
+    // Variable order is not a different release.
+    const ab = [{ name: 'A', value: '1' }, { name: 'B', value: '2' }];
+    expect(token({}, { variables: ab })).toBe(token({}, { variables: [...ab].reverse() }));
   });
 
   test('wait: false returns once started and leaves nothing for the post step', async () => {
@@ -177,9 +213,20 @@ describe('deploy: throttling, timeout and cancellation', () => {
     const h = harness(['InProgress', throttling(), throttling(), 'Succeeded']);
     await expect(deploy(DEFAULTS, h.deps)).resolves.toMatchObject({ status: 'Succeeded' });
     expect(h.t.log()).toContain('CodePipeline is throttling us; waiting');
-    // Each throttle follows a successful progress call, so each waits 15 s + 0.5 × min(120 s, 30 s).
-    expect(h.clock.sleeps.filter((ms) => ms === 30_000)).toHaveLength(2);
-    expect(h.fake.names()).toEqual(['Start', 'Get', 'List', 'Get', 'List', 'Get', 'List', 'Get', 'List']);
+    // A throttled call is repeated (the turn moves on only after a success), so the throttles are in a row:
+    // 15 s + 0.5 × min(120 s, 30 s), then 15 s + 0.5 × min(120 s, 60 s).
+    expect(h.clock.sleeps.filter((ms) => ms > 15_000)).toEqual([30_000, 45_000]);
+    expect(h.fake.names()).toEqual(['Start', 'Get', 'List', 'Get', 'Get', 'Get', 'List']);
+  });
+
+  test('a passing CodePipeline server error while following is ridden out; a client error still ends the wait at once', async () => {
+    const internal = (): Error => Object.assign(new Error('Internal service error'), { name: 'InternalServerException', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    const h = harness(['InProgress', internal(), internal(), 'Succeeded']);
+    expect(await deploy(DEFAULTS, h.deps)).toEqual({ executionId: EXECUTION_ID, status: 'Succeeded' });
+    expect(h.t.log()).toContain('CodePipeline GetPipelineExecution failed: InternalServerException: Internal service error (HTTP 500); retry 1 of 5');
+    const lost = harness(['InProgress', ...Array.from({ length: 6 }, internal), 'Succeeded']);
+    const e = await failure(deploy(DEFAULTS, lost.deps));
+    expect(e.message).toContain(`could not follow pipeline 'deploy' execution ${EXECUTION_ID}, which was left running`);
   });
 
   test('timeout stops the execution (stop-on-cancel) and fails saying so', async () => {
@@ -213,6 +260,51 @@ describe('deploy: throttling, timeout and cancellation', () => {
     expect(e.message).toContain('the workflow run was cancelled; asked CodePipeline to stop execution');
     expect(h.fake.names().at(-1)).toBe('Stop');
     expect(h.t.state().settled).toBe('true');
+  });
+
+  test('credentials expiring mid-wait: not "lost sight" but their own message, naming the execution and what to raise', async () => {
+    const start = 1_700_000_000_000;
+    const h = harness(['InProgress'], { credentialsExpireAt: start + 30 * 60_000 });
+    const e = await failure(deploy(DEFAULTS, h.deps));
+    const url = `https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/deploy/executions/${EXECUTION_ID}/timeline?region=eu-west-1`;
+    expect(e.message).toBe(
+      `the AWS credentials expired after 30m while following execution ${EXECUTION_ID} of pipeline 'deploy' (last status InProgress). `
+      + `It may still be running and cannot be stopped with these credentials: follow or stop it at ${url}. `
+      + "To wait this long, raise the role's MaxSessionDuration and configure-aws-credentials 'role-duration-seconds' above 3900 (timeout-minutes 60 × 60 + 300 s to stop the execution).",
+    );
+    expect(e.message).not.toContain('could not follow');
+    // A stop with expired credentials cannot work: none is sent, and the post step is not left to try.
+    expect(h.fake.names()).not.toContain('Stop');
+    expect(h.t.state().settled).toBe('true');
+    expect(h.t.outputs()).toMatchObject({ 'execution-id': EXECUTION_ID, 'status': 'InProgress' });
+    expect(h.t.summary()).toContain('the AWS credentials expired after 30m');
+  });
+
+  test('credentials still valid at the timeout stop the execution as usual; a cancel after they expired names it instead', async () => {
+    const start = 1_700_000_000_000;
+    const usable = harness(['InProgress'], { credentialsExpireAt: start + 24 * 3600_000 });
+    await failure(deploy({ ...DEFAULTS, timeoutMinutes: 10 }, usable.deps));
+    expect(usable.fake.names()).toContain('Stop');
+    expect(usable.fake.calls.find((c) => c.command === 'Stop')!.input).toMatchObject({ pipelineExecutionId: EXECUTION_ID, abandon: false });
+
+    // The run is cancelled during the sleep in which the session ran out: the stop is the first call to meet the expiry.
+    const h = harness(['InProgress'], { credentialsExpireAt: start + 20_000 });
+    const sleep = h.deps.sleep;
+    const e = await failure(deploy(DEFAULTS, {
+      ...h.deps,
+      sleep: async (ms, signal) => {
+        await sleep(ms, signal);
+        if (h.clock.now() >= start + 20_000) h.controller.abort();
+      },
+    }));
+    expect(h.fake.names()).toEqual(['Start', 'Get', 'Stop']);
+    expect(e.message).toContain(`execution ${EXECUTION_ID} could not be stopped: the AWS credentials have expired (ExpiredTokenException); stop it in the CodePipeline console`);
+    expect(e.message).toContain(`(follow it at https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/deploy/executions/${EXECUTION_ID}/`);
+  });
+
+  test('a wait longer than IAM allows a session says to lower timeout-minutes', () => {
+    expect(sessionAdvice(60)).toContain('above 3900');
+    expect(sessionAdvice(720)).toContain("more than IAM's 43200 s maximum, so lower timeout-minutes to at most 715");
   });
 
   test('a stop CodePipeline refuses leaves the post step to try again', async () => {

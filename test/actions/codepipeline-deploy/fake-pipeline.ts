@@ -32,6 +32,10 @@ export function throttling(): Error {
   return Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
 }
 
+export function expiredToken(): Error {
+  return Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException', $metadata: { httpStatusCode: 400 } });
+}
+
 export function failedBuild(): ActionExecutionDetail[] {
   return [
     { pipelineExecutionId: EXECUTION_ID, actionExecutionId: 'a1', stageName: 'Source', actionName: 'Source', status: 'Succeeded', startTime: new Date(1000) },
@@ -54,9 +58,18 @@ export class FakePipeline {
   /** What ListActionExecutions returns (all of it, one page). */
   actions: ActionExecutionDetail[] = [];
 
-  constructor(readonly clock: ManualClock, answers: Answer[], options: { versionId?: string; pipelineSources?: unknown[] } = {}) {
+  /**
+   * `credentialsExpireAt`: from this clock time on, every call is refused the way AWS refuses a
+   * role session past its end (ExpiredTokenException, HTTP 400), Stop included.
+   */
+  constructor(
+    readonly clock: ManualClock,
+    answers: Answer[],
+    options: { versionId?: string; pipelineSources?: unknown[]; credentialsExpireAt?: number } = {},
+  ) {
     const record = (command: string) => (input: object) => {
       this.calls.push({ at: clock.now(), command, input: input as Record<string, unknown> });
+      if (options.credentialsExpireAt !== undefined && clock.now() >= options.credentialsExpireAt) throw expiredToken();
     };
     this.codepipeline.on(StartPipelineExecutionCommand).callsFake((input) => { record('Start')(input); return { pipelineExecutionId: EXECUTION_ID }; });
     this.codepipeline.on(GetPipelineExecutionCommand).callsFake((input) => {

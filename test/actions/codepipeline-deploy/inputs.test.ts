@@ -24,6 +24,7 @@ describe('codepipeline-deploy inputs', () => {
       pollIntervalSeconds: 15,
       supersededIsSuccess: false,
       stopOnCancel: true,
+      matrix: 'null',
     });
   });
 
@@ -64,11 +65,12 @@ describe('codepipeline-deploy inputs', () => {
 
 describe('run context', () => {
   test('needs numeric run id and attempt, and links the run', () => {
-    expect(readRunContext({ GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '1', GITHUB_REPOSITORY: 'o/r', GITHUB_JOB: 'deploy', GITHUB_ACTION: '__run' })).toEqual({
+    const env = { GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '1', GITHUB_REPOSITORY: 'o/r', GITHUB_JOB: 'deploy', GITHUB_ACTION: '__run', GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/p.yml@refs/heads/main', GITHUB_SHA: 'abc' };
+    expect(readRunContext(env)).toEqual({
       runId: '99',
       runAttempt: '1',
       runUrl: 'https://github.com/o/r/actions/runs/99/attempts/1',
-      stepKey: 'o/r/deploy/__run',
+      request: { repository: 'o/r', workflowRef: 'o/r/.github/workflows/p.yml@refs/heads/main', job: 'deploy', step: '__run', sha: 'abc' },
     });
     expect(() => readRunContext({})).toThrow("GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT must be numbers (got '' and '')");
   });

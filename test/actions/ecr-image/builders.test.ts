@@ -16,7 +16,7 @@ function plan(overrides: Partial<BuildPlan> = {}): BuildPlan {
     buildArgs: [{ name: 'PYTHON', value: '3.12' }],
     platforms: [],
     push: true,
-    cacheRef: `${HOST}/flask-app:buildcache`,
+    ghaCacheScope: 'flask-app',
     insecure: false,
     workDir: '/tmp/w',
     ...overrides,
@@ -31,23 +31,24 @@ describe('builder argv', () => {
     expect(logoutArgv('buildah', HOST)).toEqual(['buildah', 'logout', HOST]);
   });
 
-  test('docker buildx builds, caches to the registry and pushes in one command', () => {
+  test('docker buildx builds, caches to the GitHub Actions cache (never a registry tag) and pushes in one command', () => {
     expect(dockerBuildArgv(plan({ platforms: ['linux/amd64', 'linux/arm64'] }))).toEqual([
       'docker', 'buildx', 'build',
       '--file', 'app/Dockerfile',
       '--tag', `${HOST}/flask-app:abc`, '--tag', `${HOST}/flask-app:latest`,
       '--build-arg', 'PYTHON=3.12',
       '--platform', 'linux/amd64,linux/arm64',
-      '--cache-from', `type=registry,ref=${HOST}/flask-app:buildcache`,
-      '--cache-to', `type=registry,ref=${HOST}/flask-app:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
+      '--cache-from', 'type=gha,scope=flask-app',
+      '--cache-to', 'type=gha,mode=max,scope=flask-app',
       '--provenance=false', '--sbom=false',
       '--metadata-file', '/tmp/w/metadata.json',
       '--push',
       'app',
     ]);
-    const local = dockerBuildArgv(plan({ push: false }));
+    const local = dockerBuildArgv(plan({ push: false, ghaCacheScope: undefined }));
     expect(local).toContain('--load');
     expect(local).not.toContain('--cache-to');
+    expect(local).not.toContain('--cache-from');
   });
 
   test('buildah: plain image for one platform, manifest list for several', () => {

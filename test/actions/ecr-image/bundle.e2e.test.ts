@@ -6,9 +6,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { FakeEcr } from './fake-ecr';
 import { REGISTRY_TOOLS, TestRegistry, startRegistry } from './registry-harness';
+import { basicComplete } from './scan-shapes';
 import { describeWithTools } from '../../support/real-tools';
-import { AwsJsonServer, startAwsJsonServer } from '../support/aws-json-server';
+import { AwsErrorReply, AwsJsonServer, startAwsJsonServer } from '../support/aws-json-server';
+import { outputsTheRunnerWouldDrop, registeredMasks } from '../support/masks';
 import { runBundle } from '../support/run-bundle';
 
 const DIST = join(__dirname, '../../../actions/ecr-image/dist');
@@ -39,20 +42,27 @@ describeWithTools('ecr-image bundle end to end (docker-registry + buildah)', { c
     context = mkdtempSync(join(tmpdir(), 'slipway-e2e-context-'));
     writeFileSync(join(context, 'app.txt'), 'e2e\n');
     writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY app.txt /app.txt\n');
+    // ECR's repository and scanning rules from the fake; its images are the real registry's.
+    const fake = new FakeEcr({
+      password: PASSWORD,
+      proxyEndpoint: `http://${registry.host}`,
+      registryScanning: { scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'flask-app', filterType: 'WILDCARD' }] }] },
+    });
     ecr = await startAwsJsonServer({
-      GetAuthorizationToken: () => ({
-        authorizationData: [{ authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString('base64'), proxyEndpoint: `http://${registry.host}` }],
-      }),
+      ...fake.handlers,
+      DescribeImages: async (body) => {
+        const tag = (body.imageIds as { imageTag: string }[])[0].imageTag;
+        const m = await registry.manifest(String(body.repositoryName), tag).catch(() => undefined);
+        if (!m) throw new AwsErrorReply('ImageNotFoundException', `The image with imageId {imageDigest:'null', imageTag:'${tag}'} does not exist within the repository with name '${String(body.repositoryName)}'`);
+        return { imageDetails: [{ imageDigest: m.digest, imageTags: [tag], repositoryName: body.repositoryName }] };
+      },
       BatchGetImage: async (body) => {
         const tag = (body.imageIds as { imageTag: string }[])[0].imageTag;
         const m = await registry.manifest(String(body.repositoryName), tag);
         const image = { imageId: { imageDigest: m.digest, imageTag: tag }, imageManifest: m.body, imageManifestMediaType: m.mediaType };
         return { images: [image], failures: [] };
       },
-      DescribeImageScanFindings: () => ({
-        imageScanStatus: { status: 'COMPLETE' },
-        imageScanFindings: { findings: [{ name: 'CVE-2024-9999', severity: 'CRITICAL' }, { name: 'CVE-2024-1111', severity: 'LOW' }] },
-      }),
+      DescribeImageScanFindings: () => basicComplete([{ name: 'CVE-2024-9999', severity: 'CRITICAL' }, { name: 'CVE-2024-1111', severity: 'LOW' }]),
     });
   }, 30_000);
 
@@ -73,13 +83,35 @@ describeWithTools('ecr-image bundle end to end (docker-registry + buildah)', { c
     expect(run.stdout).toContain(`::error::${registry.host}/flask-app:e2e has 1 finding(s) at or above HIGH: CVE-2024-9999 (CRITICAL).`);
     const pushed = await registry.manifest('flask-app', 'e2e');
     expect(run.outputs).toMatchObject({ 'image-uri': `${registry.host}/flask-app:e2e`, 'digest': pushed.digest, 'findings-critical': '1', 'findings-low': '1' });
-    expect(ecr.calls.map((c) => c.operation)).toEqual(['GetAuthorizationToken', 'BatchGetImage', 'DescribeImageScanFindings']);
+    expect(ecr.calls.map((c) => c.operation)).toEqual([
+      'GetAuthorizationToken', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'DescribeImages', 'DescribeImages', 'BatchGetImage', 'DescribeImageScanFindings',
+    ]);
+    // The runner drops any job output containing a masked value: none may.
+    expect(registeredMasks(run.stdout).length).toBeGreaterThanOrEqual(2);
+    expect(outputsTheRunnerWouldDrop(run.outputs, registeredMasks(run.stdout))).toEqual([]);
     expect(run.summary).toContain('CVE-2024-9999');
 
     expect(readFileSync(registry.builderEnv.REGISTRY_AUTH_FILE!, 'utf8')).toContain(registry.host);
     const post = await runBundle(join(DIST, 'post.js'), { env: { ...env, STATE_registry: run.state.registry, STATE_builder: run.state.builder } });
     expect(post.code).toBe(0);
     expect(readFileSync(registry.builderEnv.REGISTRY_AUTH_FILE!, 'utf8')).not.toContain(registry.host);
+  }, 120_000);
+
+  test('a re-run for tags already pushed builds nothing, reports the existing digest and still gates on it', async () => {
+    const before = await registry.manifest('flask-app', 'e2e');
+    ecr.calls.length = 0;
+    const run = await runBundle(join(DIST, 'index.js'), {
+      inputs: { repository: 'flask-app', context: context, builder: 'buildah', tags: 'e2e\nlatest' },
+      env: { ...registry.builderEnv, AWS_ENDPOINT_URL_ECR: ecr.url },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain('[command] buildah build');
+    expect(run.stdout).toContain(`::notice::flask-app:e2e, latest already exists in the immutable repository as ${before.digest}; reusing it`);
+    expect(run.stdout).toContain('::error::');
+    expect(run.stdout).toContain('CVE-2024-9999 (CRITICAL)');
+    expect(run.outputs).toMatchObject({ 'digest': before.digest, 'findings-critical': '1' });
+    expect(ecr.calls.map((c) => c.operation)).toContain('DescribeImageScanFindings');
+    expect(outputsTheRunnerWouldDrop(run.outputs, registeredMasks(run.stdout))).toEqual([]);
   }, 120_000);
 
   test('ignore-cves lets the same image through, exit 0', async () => {

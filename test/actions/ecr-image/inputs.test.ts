@@ -1,3 +1,6 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
 import { readImageInputs } from '../../../actions/ecr-image/src/inputs';
 import { Inputs } from '../../../actions/shared/inputs';
 import { testRunner } from '../support/runner';
@@ -25,6 +28,7 @@ describe('ecr-image inputs', () => {
       buildArgs: [],
       platforms: [],
       builder: 'docker',
+      cache: 'none',
       push: true,
       registry: 'ecr',
       credentials: undefined,
@@ -83,6 +87,15 @@ describe('ecr-image inputs', () => {
     expect(read({ 'repository': 'a', 'ignore-cves': 'CVE 1' }).error?.message).toContain("input 'ignore-cves' has 'CVE 1'");
     expect(read({ 'repository': 'a', 'registry-password': 'p' }).error?.message).toContain("are for 'registry: dockerhub'");
     expect(read({ 'repository': 'a', 'scan-timeout-minutes': '0' }).error?.message).toContain("input 'scan-timeout-minutes' must be between 1 and 360");
+    expect(read({ repository: 'a', cache: 'registry' }).error?.message).toBe("input 'cache' must be one of 'none', 'gha'; got 'registry'.");
+  });
+
+  test("action.yml's defaults are the ones the action applies when an input is absent", () => {
+    const yml = parse(readFileSync(join(__dirname, '../../../actions/ecr-image/action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+    const defaults = Object.entries(yml.inputs).filter(([, i]) => i.default !== undefined);
+    expect(Object.fromEntries(defaults.map(([name, i]) => [name, i.default]))).toEqual({ 'context': '.', 'builder': 'docker', 'cache': 'none', 'push': 'true', 'registry': 'ecr', 'scan-timeout-minutes': '30' });
+    const withDefaults = read({ repository: 'a', ...Object.fromEntries(defaults.map(([name, i]) => [name, String(i.default)])) }).result;
+    expect(withDefaults).toEqual(read({ repository: 'a' }).result);
   });
 
   test('no tags and no GITHUB_SHA is an error', () => {

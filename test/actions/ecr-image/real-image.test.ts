@@ -7,7 +7,15 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { BatchGetImageCommand, DescribeImageScanFindingsCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import {
+  BatchGetImageCommand,
+  DescribeImageScanFindingsCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  GetRegistryScanningConfigurationCommand,
+} from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { REGISTRY_TOOLS, TestRegistry, startRegistry } from './registry-harness';
 import { logoutArgv } from '../../../actions/ecr-image/src/builders';
@@ -48,9 +56,12 @@ describeWithTools('ecr-image real path (docker-registry + buildah + skopeo)', { 
       const imageId = { imageDigest: m.digest, imageTag: input.imageIds[0].imageTag };
       return { images: [{ imageId, imageManifest: m.body, imageManifestMediaType: m.mediaType }] };
     });
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'flask-app', imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true } }] });
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'BASIC', rules: [] } });
+    ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error("The image with imageId {imageDigest:'null', imageTag:'0123abc'} does not exist"), { name: 'ImageNotFoundException' }));
     ecr.on(DescribeImageScanFindingsCommand).resolves({
       imageScanStatus: { status: 'COMPLETE' },
-      imageScanFindings: { findings: [{ name: 'CVE-2024-0001', severity: 'HIGH' }, { name: 'CVE-2024-0002', severity: 'LOW' }], findingSeverityCounts: { HIGH: 1, LOW: 1 } },
+      imageScanFindings: { imageScanCompletedAt: new Date(1_718_530_000_000), findings: [{ name: 'CVE-2024-0001', severity: 'HIGH' }, { name: 'CVE-2024-0002', severity: 'LOW' }], findingSeverityCounts: { HIGH: 1, LOW: 1 } },
     });
     const inputs: ImageInputs = {
       repository: 'flask-app',
@@ -60,6 +71,7 @@ describeWithTools('ecr-image real path (docker-registry + buildah + skopeo)', { 
       buildArgs: [{ name: 'GREETING', value: 'hi' }],
       platforms: [],
       builder: 'buildah',
+      cache: 'none',
       push: true,
       registry: 'ecr',
       threshold: 'HIGH',
@@ -76,6 +88,7 @@ describeWithTools('ecr-image real path (docker-registry + buildah + skopeo)', { 
         runner: t.runner,
         commands: spawnCommands((line) => lines.push(line), { ...process.env, ...registry.builderEnv }),
         workDir,
+        env: process.env,
         clock,
         sleep: clock.sleep,
         random: () => 0,
@@ -123,6 +136,7 @@ describeWithTools('ecr-image real path (docker-registry + buildah + skopeo)', { 
         buildArgs: [],
         platforms: [],
         builder: 'buildah',
+        cache: 'none',
         push: true,
         registry: 'ecr',
         threshold: 'NONE',
@@ -133,6 +147,7 @@ describeWithTools('ecr-image real path (docker-registry + buildah + skopeo)', { 
         runner: t.runner,
         commands: spawnCommands(() => undefined, { ...process.env, ...registry.builderEnv }),
         workDir: context,
+        env: process.env,
         clock: new ManualClock(),
         sleep: async () => undefined,
         random: () => 0,

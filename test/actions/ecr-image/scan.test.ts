@@ -1,11 +1,15 @@
 import { DescribeImageScanFindingsCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
+import { FakeEcr, scanNotFound } from './fake-ecr';
+import { BASIC_IN_PROGRESS, COMPLETED_AT, ENHANCED_ACTIVE_BEFORE_FINDINGS, ENHANCED_COMPLETE_BEFORE_FINDINGS, ENHANCED_PENDING, basicComplete, enhancedWithCritical } from './scan-shapes';
 import { evaluateFindings, fromBasic, fromEnhanced, normaliseSeverity, renderGate } from '../../../actions/ecr-image/src/findings';
 import { classifyScan, waitForScan } from '../../../actions/ecr-image/src/scan';
+import { ScanType } from '../../../actions/ecr-image/src/scan-setup';
 import { ManualClock } from '../../../actions/shared/time';
+import { AwsErrorReply } from '../support/aws-json-server';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
-const ecr = mockClient(ECRClient);
+let ecr = mockClient(ECRClient);
 afterEach(() => ecr.reset());
 afterAll(() => ecr.restore());
 
@@ -14,62 +18,106 @@ function scanDeps(clock = new ManualClock()): Parameters<typeof waitForScan>[1] 
 }
 const REQUEST = { repository: 'flask-app', imageDigest: DIGEST, timeoutMs: 120_000, intervalMs: 10_000 };
 
+const AT = new Date(COMPLETED_AT * 1000);
+
 describe('classifyScan', () => {
   test.each([
-    [{ imageScanStatus: { status: 'IN_PROGRESS' } }, { kind: 'wait', state: 'IN_PROGRESS' }],
-    [{ imageScanStatus: { status: 'PENDING' } }, { kind: 'wait', state: 'PENDING' }],
-    [{ imageScanStatus: { status: 'COMPLETE' } }, { kind: 'wait', state: 'COMPLETE (findings not yet available)' }],
-    [{ imageScanStatus: { status: 'ACTIVE' } }, { kind: 'wait', state: 'ACTIVE (findings not yet available)' }],
-    [{ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findings: [] } }, { kind: 'ready' }],
-    [{ imageScanStatus: { status: 'ACTIVE' }, imageScanFindings: { enhancedFindings: [] } }, { kind: 'ready' }],
-    [{ imageScanStatus: { status: 'FAILED', description: 'boom' } }, { kind: 'failed', reason: 'the scan failed: boom' }],
-    [{ imageScanStatus: { status: 'UNSUPPORTED_IMAGE', description: 'UnsupportedImageError' } },
+    [{ imageScanStatus: { status: 'IN_PROGRESS' } }, 'BASIC', { kind: 'wait', state: 'IN_PROGRESS' }],
+    [{ imageScanStatus: { status: 'PENDING' } }, 'ENHANCED', { kind: 'wait', state: 'PENDING' }],
+    [{ imageScanStatus: { status: 'COMPLETE' } }, 'BASIC', { kind: 'wait', state: 'COMPLETE (no results yet)' }],
+    [{ imageScanStatus: { status: 'ACTIVE' } }, 'ENHANCED', { kind: 'wait', state: 'ACTIVE (no results yet)' }],
+    // aws/aws-sdk#289 and aws/aws-cli#6759: the status is final, the findings are not there yet.
+    [ENHANCED_COMPLETE_BEFORE_FINDINGS, 'ENHANCED', { kind: 'wait', state: 'COMPLETE (no results yet)' }],
+    [ENHANCED_ACTIVE_BEFORE_FINDINGS, 'ENHANCED', { kind: 'wait', state: 'ACTIVE (no results yet)' }],
+    [ENHANCED_ACTIVE_BEFORE_FINDINGS, undefined, { kind: 'wait', state: 'ACTIVE (no results yet)' }],
+    [{ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findings: [] } }, 'BASIC', { kind: 'wait', state: 'COMPLETE (no results yet)' }],
+    // Evidence of completion: a completion time (basic always sets it), or for enhanced the findings or their counts.
+    [{ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { imageScanCompletedAt: AT, findings: [] } }, 'BASIC', { kind: 'ready' }],
+    [{ imageScanStatus: { status: 'ACTIVE' }, imageScanFindings: { imageScanCompletedAt: AT } }, 'ENHANCED', { kind: 'ready' }],
+    [{ imageScanStatus: { status: 'ACTIVE' }, imageScanFindings: { enhancedFindings: [{ severity: 'LOW' }] } }, 'ENHANCED', { kind: 'ready' }],
+    [{ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findingSeverityCounts: { HIGH: 2 } } }, undefined, { kind: 'ready' }],
+    // Counts alone are not a basic scan's evidence: basic always reports imageScanCompletedAt.
+    [{ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findingSeverityCounts: { HIGH: 2 } } }, 'BASIC', { kind: 'wait', state: 'COMPLETE (no results yet)' }],
+    [{ imageScanStatus: { status: 'FAILED', description: 'boom' } }, 'BASIC', { kind: 'failed', reason: 'the scan failed: boom' }],
+    [{ imageScanStatus: { status: 'UNSUPPORTED_IMAGE', description: 'UnsupportedImageError' } }, 'BASIC',
       { kind: 'failed', reason: "ECR cannot scan this image (UNSUPPORTED_IMAGE: UnsupportedImageError); set 'scan-severity-threshold: NONE' to build it without a scan gate" }],
-    [{ imageScanStatus: { status: 'FINDINGS_UNAVAILABLE' } }, { kind: 'failed', reason: 'the scan reported FINDINGS_UNAVAILABLE' }],
-    [{ imageScanStatus: { status: 'SCAN_ELIGIBILITY_EXPIRED' } }, { kind: 'failed', reason: 'the scan reported SCAN_ELIGIBILITY_EXPIRED' }],
-    [{ imageScanStatus: { status: 'LIMIT_EXCEEDED' } }, { kind: 'failed', reason: 'the scan reported LIMIT_EXCEEDED' }],
-    [{ imageScanStatus: { status: 'IMAGE_ARCHIVED' } }, { kind: 'failed', reason: 'the scan reported IMAGE_ARCHIVED' }],
-    [{}, { kind: 'failed', reason: 'DescribeImageScanFindings returned no imageScanStatus.status' }],
-    [{ imageScanStatus: { status: 'SOMETHING_NEW' } }, { kind: 'failed', reason: "the scan reported status 'SOMETHING_NEW', which this action does not know, so it fails closed" }],
-  ])('%j → %j', (answer, expected) => {
-    expect(classifyScan(answer as never)).toEqual(expected);
+    [{ imageScanStatus: { status: 'FINDINGS_UNAVAILABLE' } }, 'ENHANCED', { kind: 'failed', reason: 'the scan reported FINDINGS_UNAVAILABLE' }],
+    [{ imageScanStatus: { status: 'SCAN_ELIGIBILITY_EXPIRED' } }, 'ENHANCED', { kind: 'failed', reason: 'the scan reported SCAN_ELIGIBILITY_EXPIRED' }],
+    [{ imageScanStatus: { status: 'LIMIT_EXCEEDED' } }, 'ENHANCED', { kind: 'failed', reason: 'the scan reported LIMIT_EXCEEDED' }],
+    [{ imageScanStatus: { status: 'IMAGE_ARCHIVED' } }, 'ENHANCED', { kind: 'failed', reason: 'the scan reported IMAGE_ARCHIVED' }],
+    [{}, 'BASIC', { kind: 'failed', reason: 'DescribeImageScanFindings returned no imageScanStatus.status' }],
+    [{ imageScanStatus: { status: 'SOMETHING_NEW' } }, 'BASIC', { kind: 'failed', reason: "the scan reported status 'SOMETHING_NEW', which this action does not know, so it fails closed" }],
+  ])('%j (%s) → %j', (answer, scanType, expected) => {
+    expect(classifyScan(answer as never, scanType as ScanType | undefined)).toEqual(expected);
   });
 });
 
 describe('waitForScan', () => {
-  test('waits through not-started, in-progress and COMPLETE-before-findings, then reads every page', async () => {
+  let fake: FakeEcr;
+  beforeEach(() => {
+    ecr.restore();
+    fake = new FakeEcr();
+    ecr = fake.mock();
+  });
+
+  test('basic: waits through not-started and in-progress, then reads every page', async () => {
     const clock = new ManualClock();
-    ecr.on(DescribeImageScanFindingsCommand)
-      .rejectsOnce(Object.assign(new Error('scan not found'), { name: 'ScanNotFoundException' }))
-      .resolvesOnce({ imageScanStatus: { status: 'IN_PROGRESS' } })
-      .resolvesOnce({ imageScanStatus: { status: 'COMPLETE' } })
-      .resolvesOnce({ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findings: [{ name: 'CVE-1', severity: 'HIGH' }] }, nextToken: 'p2' })
-      .resolvesOnce({ imageScanStatus: { status: 'COMPLETE' }, imageScanFindings: { findings: [{ name: 'CVE-2', severity: 'LOW' }] } });
-    const findings = await waitForScan(REQUEST, scanDeps(clock));
+    fake.scanAnswers(DIGEST,
+      scanNotFound('flask-app', DIGEST),
+      BASIC_IN_PROGRESS,
+      { ...basicComplete([{ name: 'CVE-1', severity: 'HIGH' }]), nextToken: 'p2' },
+      basicComplete([{ name: 'CVE-2', severity: 'LOW' }]));
+    const findings = await waitForScan({ ...REQUEST, scanType: 'BASIC' }, scanDeps(clock));
     expect(findings.map((f) => `${f.id}:${f.severity}`)).toEqual(['CVE-1:HIGH', 'CVE-2:LOW']);
-    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000]);
+    expect(clock.sleeps).toEqual([10_000, 10_000]);
     expect(ecr.commandCalls(DescribeImageScanFindingsCommand).at(-1)!.args[0].input).toMatchObject({ repositoryName: 'flask-app', imageId: { imageDigest: DIGEST }, nextToken: 'p2' });
   });
 
+  test.each([
+    ['aws/aws-sdk#289 (COMPLETE)', ENHANCED_COMPLETE_BEFORE_FINDINGS, 'COMPLETE' as const],
+    ['aws/aws-cli#6759 (ACTIVE)', ENHANCED_ACTIVE_BEFORE_FINDINGS, 'ACTIVE' as const],
+  ])('enhanced, %s with findings: [] first: keeps waiting, then returns the CRITICAL finding that arrives later', async (_name, before, status) => {
+    const clock = new ManualClock();
+    fake.scanAnswers(DIGEST, scanNotFound('flask-app', DIGEST), ENHANCED_PENDING, before, before, before, enhancedWithCritical(status));
+    const findings = await waitForScan({ ...REQUEST, scanType: 'ENHANCED' }, scanDeps(clock));
+    expect(findings).toEqual([expect.objectContaining({ id: 'CVE-2024-6387', severity: 'CRITICAL', packageName: 'openssh-server 1:9.2p1-2' })]);
+    expect(clock.sleeps).toHaveLength(5);
+  });
+
+  test('enhanced: a status that stays final without results times out and fails, naming why', async () => {
+    fake.scanAnswers(DIGEST, ENHANCED_COMPLETE_BEFORE_FINDINGS);
+    await expect(waitForScan({ ...REQUEST, scanType: 'ENHANCED' }, scanDeps())).rejects.toThrow(
+      `the scan of flask-app@${DIGEST} did not finish within 2m: ECR said COMPLETE but no results arrived (no imageScanCompletedAt, findings or severity counts;`,
+    );
+  });
+
   test('a scan that never starts times out with a hint to turn scanning on', async () => {
-    ecr.on(DescribeImageScanFindingsCommand).rejects(Object.assign(new Error('scan not found'), { name: 'ScanNotFoundException' }));
     await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow(
       `the scan of flask-app@${DIGEST} did not finish within 2m: no scan started: turn on scan on push (basic scanning) or enhanced scanning for repository 'flask-app', or set 'scan-severity-threshold: NONE'.`,
     );
   });
 
   test('a slow scan times out naming the last state', async () => {
-    ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: 'PENDING' } });
+    fake.scanAnswers(DIGEST, ENHANCED_PENDING);
     await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow('the last state seen was PENDING; raise scan-timeout-minutes');
   });
 
+  test('a passing ECR server error is ridden out (a few in a row); one too many fails naming it', async () => {
+    const unavailable = (): AwsErrorReply => new AwsErrorReply('ServiceUnavailableException', 'Service Unavailable', 503);
+    fake.scanAnswers(DIGEST, BASIC_IN_PROGRESS, unavailable(), unavailable(), basicComplete([{ name: 'CVE-1', severity: 'LOW' }]));
+    const lines: string[] = [];
+    const clock = new ManualClock();
+    const findings = await waitForScan({ ...REQUEST, scanType: 'BASIC' }, { ...scanDeps(clock), runner: { info: (l) => lines.push(l) } });
+    expect(findings.map((f) => f.id)).toEqual(['CVE-1']);
+    expect(lines).toContain('ECR DescribeImageScanFindings failed: ServiceUnavailableException: Service Unavailable (HTTP 503); retry 2 of 5 in 10s');
+    fake.scanAnswers(DIGEST, ...Array.from({ length: 6 }, unavailable), basicComplete());
+    await expect(waitForScan({ ...REQUEST, scanType: 'BASIC' }, scanDeps())).rejects.toThrow('ECR DescribeImageScanFindings failed: ServiceUnavailableException: Service Unavailable (HTTP 503)');
+  });
+
   test('a failed scan fails at once; throttling backs off; other errors propagate', async () => {
-    ecr.on(DescribeImageScanFindingsCommand)
-      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
-      .resolvesOnce({ imageScanStatus: { status: 'FAILED', description: 'bad layer' } });
+    fake.scanAnswers(DIGEST, new AwsErrorReply('ThrottlingException', 'Rate exceeded'), { imageScanStatus: { status: 'FAILED', description: 'bad layer' } });
     await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow(`flask-app@${DIGEST}: the scan failed: bad layer`);
-    const denied = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
-    ecr.on(DescribeImageScanFindingsCommand).rejects(denied);
+    fake.scanAnswers(DIGEST, new AwsErrorReply('AccessDeniedException', 'denied'));
     await expect(waitForScan(REQUEST, scanDeps())).rejects.toThrow('ECR DescribeImageScanFindings failed: AccessDeniedException: denied');
   });
 });

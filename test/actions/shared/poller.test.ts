@@ -1,8 +1,11 @@
+import { awsCall } from '../../../actions/shared/aws-call';
 import { CallBudget } from '../../../actions/shared/call-budget';
-import { CancelledError, PollTimeoutError } from '../../../actions/shared/errors';
+import { ActionError, CancelledError, PollTimeoutError, TransientError } from '../../../actions/shared/errors';
+import { HttpStatusError } from '../../../actions/shared/http';
 import { PollOutcome, formatDuration, poll, throttleBackoffMs } from '../../../actions/shared/poller';
 import { isThrottlingError } from '../../../actions/shared/throttling';
 import { ManualClock } from '../../../actions/shared/time';
+import { isTransientError } from '../../../actions/shared/transient';
 
 /** A check that answers from a script, one entry per call; an Error entry is thrown. */
 function scripted<T>(answers: (PollOutcome<T> | Error)[]): (attempt: number) => Promise<PollOutcome<T>> {
@@ -173,5 +176,56 @@ describe('CallBudget', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(new CallBudget({ calls: 1 }).take(controller.signal)).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('poll: transient failures in read-only polls', () => {
+  const serverError = (status = 503): Error =>
+    Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailableException', $fault: 'server', $metadata: { httpStatusCode: status } });
+  const base = { what: 'job 1', intervalMs: 10_000, timeoutMs: 3_600_000, random: () => 0 };
+
+  test('a few 5xx or dropped connections in a row are retried with backoff, and the count starts over after a good answer', async () => {
+    const clock = new ManualClock();
+    const seen: number[] = [];
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const result = await poll({
+      ...base,
+      check: scripted<string>([serverError(), new HttpStatusError('GET', new URL('https://sonar.example/api/ce/task'), 502, 'Bad Gateway'), pending('InProgress'), reset, { done: true, value: 'ok' }]),
+      transientRetries: 2,
+      onTransient: (_e, _wait, retry) => seen.push(retry),
+      clock,
+      sleep: clock.sleep,
+    });
+    expect(result.value).toBe('ok');
+    expect(seen).toEqual([1, 2, 1]);
+    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000, 10_000]);
+  });
+
+  test('one more than allowed ends the wait with that failure', async () => {
+    const clock = new ManualClock();
+    const last = serverError(500);
+    const check = scripted<string>([serverError(), serverError(), last]);
+    await expect(poll({ ...base, check, transientRetries: 2, clock, sleep: clock.sleep })).rejects.toBe(last);
+  });
+
+  test('client errors, ActionErrors that are not transient, and polls without transientRetries fail at once', async () => {
+    const clock = new ManualClock();
+    const denied = Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    await expect(poll({ ...base, check: scripted<string>([denied]), transientRetries: 5, clock, sleep: clock.sleep })).rejects.toBe(denied);
+    const notFound = new HttpStatusError('GET', new URL('https://sonar.example/api/ce/task'), 404, 'Not Found');
+    await expect(poll({ ...base, check: scripted<string>([notFound]), transientRetries: 5, clock, sleep: clock.sleep })).rejects.toBe(notFound);
+    const unknown = new ActionError("the scan reported status 'NEW', which this action does not know");
+    await expect(poll({ ...base, check: scripted<string>([unknown]), transientRetries: 5, clock, sleep: clock.sleep })).rejects.toBe(unknown);
+    const first = serverError();
+    await expect(poll({ ...base, check: scripted<string>([first]), clock, sleep: clock.sleep })).rejects.toBe(first);
+  });
+
+  test('awsCall marks server and network failures transient, and only those', async () => {
+    const wrapped = await awsCall('ECR DescribeImageScanFindings', () => Promise.reject(serverError())).catch((e: unknown) => e);
+    expect(wrapped).toBeInstanceOf(TransientError);
+    expect((wrapped as Error).message).toBe('ECR DescribeImageScanFindings failed: ServiceUnavailableException: Service Unavailable (HTTP 503)');
+    const denied = await awsCall('ECR X', () => Promise.reject(Object.assign(new Error('no'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }))).catch((e: unknown) => e);
+    expect(isTransientError(denied)).toBe(false);
+    expect(isTransientError(await awsCall('ECR X', () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).catch((e: unknown) => e))).toBe(true);
   });
 });

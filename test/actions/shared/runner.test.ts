@@ -1,4 +1,5 @@
 import { ProcessRunner, escapeCommandData, formatCommand, formatFileCommand, inputVariable } from '../../../actions/shared/runner';
+import { outputsTheRunnerWouldDrop, registeredMasks } from '../support/masks';
 import { parseFileCommands, testRunner } from '../support/runner';
 
 describe('runner protocol', () => {
@@ -62,5 +63,20 @@ describe('runner protocol', () => {
 
   test('parseFileCommands reads several entries', () => {
     expect(parseFileCommands('a<<D1\n1\nD1\nb<<D2\n\nD2\n')).toEqual({ a: '1', b: '' });
+  });
+});
+
+describe("the runner's output-masking rule, as the bundle tests check it", () => {
+  test('an output containing a value registered with add-mask is one the runner would drop', () => {
+    const t = testRunner();
+    try {
+      t.runner.setSecret('s3cr%t\nline2');
+      t.runner.setOutput('image-uri', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:abc');
+      t.runner.setOutput('token-echo', 'prefix-s3cr%t\nline2-suffix');
+      expect(registeredMasks(t.log())).toEqual(['s3cr%t\nline2']);
+      expect(outputsTheRunnerWouldDrop(t.outputs(), registeredMasks(t.log()))).toEqual(["token-echo contains 's3cr%t\nline2'"]);
+    } finally {
+      t.cleanup();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { runSonarScan } from '../../../actions/sonar-scan/src/action';
 import { ScannerInvocation } from '../../../actions/sonar-scan/src/scanner';
 import { describeWithTools } from '../../support/real-tools';
 import { TestRunner, testRunner } from '../support/runner';
+import { commandsTheRunnerRuns } from '../support/workflow-commands';
 
 let server: SonarServer;
 let work: string;
@@ -37,6 +38,8 @@ interface RunOptions {
   env?: NodeJS.ProcessEnv;
   tls?: { key: string; cert: string };
   makeSend?: (ca: string | undefined) => HttpSend;
+  /** Lines the scanner prints (as runScanner passes them to the log). */
+  scannerSays?: string[];
 }
 
 async function run(inputs: Record<string, string>, scenario: SonarScenario = {}, options: RunOptions = {}) {
@@ -53,8 +56,9 @@ async function run(inputs: Record<string, string>, scenario: SonarScenario = {},
     makeSend: options.makeSend,
     resolveScanner: () => '/opt/sonar-scan/bin/sonar-scanner.js',
     // The scanner step as the build would see it: an analysis submitted, report-task.txt written.
-    scanner: async (invocation) => {
+    scanner: async (invocation, log) => {
       scans.push(invocation);
+      (options.scannerSays ?? []).forEach(log);
       writeReport(server.url);
     },
   });
@@ -70,6 +74,15 @@ describe('sonar-scan action', () => {
     expect(t.outputs()).toEqual({ 'ce-task-id': 'AY1-task', 'dashboard-url': `${server.url}/dashboard?id=svc`, 'quality-gate-status': 'OK' });
     expect(t.summary()).toContain('### Sonar quality gate for svc: OK');
     expect(t.log().startsWith(`::add-mask::${TEST_TOKEN}\n`)).toBe(true);
+  });
+
+  test("the scanner's output cannot act as workflow commands: logged between stop-commands and its token, never run", async () => {
+    await run({}, {}, { scannerSays: ['INFO: Sensor JavaScript', '::add-mask::svc', '::error file=src/a.js::planted by a scanned file', '::set-env name=NODE_OPTIONS::--require /tmp/x'] });
+    const ran = commandsTheRunnerRuns(t.log());
+    expect(ran.filter((c) => c.message.includes('planted') || c.name === 'set-env' || c.message === 'svc')).toEqual([]);
+    expect(ran.map((c) => c.name)).toEqual(expect.arrayContaining(['add-mask', 'group', 'endgroup']));
+    expect(t.log()).toMatch(/::group::SonarScanner[^\n]*\n::stop-commands::([0-9a-f-]{36})\n[\s\S]*planted by a scanned file[\s\S]*\n::\1::\n::endgroup::/);
+    expect(t.outputs()['quality-gate-status']).toBe('OK');
   });
 
   test('ERROR fails, listing every failed condition in the log and the summary', async () => {

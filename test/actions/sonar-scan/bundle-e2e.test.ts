@@ -9,6 +9,7 @@ import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 import { EngineRecord, installFakeEngine } from './fake-engine';
 import { SonarScenario, SonarServer, TEST_TOKEN } from './sonar-server';
+import { outputsTheRunnerWouldDrop, registeredMasks } from '../support/masks';
 import { BundleRun, runBundle, signalOnOutput } from '../support/run-bundle';
 
 const REPO = resolve(__dirname, '../../..');
@@ -66,6 +67,9 @@ describe('sonar-scan bundle end to end', () => {
     expect(record.props['sonar.projectName']).toBe('Slipway service');
     expect(record.argv.join(' ')).not.toContain(TEST_TOKEN);
     expect(stdout.split(TEST_TOKEN)).toHaveLength(2); // only in the add-mask command
+    // The runner drops a job output that contains a masked value: none may.
+    expect(registeredMasks(stdout)).toEqual([TEST_TOKEN]);
+    expect(outputsTheRunnerWouldDrop(outputs, registeredMasks(stdout))).toEqual([]);
     expect(summary).toContain('Sonar quality gate for svc: OK');
   });
 

@@ -81,6 +81,15 @@ describe('background task', () => {
     expect(log.filter((l) => l.startsWith('Sonar answered HTTP 429'))).toHaveLength(2);
   });
 
+  test('a passing 502/503 from the server is ridden out (a few in a row); one too many fails naming the status', async () => {
+    const server = await serve({ failures: [{ match: /ce\/task/, status: 502, times: 1 }, { match: /ce\/task/, status: 503, times: 1 }], ceStatuses: ['SUCCESS'] });
+    const { analysisId, log } = await wait(server);
+    await expect(analysisId).resolves.toBe('analysis-of-T1');
+    expect(log.filter((l) => /answered HTTP 50[23].*; retry [12] of 5 in/.test(l))).toHaveLength(2);
+    const down = await serve({ failures: [{ match: /ce\/task/, status: 503, times: 6 }], ceStatuses: ['SUCCESS'] });
+    await expect((await wait(down)).analysisId).rejects.toThrow(/answered HTTP 503/);
+  });
+
   test('a same-origin redirect is followed with the token', async () => {
     const server = await serve({ redirectOnce: /ce\/task/, ceStatuses: ['SUCCESS'] });
     await expect((await wait(server)).analysisId).resolves.toBe('analysis-of-T1');

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { PipelineScanServer, ScanScenario, TEST_API_ID, TEST_API_KEY, apiFinding, findingsDocument } from './pipeline-scan-server';
+import { outputsTheRunnerWouldDrop, registeredMasks } from '../support/masks';
 import { BundleRun, runBundle, signalOnOutput } from '../support/run-bundle';
 
 const BUNDLE = resolve(__dirname, '../../../actions/veracode-scan/dist/index.js');
@@ -41,6 +42,9 @@ describe('veracode-scan bundle end to end', () => {
     expect([...server.scans.values()][0].segments).toHaveLength(3);
     expect(server.requests.every((r) => r.authorized)).toBe(true);
     expect(summary).toContain('passed');
+    // The runner drops a job output that contains a masked value: none may.
+    expect(registeredMasks(stdout)).toEqual(expect.arrayContaining([TEST_API_ID, TEST_API_KEY]));
+    expect(outputsTheRunnerWouldDrop(outputs, registeredMasks(stdout))).toEqual([]);
   });
 
   test('a high finding fails the job with exit 1 and the reason', async () => {

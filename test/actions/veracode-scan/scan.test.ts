@@ -118,6 +118,22 @@ describe('pipeline scan against the local API', () => {
     expect(clock.sleeps.slice(0, 2)).toEqual([1_000 + 1_000, 1_000 + 2_000]);
   });
 
+  test('a passing 5xx on a status or findings read is ridden out', async () => {
+    const { run, log } = await scan({
+      failures: [
+        { match: /^GET .*\/scans\/[^/]+$/, status: 502, times: 2 },
+        { match: /findings$/, status: 503, times: 1 },
+      ],
+    });
+    await run;
+    expect(log.filter((l) => /HTTP 50[23].*; retry [12] of 5 in/.test(l))).toHaveLength(3);
+  });
+
+  test('a 5xx on the call that creates the scan is not retried (it is not a read): it fails at once', async () => {
+    const { run } = await scan({ failures: [{ match: /^POST /, status: 503, times: 1 }] });
+    await expect(run).rejects.toThrow(/HTTP 503/);
+  });
+
   test('a redirect is followed and the new request is signed afresh', async () => {
     const { run } = await scan({ redirectOnce: /^GET .*\/scans\/[^/]+$/ });
     await run;

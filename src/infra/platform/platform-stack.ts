@@ -152,17 +152,24 @@ export class PlatformStack extends Stack {
             'ecr:GetDownloadUrlForLayer',
             'ecr:DescribeImages',
             'ecr:DescribeImageScanFindings',
+            // The ecr-image action reads tag immutability and scan on push before building (actions/ecr-image/README.md).
+            'ecr:DescribeRepositories',
           ],
           resources: [this.repository.repositoryArn],
         }),
-        // GetAuthorizationToken has no resource-level permissions; it only returns a registry login token.
-        new iam.PolicyStatement({ sid: 'RegistryLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+        // Registry-level actions have no resource-level permissions: the login token, and the registry's scanning
+        // configuration (basic or enhanced, and its rules) that tells the scan gate what evidence of a finished scan to wait for.
+        new iam.PolicyStatement({
+          sid: 'RegistryLevel',
+          actions: ['ecr:GetAuthorizationToken', 'ecr:GetRegistryScanningConfiguration'],
+          resources: ['*'],
+        }),
       ],
     });
     policy.attachToRole(imagePushRole);
     acknowledge(policy, {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `ecr:GetAuthorizationToken supports no resource scoping; pushes are limited to the ${spec.names.ecrRepository} repository by the other statement.`,
+      reason: `ecr:GetAuthorizationToken and ecr:GetRegistryScanningConfiguration support no resource scoping; pushes are limited to the ${spec.names.ecrRepository} repository by the other statement.`,
     });
   }
 }

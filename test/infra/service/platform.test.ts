@@ -111,7 +111,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(JSON.stringify(statements)).not.toMatch(/"s3:\*"|"dynamodb:\*"/);
   });
 
-  test('the GitHub image-push role may push and pull this repository and log in, nothing else', () => {
+  test('the GitHub image-push role may push and pull this repository, log in and read the registry's scanning configuration, nothing else', () => {
     const policy = all(e.platform, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('ImagePushRole'));
     expect(policy).toBeDefined();
     expect(all(e.platform, 'AWS::IAM::Policy').some((p) => JSON.stringify(p.Properties.Roles).includes('DeployRole'))).toBe(false);
@@ -119,10 +119,12 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     // Push, plus the pull a re-run's existing-tag check and buildx's layer checks need; no cache tag in ECR.
     expect([...push.Action].sort()).toEqual([
       'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImageScanFindings',
-      'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart',
+      'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage',
+      'ecr:UploadLayerPart',
     ]);
     expect(push.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Repository/), 'Arn'] });
-    expect(login).toMatchObject({ Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+    // The registry-level reads the ecr-image action makes: its login, and the scanning configuration its gate reads.
+    expect(login).toMatchObject({ Action: ['ecr:GetAuthorizationToken', 'ecr:GetRegistryScanningConfiguration'], Resource: '*' });
   });
 
   test('no EKS add-ons: no Helm chart, Kubernetes resources or kubectl layer', () => {

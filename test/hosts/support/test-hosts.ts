@@ -7,10 +7,10 @@
  * Everything is torn down by `destroy`, also after a failure.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { Socket } from 'net';
-import { join } from 'path';
-import { CACHE_DIR, ensureRootfs } from './rootfs';
+import { dirname, join } from 'path';
+import { ensureRootfs, makeWorkDir } from './rootfs';
 import { lookupIds, parseUnitService } from './unit-file';
 
 export interface TestHost {
@@ -36,6 +36,9 @@ export const SUPERVISED_UNITS: readonly { unit: string; binary: string }[] = [
   { unit: 'etc/systemd/system/node_exporter.service', binary: 'usr/local/bin/node_exporter' },
   { unit: 'etc/systemd/system/process_exporter.service', binary: 'usr/local/bin/process-exporter' },
 ];
+
+/** Serialises test-network allocation across every process on the machine. */
+export const NET_LOCK = '/run/lock/slipway-test-net.lock';
 
 const SSHD_CONFIG = [
   'PermitRootLogin prohibit-password',
@@ -70,7 +73,7 @@ export class TestNetwork {
   private readonly supervisorErrors: string[] = [];
 
   constructor(private readonly label: string) {
-    this.workDir = mkdtempSync(join(CACHE_DIR, `run-${label}-`));
+    this.workDir = makeWorkDir(`run-${label}-`);
     this.prefix = `slw${process.pid % 100000}${label.slice(0, 2)}`;
     this.keyFile = join(this.workDir, 'id_ed25519');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'slipway-test', '-f', this.keyFile]);
@@ -81,7 +84,9 @@ export class TestNetwork {
     const rootfs = ensureRootfs();
     const created: HostState[] = [];
     // One allocator at a time across processes: the octet scan and the address assignment must not interleave.
-    const lock = join(CACHE_DIR, '.net.lock');
+    // Machine-wide, not per cache: test runs with different caches share the 10.200.x.0/30 space.
+    const lock = NET_LOCK;
+    mkdirSync(dirname(lock), { recursive: true });
     for (let i = 0; i < count; i++) {
       const index = this.states.length + 1;
       const name = `${this.label}-${index}`;

@@ -13,7 +13,7 @@ import { configureHosts } from '../../src/hosts/driver';
 import { buildInventory } from '../../src/hosts/inventory';
 import { realIO } from '../../src/hosts/io';
 import { parseOptions } from '../../src/hosts/options';
-import { readSpecFile } from '../../src/spec';
+import { exporterRelease, readSpecFile } from '../../src/spec';
 import { NODE_EXPORTER, buildRelease, serveReleases } from '../hosts/support/release-server';
 import { TestNetwork, type TestHost } from '../hosts/support/test-hosts';
 import { missingRequirements } from '../support/real-tools';
@@ -39,12 +39,12 @@ export const suite: BenchSuite = {
       const trials: { one: TestHost[]; four: TestHost[] }[] = [];
       for (let i = 0; i < TRIALS; i++) trials.push({ one: await net.addHosts(1), four: await net.addHosts(4) });
       const release = buildRelease(dir, NODE_EXPORTER, spec.monitoring.nodeExporterVersion);
-      const server = await serveReleases([release], net.hosts.map((h) => h.gateway));
+      const server = await serveReleases([release], ['127.0.0.1']);
       const inventory = (name: string, hosts: TestHost[]) => {
         const path = join(dir, `${name}.yml`);
         const entries = hosts.map((h) => ({
           name: h.name,
-          vars: { ...net.hostVars(h), node_exporter_release_url: server.releaseUrl(h.gateway, NODE_EXPORTER, release.version) },
+          vars: { ...net.hostVars(h), node_exporter_release_url: exporterRelease(NODE_EXPORTER, release.version, server.mirror).url },
         }));
         writeFileSync(path, stringify(buildInventory(spec, entries)));
         return path;

@@ -1,7 +1,7 @@
-import { staticJob } from './support/prometheus';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { staticJob } from './support/prometheus';
 import { DEBIAN_ARCHIVE, cacheDir, debianSource, makeWorkDir, rootfsKey } from './support/rootfs';
 import { lookupIds, parseUnitService } from './support/unit-file';
 import { scrapeConfig } from '../../src/hosts/scrape-config';

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { staticJob } from './support/prometheus';
 import { DEBIAN_ARCHIVE, cacheDir, debianSource, makeWorkDir, rootfsKey } from './support/rootfs';
-import { lookupIds, parseUnitService } from './support/unit-file';
+import { parseUnitService } from './support/unit-file';
 import { scrapeConfig } from '../../src/hosts/scrape-config';
 import { normaliseServiceOptions } from '../../src/spec';
 import { seedOptions } from '../spec/fixtures';
@@ -55,7 +55,7 @@ describe('the test cache folder', () => {
   });
 });
 
-describe('the harness starts an exporter the way its unit file would', () => {
+describe('the harness reads what a rendered unit runs', () => {
   test('ExecStart with continuations, User and Group', () => {
     const unit = '[Unit]\nDescription=x\n\n[Service]\nUser=node-exporter\nGroup=node-exporter\nExecStart=/usr/local/bin/node_exporter \\\n    --a=1 \\\n    --b=2\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n';
     expect(parseUnitService(unit)).toEqual({ argv: ['/usr/local/bin/node_exporter', '--a=1', '--b=2'], user: 'node-exporter', group: 'node-exporter' });
@@ -63,11 +63,6 @@ describe('the harness starts an exporter the way its unit file would', () => {
 
   test('a unit without ExecStart is an error', () => {
     expect(() => parseUnitService('[Service]\nUser=x\n')).toThrow('the unit has no ExecStart= in [Service]');
-  });
-
-  test("ids come from the host's own passwd and group files", () => {
-    expect(lookupIds('root:x:0:0::/root:/bin/bash\nnode-exporter:x:999:998::/nonexistent:/usr/sbin/nologin\n', 'root:x:0:\nnode-exporter:x:998:\n', 'node-exporter', 'node-exporter')).toEqual({ uid: 999, gid: 998 });
-    expect(() => lookupIds('', '', 'ghost', 'ghost')).toThrow("user 'ghost' is not in the host's /etc/passwd");
   });
 });
 

@@ -165,7 +165,7 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     expect(statSync(join(hosts[0].upper, 'usr/local/bin/node_exporter')).mtimeMs).toBe(mtime);
   });
 
-  test('the host got nologin users, the binaries and units that systemd accepts', () => {
+  test('the host got nologin users, the binaries and units that its systemd runs hardened', () => {
     const h = hosts[0];
     const passwd = readFileSync(join(h.upper, 'etc/passwd'), 'utf8');
     expect(passwd).toMatch(/^node-exporter:x:\d+:\d+::\/nonexistent:\/usr\/sbin\/nologin$/m);
@@ -181,6 +181,14 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     expect(unit.argv).toContain(`--web.listen-address=0.0.0.0:${spec.monitoring.nodeExporterPort}`);
     expect(unitText).toMatch(/^NoNewPrivileges=yes$/m);
     expect(unitText).toMatch(/^ProtectSystem=strict$/m);
+    // The host's own systemd runs the units, with the hardening applied and no capabilities.
+    for (const unitName of ['node_exporter', 'process_exporter']) {
+      const show = net.exec(h, ['systemctl', 'show', unitName, '-p', 'ActiveState', '-p', 'SubState', '-p', 'ProtectHome', '-p', 'CapabilityBoundingSet', '-p', 'StartLimitIntervalUSec', '-p', 'User']);
+      expect({ unitName, show: show.stdout.trim().split('\n').sort() }).toEqual({
+        unitName,
+        show: ['ActiveState=active', 'CapabilityBoundingSet=', 'ProtectHome=yes', 'StartLimitIntervalUSec=0', 'SubState=running', `User=${unitName.replace('_', '-')}`],
+      });
+    }
     // process-exporter groups the processes the spec names.
     const groupsFile = join(h.upper, 'etc/process_exporter/config.yml');
     const groups = parse(readFileSync(groupsFile, 'utf8')) as { process_names: { name: string; comm: string[] }[] };

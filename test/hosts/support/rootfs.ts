@@ -10,8 +10,8 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { join } from 'path';
 
-/** Packages every test host needs: sshd for Ansible, python3 for its modules. */
-export const ROOTFS_PACKAGES = ['openssh-server', 'python3'] as const;
+/** Packages every test host needs: sshd for Ansible, python3 for its modules, systemd as init (and its bus). */
+export const ROOTFS_PACKAGES = ['openssh-server', 'python3', 'systemd-sysv', 'dbus'] as const;
 
 /** Where debootstrap fetches from and how it checks what it fetched. */
 export interface DebianSource {

@@ -67,7 +67,10 @@ export const suite: BenchSuite = {
         repoRoot: REPO, out: sink, progressOut: sink, env: { ...process.env, CI: 'true' },
       }));
       const wallMs = performance.now() - start;
-      if (result.exitCode !== 0) throw new Error(`configure-hosts failed on ${result.failed.join(', ')} during the bench`);
+      if (result.exitCode !== 0) {
+        const why = result.rows.filter((r) => r.status !== 'ok').map((r) => `${r.host} (${r.status}: ${r.note})`);
+        throw new Error(`configure-hosts failed during the bench on ${why.join('; ')}`);
+      }
       return { wallMs, cpuSeconds: childCpuSeconds() - cpuBefore, bytes: server.bytesSent() - bytesBefore };
     };
     const one: Measured[] = [];

@@ -135,6 +135,9 @@ export class TestNetwork {
       ansible_python_interpreter: '/usr/bin/python3',
       // Root already: no sudo in a minimal rootfs.
       ansible_become: false,
+      // This network's own SSH control sockets: a later network reusing a 10.200.x address must not
+      // find a master (ControlPersist) still held open to a host that no longer exists.
+      ansible_control_path_dir: join(this.workDir, 'cp'),
     };
   }
 

@@ -39,8 +39,11 @@ interface Measured {
 export const suite: BenchSuite = {
   name: 'hosts',
   async run(): Promise<BenchFigure[]> {
-    const why = missingRequirements({ commands: ['ansible-playbook', 'debootstrap', 'systemd-nspawn', 'prometheus-node-exporter', 'nsenter', 'unshare', 'ip'], root: true });
-    if (why) throw new Error(`the hosts bench needs real hosts: ${why}`);
+    const missing = missingRequirements({
+      commands: ['ansible-playbook', 'debootstrap', 'systemd-nspawn', 'prometheus-node-exporter', 'nsenter', 'unshare', 'ip'],
+      root: true,
+    });
+    if (missing) throw new Error(`the hosts bench needs real hosts: ${missing}`);
     const spec = readSpecFile(REPO);
     const dir = mkdtempSync(join(tmpdir(), 'slipway-hosts-bench-'));
     const server = await serveReleases(

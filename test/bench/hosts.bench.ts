@@ -47,7 +47,10 @@ export const suite: BenchSuite = {
     const spec = readSpecFile(REPO);
     const dir = mkdtempSync(join(tmpdir(), 'slipway-hosts-bench-'));
     const server = await serveReleases(
-      [buildRelease(dir, NODE_EXPORTER, spec.monitoring.nodeExporterVersion), buildRelease(dir, PROCESS_EXPORTER, spec.monitoring.processExporterVersion)],
+      [
+        buildRelease(dir, NODE_EXPORTER, spec.monitoring.nodeExporterVersion),
+        buildRelease(dir, PROCESS_EXPORTER, spec.monitoring.processExporterVersion),
+      ],
       ['127.0.0.1'],
     );
     const sink = { write: () => undefined };

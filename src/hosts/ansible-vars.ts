@@ -3,17 +3,27 @@
  * read and the amazon.aws.aws_ec2 inventory configs. Pure: spec in, plain
  * objects out; the projen component writes them.
  */
-import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, type ServiceSpec } from '../spec';
+import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, type ExporterRelease, type ServiceSpec } from '../spec';
 import { EC2_SSH_USER, HOSTS_GROUP, ROLE_GROUP_PREFIX, type Connection } from './layout';
+
+/** One exporter's release and port, as the role's variables (`<role>_version`, …). */
+function exporterVars(role: string, release: ExporterRelease, port: number): Record<string, unknown> {
+  return {
+    [`${role}_version`]: release.version,
+    [`${role}_port`]: port,
+    [`${role}_release_url`]: release.url,
+    [`${role}_release_name`]: release.name,
+    [`${role}_checksums_file`]: release.checksumsFile,
+    [`${role}_binary`]: release.binary,
+  };
+}
 
 /** The service's facts the roles need; role defaults stay free of them. */
 export function groupVars(spec: ServiceSpec): Record<string, unknown> {
   const m = spec.monitoring;
   return {
-    node_exporter_version: m.nodeExporterVersion,
-    node_exporter_port: m.nodeExporterPort,
-    process_exporter_version: m.processExporterVersion,
-    process_exporter_port: m.processExporterPort,
+    ...exporterVars('node_exporter', m.releases.nodeExporter, m.nodeExporterPort),
+    ...exporterVars('process_exporter', m.releases.processExporter, m.processExporterPort),
     process_exporter_names: [...m.processNames],
     cloudwatch_agent_region: spec.region,
     cloudwatch_agent_log_group: spec.names.appLogGroup,

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import type { ServiceSpec } from '../spec';
 import { playbookCommand, type PlaybookCommand } from './argv';
+import { explainAwsError } from './aws-errors';
 import { splitByState } from './discovery';
 import { inventoryFromDiscovery, targetsFromInventoryList, type DiscoveredHost, type TargetHost } from './inventory';
 import { HOSTS_GROUP } from './layout';
@@ -30,6 +31,8 @@ export interface DriverIO {
   readonly fetch: Fetch;
   readonly retry?: RetryPolicy;
   discover(spec: ServiceSpec, options: DriverOptions): Promise<DiscoveredHost[]>;
+  /** Whether a file the user named exists (relative to the working directory). */
+  fileExists(path: string): Promise<boolean>;
   /** Writes the discovered hosts' inventory and returns its path. */
   writeInventory(yaml: string): Promise<string>;
   /** `ansible-inventory --list` of the inventory, group vars included. */
@@ -115,8 +118,23 @@ async function resolveInventory(
   options: DriverOptions,
   io: DriverIO,
 ): Promise<{ inventory: string; notRunning: DiscoveredHost[] }> {
-  if (options.inventory !== undefined) return { inventory: options.inventory, notRunning: [] };
-  const found = await io.discover(spec, options);
+  if (options.inventory !== undefined) {
+    // ansible-inventory only warns about a missing file and lists no hosts; say what is wrong instead.
+    if (!(await io.fileExists(options.inventory))) {
+      throw new DriverError(
+        `--inventory ${options.inventory}: no such file. Give the path of an Ansible inventory (YAML or INI) listing the hosts under '${HOSTS_GROUP}', or drop --inventory to find the hosts by their tags`,
+      );
+    }
+    return { inventory: options.inventory, notRunning: [] };
+  }
+  let found: DiscoveredHost[];
+  try {
+    found = await io.discover(spec, options);
+  } catch (e) {
+    const explained = explainAwsError(e, spec, options.discovery);
+    if (explained !== undefined) throw new DriverError(explained);
+    throw e;
+  }
   const { running, notRunning } = splitByState(found);
   if (running.length === 0) {
     const how = options.discovery === 'stack' ? `the outputs of stack ${spec.names.stacks.hosts}` : `EC2 tags ${JSON.stringify(spec.tags)} and slipway:role=${spec.hosts.role}`;

@@ -2,7 +2,7 @@
  * The driver's real side effects: AWS discovery, the inventory file, and the
  * Ansible commands, run through zx with argv arrays (never a shell string).
  */
-import { mkdtemp, writeFile } from 'fs/promises';
+import { access, mkdtemp, writeFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
@@ -46,6 +46,10 @@ export function realIO(opts: RealIOOptions): DriverIO {
       const ec2 = new EC2Client({ region: spec.region });
       if (options.discovery === 'stack') return discoverByStack(new CloudFormationClient({ region: spec.region }), ec2, spec);
       return discoverByTags(ec2, spec);
+    },
+
+    async fileExists(path: string) {
+      return access(path).then(() => true, () => false);
     },
 
     async writeInventory(yaml: string) {

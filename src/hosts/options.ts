@@ -39,7 +39,20 @@ then checks every exporter answers and prints a table per host.
   --forks <n>              hosts configured in parallel (default ${DEFAULT_FORKS})
   --connection <ssm|ssh>   how discovered hosts are reached (default ssm)
   --discover <tags|stack>  find hosts by EC2 tags or the hosts stack's outputs (default tags)
-  --help                   show this text`;
+  --help                   show this text
+
+Prerequisites on this machine (the controller):
+  - AWS credentials for the service's account: AWS_PROFILE (after \`aws sso login\`
+    for IAM Identity Center) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; the region
+    is the spec's. They need ec2:DescribeInstances (cloudformation:DescribeStacks
+    with --discover stack) and, over SSM, ssm:StartSession/TerminateSession and
+    s3:PutObject/GetObject/DeleteObject on the hosts stack's transfer bucket.
+  - ansible-core 2.14+ with the collections in ansible/requirements.yml
+    (ansible-galaxy collection install -r ansible/requirements.yml).
+  - boto3 and botocore for Ansible's Python (the aws_ec2 inventory and aws_ssm).
+  - The AWS Session Manager plugin (session-manager-plugin) for --connection ssm.
+  - Reach to the exporter releases (GitHub, or monitoring.releasesMirror): this
+    machine fetches and verifies them once; the hosts need no internet.`;
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -26,7 +26,8 @@ const RECAP =
 const TASK = /^(TASK|RUNNING HANDLER) \[(.+)\] \**\s*$/;
 const PLAY = /^PLAY \[(.*)\] \**\s*$/;
 // Loop items fail as `failed: [h] (item=x) => {...}`, without the FAILED! marker.
-const FATAL = /^(?:fatal|failed): \[([^\]]+)\](?: \(item=.*?\))?(?:: (UNREACHABLE|FAILED)!)? => (.*)$/;
+// A task delegated to the controller names both: `fatal: [web-2 -> localhost]: FAILED!`; the failure is web-2's.
+const FATAL = /^(?:fatal|failed): \[([^\]\s]+)(?: -> [^\]]+)?\](?: \(item=.*?\))?(?:: (UNREACHABLE|FAILED)!)? => (.*)$/;
 
 /** Folds ansible-playbook output one line at a time; `recaps` and `failures` are complete after the last line. */
 export class PlaybookOutput {

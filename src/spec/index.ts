@@ -1,4 +1,5 @@
 export * from './cidr';
+export * from './exporter-releases';
 export * from './names';
 export * from './options';
 export * from './problems';

@@ -2,6 +2,7 @@
  * The one pure function every part of Slipway trusts: untrusted options in,
  * a complete ServiceSpec out, or a SpecValidationError listing every problem.
  */
+import { NODE_EXPORTER_PRODUCT, PROCESS_EXPORTER_PRODUCT, exporterRelease } from './exporter-releases';
 import { deriveNames, lengthBoundNames, maxServiceNameLength } from './names';
 import { LOG_RETENTION_DAYS, normaliseNetwork } from './network';
 import {
@@ -60,6 +61,8 @@ const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const SEARCH_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+\.search$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
+/** A release mirror's base: the controller appends /<name>/v<version>/<file>, so no query or fragment. */
+const RELEASES_MIRROR = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -377,7 +380,7 @@ function readImageScanThreshold(problems: Problems, path: string, value: unknown
 
 function readMonitoring(problems: Problems, path: string, value: unknown): MonitoringSpec {
   const o = readOptionalObject(problems, path, value, [
-    'nodeExporterVersion', 'nodeExporterPort', 'processExporterVersion', 'processExporterPort', 'processNames', 'logFiles',
+    'nodeExporterVersion', 'nodeExporterPort', 'processExporterVersion', 'processExporterPort', 'processNames', 'logFiles', 'releasesMirror',
   ]);
   const version = (key: string, fallback: string) =>
     readOptionalString(problems, `${path}.${key}`, o[key], { pattern: SEMVER, describe: "a release version such as '1.8.2' (no leading 'v')" }) ?? fallback;
@@ -388,13 +391,24 @@ function readMonitoring(problems: Problems, path: string, value: unknown): Monit
   }
   const list = (key: string, pattern: RegExp, describe: string) =>
     o[key] === undefined ? [] : (readArray(problems, `${path}.${key}`, o[key], (v, p) => readString(problems, p, v, { pattern, describe })) ?? []);
+  const nodeExporterVersion = version('nodeExporterVersion', '1.8.2');
+  const processExporterVersion = version('processExporterVersion', '0.8.3');
+  const releasesMirror = readOptionalString(problems, `${path}.releasesMirror`, o.releasesMirror, {
+    pattern: RELEASES_MIRROR,
+    describe: "an http(s) URL without query or fragment such as 'https://artifacts.example/exporters'",
+  })?.replace(/\/+$/, '');
   return {
-    nodeExporterVersion: version('nodeExporterVersion', '1.8.2'),
+    nodeExporterVersion,
     nodeExporterPort,
-    processExporterVersion: version('processExporterVersion', '0.8.3'),
+    processExporterVersion,
     processExporterPort,
     processNames: list('processNames', /^[A-Za-z0-9._-]{1,15}$/, "a process name (comm, at most 15 characters) such as 'gunicorn'"),
     logFiles: list('logFiles', /^\/[^\s*?]*[^\s/]$|^\/[^\s]*\*[^\s]*$/, "an absolute log file path or glob such as '/var/log/app/*.log'"),
+    ...optional('releasesMirror', releasesMirror),
+    releases: {
+      nodeExporter: exporterRelease(NODE_EXPORTER_PRODUCT, nodeExporterVersion, releasesMirror),
+      processExporter: exporterRelease(PROCESS_EXPORTER_PRODUCT, processExporterVersion, releasesMirror),
+    },
   };
 }
 

@@ -240,4 +240,11 @@ export interface MonitoringOptions {
   readonly processNames?: readonly string[];
   /** Log files the CloudWatch agent ships to the service's log group. @default [] */
   readonly logFiles?: readonly string[];
+  /**
+   * A mirror of the exporter releases, laid out as `<mirror>/<release name>/v<version>/<file>`
+   * (e.g. `https://artifacts.example/exporters/node_exporter/v1.8.2/sha256sums.txt`). Only the
+   * machine running `configure-hosts` fetches from it; the hosts never need the internet.
+   * @default - each project's GitHub releases
+   */
+  readonly releasesMirror?: string;
 }

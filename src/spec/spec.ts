@@ -3,6 +3,7 @@
  * This is what the CDK app, the projen components and the host driver read.
  * It is plain data (JSON-serialisable) so it can be written to the spec file.
  */
+import type { ExporterRelease } from './exporter-releases';
 import type { ResourceNames } from './names';
 import type { Database, EcrSeverity, Egress, Platform, Registry, VeracodeSeverity } from './options';
 
@@ -123,6 +124,10 @@ export interface MonitoringSpec {
   readonly processExporterPort: number;
   readonly processNames: readonly string[];
   readonly logFiles: readonly string[];
+  /** Set only when the releases come from a mirror; no trailing slash. */
+  readonly releasesMirror?: string;
+  /** Each exporter's release folder, checksums file and program (src/spec/exporter-releases.ts). */
+  readonly releases: { readonly nodeExporter: ExporterRelease; readonly processExporter: ExporterRelease };
 }
 
 export interface ServiceSpec {

@@ -32,7 +32,7 @@ describeWithTools('ansible/ with real Ansible', { commands: ['ansible-lint', 'an
   });
 
   test('every role variable is typed in meta/argument_specs.yml and carries the role prefix', () => {
-    for (const role of ['node_exporter', 'process_exporter', 'cloudwatch_agent']) {
+    for (const role of ['exporter_common', 'node_exporter', 'process_exporter', 'cloudwatch_agent']) {
       const defaults = Object.keys(parse(readFileSync(join(ANSIBLE, 'roles', role, 'defaults/main.yml'), 'utf8')) as object);
       const specs = parse(readFileSync(join(ANSIBLE, 'roles', role, 'meta/argument_specs.yml'), 'utf8')) as {
         argument_specs: { main: { options: Record<string, { type?: string }> } };

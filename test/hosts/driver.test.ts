@@ -22,6 +22,7 @@ function fakeIO(over: Partial<DriverIO> & { discovered?: DiscoveredHost[]; playb
     fetch: async () => ({ status: 200, text: async () => 'node_exporter_build_info 1\nnamedprocess_scrape_errors 0' }),
     retry: { attempts: 1, delayMs: 0, timeoutMs: 100 },
     discover: async () => over.discovered ?? [],
+    fileExists: async () => true,
     writeInventory: async (yaml) => {
       written = yaml;
       return '/tmp/inv.yml';

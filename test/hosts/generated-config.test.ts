@@ -1,7 +1,12 @@
+import { readFileSync } from 'fs';
+import { join, resolve } from 'path';
+import { parse } from 'yaml';
 import { ec2InventoryConfig, groupVars } from '../../src/hosts/ansible-vars';
 import { ec2TagLabel, scrapeConfig } from '../../src/hosts/scrape-config';
 import { normaliseServiceOptions } from '../../src/spec';
 import { seedOptions } from '../spec/fixtures';
+
+const ROLES = resolve(__dirname, '../../ansible/roles');
 
 const spec = normaliseServiceOptions({
   ...seedOptions(),
@@ -17,13 +22,41 @@ describe('group vars', () => {
     expect(groupVars(spec)).toEqual({
       node_exporter_version: '1.9.0',
       node_exporter_port: 9101,
+      node_exporter_release_url: 'https://github.com/prometheus/node_exporter/releases/download/v1.9.0',
+      node_exporter_release_name: 'node_exporter',
+      node_exporter_checksums_file: 'sha256sums.txt',
+      node_exporter_binary: 'node_exporter',
       process_exporter_version: '0.8.3',
       process_exporter_port: 9300,
+      process_exporter_release_url: 'https://github.com/ncabatoff/process-exporter/releases/download/v0.8.3',
+      process_exporter_release_name: 'process-exporter',
+      process_exporter_checksums_file: 'checksums.txt',
+      process_exporter_binary: 'process-exporter',
       process_exporter_names: ['celery'],
       cloudwatch_agent_region: 'us-east-2',
       cloudwatch_agent_log_group: '/slipway/orders/app',
       cloudwatch_agent_log_files: ['/var/log/orders/*.log'],
     });
+  });
+
+  test('a releases mirror moves every release folder to it', () => {
+    const mirrored = normaliseServiceOptions({ ...seedOptions(), monitoring: { releasesMirror: 'https://artifacts.example/exporters' } });
+    expect(groupVars(mirrored)).toMatchObject({
+      node_exporter_release_url: 'https://artifacts.example/exporters/node_exporter/v1.8.2',
+      process_exporter_release_url: 'https://artifacts.example/exporters/process-exporter/v0.8.3',
+    });
+  });
+
+  test('versions, ports and release folders have one source: no role default copies them, each role requires them', () => {
+    for (const role of ['node_exporter', 'process_exporter']) {
+      const fromSpec = Object.keys(groupVars(spec)).filter((k) => k.startsWith(`${role}_`) && k !== 'process_exporter_names');
+      const defaults = parse(readFileSync(join(ROLES, role, 'defaults/main.yml'), 'utf8')) as Record<string, unknown>;
+      const options = (parse(readFileSync(join(ROLES, role, 'meta/argument_specs.yml'), 'utf8')) as {
+        argument_specs: { main: { options: Record<string, { required?: boolean; default?: unknown }> } };
+      }).argument_specs.main.options;
+      expect({ role, copiedInDefaults: fromSpec.filter((k) => k in defaults) }).toEqual({ role, copiedInDefaults: [] });
+      expect({ role, notRequired: fromSpec.filter((k) => options[k]?.required !== true || 'default' in options[k]) }).toEqual({ role, notRequired: [] });
+    }
   });
 });
 

@@ -1,32 +1,29 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { staticJob } from './support/prometheus';
-import { parseAptSources, rootfsKey } from './support/rootfs';
-import { lookupIds, parseUnitService } from './support/unit-file';
+import { DEBIAN_ARCHIVE, cacheDir, debianSource, makeWorkDir, rootfsKey } from './support/rootfs';
+import { parseUnitService } from './support/unit-file';
 import { scrapeConfig } from '../../src/hosts/scrape-config';
 import { normaliseServiceOptions } from '../../src/spec';
 import { seedOptions } from '../spec/fixtures';
 
-describe('the harness reads apt sources to find the mirror debootstrap uses', () => {
-  test('deb822 .sources: the main archive, not security, not -updates', () => {
-    const text = [
-      'Types: deb',
-      'URIs: http://deb.debian.org/debian',
-      'Suites: bookworm bookworm-updates',
-      'Components: main',
-      '',
-      'Types: deb',
-      'URIs: http://deb.debian.org/debian-security',
-      'Suites: bookworm-security',
-    ].join('\n');
-    expect(parseAptSources([{ name: 'debian.sources', text }])).toEqual({ uri: 'http://deb.debian.org/debian', suite: 'bookworm' });
+describe('debootstrap uses the Debian archive and its keyring, never the machine\'s apt sources', () => {
+  test('with no override: deb.debian.org, the suite the roles support, debian-archive-keyring', () => {
+    expect(debianSource({})).toEqual({ uri: 'http://deb.debian.org/debian', suite: 'bookworm', keyring: '/usr/share/keyrings/debian-archive-keyring.gpg' });
+    expect(debianSource({ SLIPWAY_TEST_DEBIAN_MIRROR: '' })).toEqual(DEBIAN_ARCHIVE);
   });
 
-  test('one-line sources.list with options', () => {
-    const text = '# comment\ndeb [arch=amd64] http://mirror.example/debian trixie main\n';
-    expect(parseAptSources([{ name: 'sources.list', text }])).toEqual({ uri: 'http://mirror.example/debian', suite: 'trixie' });
+  test('each part can be overridden', () => {
+    const env = { SLIPWAY_TEST_DEBIAN_MIRROR: 'https://mirror.example/debian', SLIPWAY_TEST_DEBIAN_SUITE: 'trixie', SLIPWAY_TEST_DEBIAN_KEYRING: '/k.gpg' };
+    expect(debianSource(env)).toEqual({ uri: 'https://mirror.example/debian', suite: 'trixie', keyring: '/k.gpg' });
   });
 
-  test('files that are neither are ignored', () => {
-    expect(parseAptSources([{ name: 'google.list.disabled', text: 'deb http://x y main' }])).toBeUndefined();
+  test("a hosted runner's apt mirror list is refused with what to write instead", () => {
+    expect(() => debianSource({ SLIPWAY_TEST_DEBIAN_MIRROR: 'mirror+file:/etc/apt/apt-mirrors.txt' })).toThrow(
+      "SLIPWAY_TEST_DEBIAN_MIRROR='mirror+file:/etc/apt/apt-mirrors.txt' is not a URL debootstrap can fetch from; use an http://, https://, file:/// or ssh:// URL such as http://deb.debian.org/debian",
+    );
+    expect(() => debianSource({ SLIPWAY_TEST_DEBIAN_SUITE: 'Bookworm Main' })).toThrow("SLIPWAY_TEST_DEBIAN_SUITE='Bookworm Main' is not a Debian suite name");
   });
 
   test('the cache key changes with suite, mirror and packages', () => {
@@ -37,7 +34,28 @@ describe('the harness reads apt sources to find the mirror debootstrap uses', ()
   });
 });
 
-describe('the harness starts an exporter the way its unit file would', () => {
+describe('the test cache folder', () => {
+  let scratch: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'slipway-cache-test-'));
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('a fresh machine has none: the first work folder creates it', () => {
+    const root = join(scratch, 'not', 'there', 'yet');
+    const work = makeWorkDir('run-it-', { SLIPWAY_TEST_CACHE: root });
+    expect(work.startsWith(join(root, 'run-it-'))).toBe(true);
+    expect(statSync(work).isDirectory()).toBe(true);
+    expect(readdirSync(work)).toEqual([]);
+  });
+
+  test('a developer without SLIPWAY_TEST_CACHE keeps reusing /var/cache/slipway-test', () => {
+    expect(cacheDir({})).toBe('/var/cache/slipway-test');
+    expect(cacheDir({ SLIPWAY_TEST_CACHE: '/tmp/x' })).toBe('/tmp/x');
+  });
+});
+
+describe('the harness reads what a rendered unit runs', () => {
   test('ExecStart with continuations, User and Group', () => {
     const unit = '[Unit]\nDescription=x\n\n[Service]\nUser=node-exporter\nGroup=node-exporter\nExecStart=/usr/local/bin/node_exporter \\\n    --a=1 \\\n    --b=2\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n';
     expect(parseUnitService(unit)).toEqual({ argv: ['/usr/local/bin/node_exporter', '--a=1', '--b=2'], user: 'node-exporter', group: 'node-exporter' });
@@ -45,11 +63,6 @@ describe('the harness starts an exporter the way its unit file would', () => {
 
   test('a unit without ExecStart is an error', () => {
     expect(() => parseUnitService('[Service]\nUser=x\n')).toThrow('the unit has no ExecStart= in [Service]');
-  });
-
-  test("ids come from the host's own passwd and group files", () => {
-    expect(lookupIds('root:x:0:0::/root:/bin/bash\nnode-exporter:x:999:998::/nonexistent:/usr/sbin/nologin\n', 'root:x:0:\nnode-exporter:x:998:\n', 'node-exporter', 'node-exporter')).toEqual({ uid: 999, gid: 998 });
-    expect(() => lookupIds('', '', 'ghost', 'ghost')).toThrow("user 'ghost' is not in the host's /etc/passwd");
   });
 });
 

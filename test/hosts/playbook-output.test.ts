@@ -66,6 +66,11 @@ describe('PlaybookOutput', () => {
     expect(p.recaps).toEqual([{ host: 'h1', ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }]);
   });
 
+  test('a failure of a task delegated to the controller counts for the host it ran for', () => {
+    const p = parsePlaybookOutput('TASK [exporter_common : Fetch and verify the release on the controller] ***\nfatal: [web-2 -> localhost]: FAILED! => {"msg": "checksum mismatch for x.tar.gz"}\n');
+    expect(p.failures).toEqual([{ host: 'web-2', kind: 'failed', task: 'exporter_common : Fetch and verify the release on the controller', message: 'checksum mismatch for x.tar.gz' }]);
+  });
+
   test('a loop item failure counts for its host', () => {
     const p = parsePlaybookOutput('TASK [x : y] ***\nfailed: [h1] (item=a) => {"msg": "boom"}\n');
     expect(p.failures).toEqual([{ host: 'h1', kind: 'failed', task: 'x : y', message: 'boom' }]);

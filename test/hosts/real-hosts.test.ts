@@ -1,7 +1,9 @@
 /**
  * The playbook, through the zx driver, against real hosts: debootstrapped
- * Debian root filesystems with their own sshd in network namespaces, a local
- * release server, and Debian's prometheus scraping the result.
+ * Debian root filesystems with their own sshd in network namespaces, a
+ * release server on the controller's loopback that the hosts have no route
+ * to (as on the default spec's `egress: 'none'` network), and Debian's
+ * prometheus scraping the result.
  */
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -16,7 +18,7 @@ import { NODE_EXPORTER_JOB, PROCESS_EXPORTER_JOB, SCRAPE_CONFIG_FILE } from '../
 import { parseOptions } from '../../src/hosts/options';
 import type { ScrapeJob } from '../../src/hosts/scrape-config';
 import { EXPORTERS, endpointFor } from '../../src/hosts/verify';
-import { readSpecFile, type ServiceSpec } from '../../src/spec';
+import { exporterRelease, readSpecFile, type ServiceSpec } from '../../src/spec';
 import { describeWithTools, hasCommand } from '../support/real-tools';
 import { startPrometheus, staticJob, type RunningPrometheus } from './support/prometheus';
 import { NODE_EXPORTER, PROCESS_EXPORTER, buildRelease, releaseArch, serveReleases, type ReleaseServer } from './support/release-server';
@@ -44,10 +46,8 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
   let dir: string;
   const inventories: Record<'configured' | 'withDown' | 'all' | 'tampered', string> = { configured: '', withDown: '', all: '', tampered: '' };
 
-  const tarballPath = () => {
-    const v = spec.monitoring.nodeExporterVersion;
-    return `/node_exporter/v${v}/node_exporter-${v}.linux-${releaseArch()}.tar.gz`;
-  };
+  let releaseCache: string;
+  const tarballPath = (v = spec.monitoring.nodeExporterVersion) => `/node_exporter/v${v}/node_exporter-${v}.linux-${releaseArch()}.tar.gz`;
   const BOTH = ['--tags', 'node_exporter,process_exporter'];
 
   async function drive(argv: string[]): Promise<{ result: DriverResult; out: string }> {
@@ -66,19 +66,22 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     [down] = await net.addHosts(1, { sshd: false });
     [fresh] = await net.addHosts(1);
     const version = spec.monitoring.nodeExporterVersion;
+    // Only the controller reaches the release server: its loopback is not the hosts'.
     server = await serveReleases(
       [
         buildRelease(dir, NODE_EXPORTER, version),
         buildRelease(dir, NODE_EXPORTER, TAMPERED_VERSION, { tampered: true }),
         buildRelease(dir, PROCESS_EXPORTER, spec.monitoring.processExporterVersion),
       ],
-      net.hosts.map((h) => h.gateway),
+      ['127.0.0.1'],
     );
+    releaseCache = join(dir, 'release-cache');
     const vars = (h: TestHost, v = version) => ({
       ...net.hostVars(h),
+      exporter_common_cache_dir: releaseCache,
       node_exporter_version: v,
-      node_exporter_release_url: server.releaseUrl(h.gateway, NODE_EXPORTER, v),
-      process_exporter_release_url: server.releaseUrl(h.gateway, PROCESS_EXPORTER, spec.monitoring.processExporterVersion),
+      node_exporter_release_url: exporterRelease(NODE_EXPORTER, v, server.mirror).url,
+      process_exporter_release_url: exporterRelease(PROCESS_EXPORTER, spec.monitoring.processExporterVersion, server.mirror).url,
     });
     const write = (name: keyof typeof inventories, list: { host: TestHost; version?: string }[]) => {
       const path = join(dir, `${name}.yml`);
@@ -118,7 +121,25 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
       const processes = await (await fetch(`http://${h.address}:${spec.monitoring.processExporterPort}/metrics`)).text();
       expect(processes).toContain('namedprocess_scrape_errors');
     }
-    expect(server.hits.get(tarballPath())).toBe(hosts.length);
+    // Fetched once on the controller for every host, then copied over the connection in use.
+    expect(server.hits.get(tarballPath())).toBe(1);
+  });
+
+  test('a host that tries to reach the release server itself cannot', async () => {
+    const url = `${exporterRelease(NODE_EXPORTER, spec.monitoring.nodeExporterVersion, server.mirror).url}/${NODE_EXPORTER.checksumsFile}`;
+    const before = server.requests();
+    const viaGateway = url.replace('127.0.0.1', hosts[0].gateway);
+    for (const target of [url, viaGateway]) {
+      const res = spawnSync('ansible', [hosts[0].name, '--inventory', inventories.configured, '--one-line', '-m', 'ansible.builtin.uri', '-a', JSON.stringify({ url: target, timeout: 3 })], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, ANSIBLE_CONFIG: join(REPO, 'ansible/ansible.cfg'), ANSIBLE_NOCOLOR: '1' },
+      });
+      expect({ target, status: res.status, out: res.stdout }).toEqual({ target, status: 2, out: expect.stringMatching(/FAILED!.*(Connection refused|No route to host|Network is unreachable|timed out)/) });
+    }
+    expect(server.requests()).toBe(before);
+    // The controller reaches it.
+    expect((await fetch(url)).status).toBe(200);
   });
 
   test('the on-host check used for SSM hosts finds the exporters from the hosts themselves', async () => {
@@ -134,14 +155,17 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     }
   });
 
-  test('a second run changes nothing and downloads nothing', async () => {
+  test('a second run changes nothing and makes no request to the release server', async () => {
+    const before = server.requests();
+    const mtime = statSync(join(hosts[0].upper, 'usr/local/bin/node_exporter')).mtimeMs;
     const { result } = await drive(['--inventory', inventories.configured, ...BOTH]);
     expect(result.exitCode).toBe(0);
     expect(result.rows.map((r) => [r.host, r.changed, r.status])).toEqual(hosts.map((h) => [h.name, 0, 'ok']));
-    expect(server.hits.get(tarballPath())).toBe(hosts.length);
+    expect(server.requests()).toBe(before);
+    expect(statSync(join(hosts[0].upper, 'usr/local/bin/node_exporter')).mtimeMs).toBe(mtime);
   });
 
-  test('the host got nologin users, the binaries and units that systemd accepts', () => {
+  test('the host got nologin users, the binaries and units that its systemd runs hardened', () => {
     const h = hosts[0];
     const passwd = readFileSync(join(h.upper, 'etc/passwd'), 'utf8');
     expect(passwd).toMatch(/^node-exporter:x:\d+:\d+::\/nonexistent:\/usr\/sbin\/nologin$/m);
@@ -157,6 +181,14 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     expect(unit.argv).toContain(`--web.listen-address=0.0.0.0:${spec.monitoring.nodeExporterPort}`);
     expect(unitText).toMatch(/^NoNewPrivileges=yes$/m);
     expect(unitText).toMatch(/^ProtectSystem=strict$/m);
+    // The host's own systemd runs the units, with the hardening applied and no capabilities.
+    for (const unitName of ['node_exporter', 'process_exporter']) {
+      const show = net.exec(h, ['systemctl', 'show', unitName, '-p', 'ActiveState', '-p', 'SubState', '-p', 'ProtectHome', '-p', 'CapabilityBoundingSet', '-p', 'StartLimitIntervalUSec', '-p', 'User']);
+      expect({ unitName, show: show.stdout.trim().split('\n').sort() }).toEqual({
+        unitName,
+        show: ['ActiveState=active', 'CapabilityBoundingSet=', 'ProtectHome=yes', 'StartLimitIntervalUSec=0', 'SubState=running', `User=${unitName.replace('_', '-')}`],
+      });
+    }
     // process-exporter groups the processes the spec names.
     const groupsFile = join(h.upper, 'etc/process_exporter/config.yml');
     const groups = parse(readFileSync(groupsFile, 'utf8')) as { process_names: { name: string; comm: string[] }[] };
@@ -208,16 +240,20 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     expect(cli.stdout).toContain(`1 of 3 host(s) not configured: ${down.name} (unreachable)`);
   });
 
-  test('a tampered tarball fails its checksum on that host only', async () => {
+  test('a tampered release fails on the controller, naming the file and both checksums, before its host is touched', async () => {
     const before = sha256(join(hosts[1].upper, 'usr/local/bin/node_exporter'));
     const { result } = await drive(['--inventory', inventories.tampered, '--tags', 'node_exporter']);
     expect(result.exitCode).toBe(1);
     expect(result.failed).toEqual([hosts[1].name]);
     const bad = result.rows.find((r) => r.host === hosts[1].name);
     expect(bad?.status).toBe('failed');
-    expect(bad?.note).toMatch(/checksum/i);
+    const tarball = `node_exporter-${TAMPERED_VERSION}.linux-${releaseArch()}.tar.gz`;
+    expect(bad?.note).toMatch(new RegExp(`checksum mismatch for ${tarball.replace(/\./g, '\\.')}: \\S+sha256sums\\.txt lists sha256 [0-9a-f]{64}, the download has [0-9a-f]{64}`));
+    expect(bad?.changed).toBe(0);
     expect(result.rows.find((r) => r.host === hosts[0].name)?.status).toBe('ok');
     expect(sha256(join(hosts[1].upper, 'usr/local/bin/node_exporter'))).toBe(before);
+    // Nothing of the tampered release was kept on the controller either.
+    expect(existsSync(join(releaseCache, tarball.replace(/\.tar\.gz$/, ''), 'node_exporter'))).toBe(false);
   });
 
   test('--check with --limit dry-runs one fresh host and writes nothing', async () => {
@@ -225,7 +261,7 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
     expect(result.exitCode).toBe(0);
     expect(result.rows.map((r) => [r.host, r.status])).toEqual([[fresh.name, 'ok']]);
     expect(result.rows[0].changed).toBeGreaterThan(0);
-    for (const path of ['usr/local/bin/node_exporter', 'etc/systemd/system/node_exporter.service', 'var/cache/node_exporter']) {
+    for (const path of ['usr/local/bin/node_exporter', 'etc/systemd/system/node_exporter.service', 'etc/passwd']) {
       expect(existsSync(join(fresh.upper, path))).toBe(false);
     }
   });

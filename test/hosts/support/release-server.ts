@@ -2,8 +2,9 @@
  * Exporter "releases" built from Debian's binaries, laid out like the
  * upstream ones (node_exporter-<v>.linux-<arch>.tar.gz holding
  * node_exporter-<v>.linux-<arch>/node_exporter, plus sha256sums.txt; the same
- * for process-exporter with checksums.txt), served over HTTP on the test
- * network's addresses only.
+ * for process-exporter with checksums.txt), served over HTTP on the
+ * controller's loopback only: like the real release server, the test hosts
+ * have no route to it.
  */
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -12,25 +13,16 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { arch } from 'os';
 import { join } from 'path';
+import { NODE_EXPORTER_PRODUCT, PROCESS_EXPORTER_PRODUCT, type ExporterProduct } from '../../../src/spec';
 
-export interface Product {
-  /** The name in release file names and the URL path. */
-  readonly name: string;
-  /** The binary inside the release directory. */
-  readonly binary: string;
-  /** The checksums file next to the tarball. */
-  readonly sumsFile: string;
+/** A release as the spec describes it (src/spec/exporter-releases.ts), with the Debian binary repackaged as it. */
+export interface Product extends ExporterProduct {
   /** Debian's build of it, repackaged. */
   readonly debianBinary: string;
 }
 
-export const NODE_EXPORTER: Product = { name: 'node_exporter', binary: 'node_exporter', sumsFile: 'sha256sums.txt', debianBinary: '/usr/bin/prometheus-node-exporter' };
-export const PROCESS_EXPORTER: Product = {
-  name: 'process-exporter',
-  binary: 'process-exporter',
-  sumsFile: 'checksums.txt',
-  debianBinary: '/usr/bin/prometheus-process-exporter',
-};
+export const NODE_EXPORTER: Product = { ...NODE_EXPORTER_PRODUCT, debianBinary: '/usr/bin/prometheus-node-exporter' };
+export const PROCESS_EXPORTER: Product = { ...PROCESS_EXPORTER_PRODUCT, debianBinary: '/usr/bin/prometheus-process-exporter' };
 
 /** Node's arch to the release's name for it (the same mapping the role makes from ansible_architecture). */
 export function releaseArch(nodeArch: string = arch()): string {
@@ -71,19 +63,24 @@ export interface ReleaseServer {
   readonly port: number;
   /** How many times each path was requested. */
   readonly hits: Map<string, number>;
-  /** Base URL on one test-network address, laid out like the GitHub release: <url>/<file>. */
-  releaseUrl(address: string, product: Product, version: string): string;
+  /** Response bytes sent, in all. */
+  readonly bytesSent: () => number;
+  /** Requests answered, in all. */
+  readonly requests: () => number;
+  /** The server as a releases mirror (monitoring.releasesMirror): <mirror>/<name>/v<version>/<file>. */
+  readonly mirror: string;
   close(): Promise<void>;
 }
 
-/** Serves every release under /<product>/v<version>/ on each given address (never a wildcard address). */
+/** Serves every release under /<product>/v<version>/ on each given address (never a wildcard address; the tests give loopback). */
 export async function serveReleases(releases: readonly ReleaseFiles[], addresses: readonly string[]): Promise<ReleaseServer> {
   const files = new Map<string, Buffer>();
   for (const r of releases) {
     files.set(`/${r.product.name}/v${r.version}/${r.tarballName}`, r.tarball);
-    files.set(`/${r.product.name}/v${r.version}/${r.product.sumsFile}`, Buffer.from(r.sha256sums));
+    files.set(`/${r.product.name}/v${r.version}/${r.product.checksumsFile}`, Buffer.from(r.sha256sums));
   }
   const hits = new Map<string, number>();
+  let bytes = 0;
   const servers: Server[] = [];
   let port = 0;
   for (const address of addresses) {
@@ -95,6 +92,7 @@ export async function serveReleases(releases: readonly ReleaseFiles[], addresses
         res.writeHead(404).end('not found\n');
         return;
       }
+      bytes += body.length;
       res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' }).end(body);
     });
     // All addresses share one port so every host's URL differs only by its gateway address.
@@ -107,8 +105,10 @@ export async function serveReleases(releases: readonly ReleaseFiles[], addresses
   }
   return {
     port,
-    releaseUrl: (address, product, version) => `http://${address}:${port}/${product.name}/v${version}`,
+    mirror: `http://${addresses[0].includes(':') ? `[${addresses[0]}]` : addresses[0]}:${port}`,
     hits,
+    bytesSent: () => bytes,
+    requests: () => [...hits.values()].reduce((a, b) => a + b, 0),
     close: async () => {
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },

@@ -1,83 +1,98 @@
 /**
  * A minimal Debian root filesystem for the test hosts, built once with
- * debootstrap from the mirror this machine's apt already uses and cached
- * under a key of suite, mirror and packages, so later runs start in seconds.
+ * debootstrap from the Debian archive (checked against debian-archive-keyring)
+ * and cached under a key of suite, mirror and packages, so later runs start in
+ * seconds. The machine's own apt sources are never read: a CI runner lists
+ * mirrors there that debootstrap cannot use (`mirror+file:`, third-party repos).
  */
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { join } from 'path';
 
-/** Packages every test host needs: sshd for Ansible, python3 for its modules. */
-export const ROOTFS_PACKAGES = ['openssh-server', 'python3'] as const;
+/** Packages every test host needs: sshd for Ansible, python3 for its modules, systemd as init (and its bus). */
+export const ROOTFS_PACKAGES = ['openssh-server', 'python3', 'systemd-sysv', 'dbus'] as const;
 
-export const CACHE_DIR = process.env.SLIPWAY_TEST_CACHE ?? '/var/cache/slipway-test';
-
-export interface AptSource {
+/** Where debootstrap fetches from and how it checks what it fetched. */
+export interface DebianSource {
   readonly uri: string;
   readonly suite: string;
+  /** The keyring debootstrap checks the archive's Release signature with. */
+  readonly keyring: string;
 }
 
 /**
- * The first Debian main-archive source in apt's configuration, from either a
- * deb822 `.sources` file or a one-line `sources.list` entry. Pure: text in, source out.
+ * The Debian archive and its keyring (Debian's `debootstrap` checks the Release file's signature
+ * with `--keyring`, see debootstrap(8)). The suite is the one the roles' meta/main.yml lists.
+ * @default http://deb.debian.org/debian, bookworm, /usr/share/keyrings/debian-archive-keyring.gpg
  */
-export function parseAptSources(files: readonly { name: string; text: string }[]): AptSource | undefined {
-  for (const { name, text } of files) {
-    if (name.endsWith('.sources')) {
-      for (const stanza of text.split(/\n\s*\n/)) {
-        const field = (key: string) => new RegExp(`^${key}:\\s*(.+)$`, 'mi').exec(stanza)?.[1].trim();
-        const types = field('Types') ?? '';
-        const uris = field('URIs');
-        const suites = field('Suites');
-        if (!types.split(/\s+/).includes('deb') || !uris || !suites) continue;
-        if (/security/.test(uris)) continue;
-        const suite = suites.split(/\s+/).find((s) => !s.includes('-'));
-        if (suite) return { uri: uris.split(/\s+/)[0], suite };
-      }
-    } else if (name.endsWith('.list')) {
-      for (const line of text.split('\n')) {
-        const m = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line.trim());
-        if (m && !/security/.test(m[1]) && !m[2].includes('-')) return { uri: m[1], suite: m[2] };
-      }
-    }
-  }
-  return undefined;
-}
+export const DEBIAN_ARCHIVE: DebianSource = {
+  uri: 'http://deb.debian.org/debian',
+  suite: 'bookworm',
+  keyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
+};
 
-/** The apt source this machine uses, so debootstrap reaches the same (reachable) mirror. */
-export function machineAptSource(): AptSource {
-  const files: { name: string; text: string }[] = [];
-  if (existsSync('/etc/apt/sources.list')) files.push({ name: 'sources.list', text: readFileSync('/etc/apt/sources.list', 'utf8') });
-  const dir = '/etc/apt/sources.list.d';
-  if (existsSync(dir)) {
-    for (const f of readdirSync(dir).sort()) files.push({ name: f, text: readFileSync(join(dir, f), 'utf8') });
+/** Environment variables that override the archive, e.g. for a local Debian mirror. */
+export const SOURCE_OVERRIDES = {
+  uri: 'SLIPWAY_TEST_DEBIAN_MIRROR',
+  suite: 'SLIPWAY_TEST_DEBIAN_SUITE',
+  keyring: 'SLIPWAY_TEST_DEBIAN_KEYRING',
+} as const;
+
+/** The archive debootstrap uses: Debian's own unless the environment overrides a part. Pure. */
+export function debianSource(env: Readonly<Record<string, string | undefined>>): DebianSource {
+  const pick = (key: keyof DebianSource) => {
+    const value = env[SOURCE_OVERRIDES[key]];
+    return value === undefined || value === '' ? DEBIAN_ARCHIVE[key] : value;
+  };
+  const source = { uri: pick('uri'), suite: pick('suite'), keyring: pick('keyring') };
+  // debootstrap(8): MIRROR can be an http://, https://, file:/// or ssh:/// URL; apt's mirror+file: is none of those.
+  if (!/^(https?:\/\/[^/\s]+|file:\/\/\/|ssh:\/\/)\S*$/.test(source.uri)) {
+    throw new Error(
+      `${SOURCE_OVERRIDES.uri}='${source.uri}' is not a URL debootstrap can fetch from; use an http://, https://, file:/// or ssh:// URL such as ${DEBIAN_ARCHIVE.uri}`,
+    );
   }
-  const source = parseAptSources(files);
-  if (!source) {
-    throw new Error('no Debian main archive found in /etc/apt/sources.list(.d); add a "deb <mirror> <suite> main" source so debootstrap can reach it');
+  if (!/^[a-z][a-z0-9.-]*$/.test(source.suite)) {
+    throw new Error(`${SOURCE_OVERRIDES.suite}='${source.suite}' is not a Debian suite name; use a code name such as '${DEBIAN_ARCHIVE.suite}'`);
   }
   return source;
 }
 
-export function rootfsKey(source: AptSource, packages: readonly string[]): string {
+/** The cache root: SLIPWAY_TEST_CACHE, or a folder under /var/cache for a developer's own loop. */
+export function cacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const dir = env.SLIPWAY_TEST_CACHE;
+  return dir === undefined || dir === '' ? '/var/cache/slipway-test' : dir;
+}
+
+/** Creates the cache root when missing (a fresh machine has none) and returns a new empty folder inside it. */
+export function makeWorkDir(prefix: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const root = cacheDir(env);
+  mkdirSync(root, { recursive: true });
+  return mkdtempSync(join(root, prefix));
+}
+
+export function rootfsKey(source: Pick<DebianSource, 'uri' | 'suite'>, packages: readonly string[]): string {
   const digest = createHash('sha256').update(JSON.stringify([source.uri, source.suite, [...packages].sort()])).digest('hex').slice(0, 12);
   return `rootfs-${source.suite}-${digest}`;
 }
 
 /** Returns the cached rootfs directory, building it with debootstrap first when missing. */
-export function ensureRootfs(): string {
-  const source = machineAptSource();
-  const dir = join(CACHE_DIR, rootfsKey(source, ROOTFS_PACKAGES));
+export function ensureRootfs(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const source = debianSource(env);
+  const root = cacheDir(env);
+  const dir = join(root, rootfsKey(source, ROOTFS_PACKAGES));
   if (existsSync(join(dir, 'usr/sbin/sshd'))) return dir;
-  mkdirSync(CACHE_DIR, { recursive: true });
+  if (!existsSync(source.keyring)) {
+    throw new Error(`debootstrap needs the Debian archive keyring at ${source.keyring}: apt-get install debian-archive-keyring, or set ${SOURCE_OVERRIDES.keyring}`);
+  }
+  mkdirSync(root, { recursive: true });
   // One builder at a time: parallel jest workers or the bench may race for the same cache entry.
-  const lock = join(CACHE_DIR, '.build.lock');
-  execFileSync('flock', [lock, 'sh', '-c', buildScript(), 'build', dir, source.suite, source.uri, ROOTFS_PACKAGES.join(',')], {
+  const lock = join(root, '.build.lock');
+  execFileSync('flock', [lock, 'sh', '-c', buildScript(), 'build', dir, source.suite, source.uri, source.keyring, ROOTFS_PACKAGES.join(',')], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (!existsSync(join(dir, 'usr/sbin/sshd'))) throw new Error(`debootstrap finished but ${dir}/usr/sbin/sshd is missing`);
-  pruneRootfsCache(dir);
+  pruneRootfsCache(root, dir);
   return dir;
 }
 
@@ -85,19 +100,19 @@ export function ensureRootfs(): string {
 function buildScript(): string {
   return [
     'set -e',
-    'dir="$1"; suite="$2"; mirror="$3"; include="$4"',
+    'dir="$1"; suite="$2"; mirror="$3"; keyring="$4"; include="$5"',
     '[ -x "$dir/usr/sbin/sshd" ] && exit 0',
     'tmp="$dir.partial"; rm -rf "$tmp"',
-    'debootstrap --variant=minbase --include="$include" "$suite" "$tmp" "$mirror" >"$tmp.log" 2>&1 || { tail -20 "$tmp.log" >&2; exit 1; }',
+    'debootstrap --variant=minbase --keyring="$keyring" --include="$include" "$suite" "$tmp" "$mirror" >"$tmp.log" 2>&1 || { tail -20 "$tmp.log" >&2; exit 1; }',
     'rm -rf "$dir"; mv "$tmp" "$dir"; rm -f "$tmp.log"',
   ].join('\n');
 }
 
 /** Removes cached rootfs directories other than the current one (keeps the cache from growing). */
-export function pruneRootfsCache(keep: string): void {
-  if (!existsSync(CACHE_DIR)) return;
-  for (const entry of readdirSync(CACHE_DIR)) {
-    const path = join(CACHE_DIR, entry);
+export function pruneRootfsCache(root: string, keep: string): void {
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root)) {
+    const path = join(root, entry);
     if (entry.startsWith('rootfs-') && path !== keep && !entry.endsWith('.partial')) rmSync(path, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,18 @@
 /**
  * Real test hosts: each a copy-on-write overlay of the cached Debian rootfs,
- * its own network namespace joined to this one by a veth pair
- * (10.200.N.1/30 here, 10.200.N.2/30 there; traffic only ever goes to those),
- * and its own sshd chrooted into it. Hosts have no systemd, so a small
- * supervisor starts each exporter the way its rendered unit file would.
+ * booted with systemd as PID 1 by systemd-nspawn (Debian's systemd-container)
+ * inside its own network namespace, joined to this one by a veth pair
+ * (10.200.N.1/30 here, 10.200.N.2/30 there; traffic only ever goes to those).
+ * The roles' units run under the real init, so restart policy, hardening and
+ * socket binding are observed, not assumed. The hosts have no route beyond
+ * their /30: like the default network, they cannot reach any release server.
  * Everything is torn down by `destroy`, also after a failure.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { Socket } from 'net';
-import { join } from 'path';
-import { CACHE_DIR, ensureRootfs } from './rootfs';
-import { lookupIds, parseUnitService } from './unit-file';
+import { dirname, join } from 'path';
+import { ensureRootfs, makeWorkDir } from './rootfs';
 
 export interface TestHost {
   readonly name: string;
@@ -27,15 +28,12 @@ export interface TestHost {
 }
 
 interface HostState extends TestHost {
-  sshdProcess?: ChildProcess;
-  exporters: Map<string, { process: ChildProcess; unitText: string; binaryMtime: number }>;
+  /** systemd-nspawn, whose container's init is the host's PID 1. */
+  boot?: ChildProcess;
 }
 
-/** Services the supervisor starts from their rendered units, with the binary each needs. */
-export const SUPERVISED_UNITS: readonly { unit: string; binary: string }[] = [
-  { unit: 'etc/systemd/system/node_exporter.service', binary: 'usr/local/bin/node_exporter' },
-  { unit: 'etc/systemd/system/process_exporter.service', binary: 'usr/local/bin/process-exporter' },
-];
+/** Serialises test-network allocation across every process on the machine. */
+export const NET_LOCK = '/run/lock/slipway-test-net.lock';
 
 const SSHD_CONFIG = [
   'PermitRootLogin prohibit-password',
@@ -66,11 +64,10 @@ export class TestNetwork {
   private readonly states: HostState[] = [];
   private readonly workDir: string;
   private readonly prefix: string;
-  private supervisor: ReturnType<typeof setInterval> | undefined;
-  private readonly supervisorErrors: string[] = [];
+  private readonly bootErrors: string[] = [];
 
   constructor(private readonly label: string) {
-    this.workDir = mkdtempSync(join(CACHE_DIR, `run-${label}-`));
+    this.workDir = makeWorkDir(`run-${label}-`);
     this.prefix = `slw${process.pid % 100000}${label.slice(0, 2)}`;
     this.keyFile = join(this.workDir, 'id_ed25519');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'slipway-test', '-f', this.keyFile]);
@@ -81,7 +78,9 @@ export class TestNetwork {
     const rootfs = ensureRootfs();
     const created: HostState[] = [];
     // One allocator at a time across processes: the octet scan and the address assignment must not interleave.
-    const lock = join(CACHE_DIR, '.net.lock');
+    // Machine-wide, not per cache: test runs with different caches share the 10.200.x.0/30 space.
+    const lock = NET_LOCK;
+    mkdirSync(dirname(lock), { recursive: true });
     for (let i = 0; i < count; i++) {
       const index = this.states.length + 1;
       const name = `${this.label}-${index}`;
@@ -100,21 +99,32 @@ export class TestNetwork {
         upper: join(dir, 'upper'),
         merged: join(dir, 'merged'),
         sshd: options.sshd ?? true,
-        exporters: new Map(),
       };
       for (const d of ['upper', 'work', 'merged']) mkdirSync(join(dir, d), { recursive: true });
       this.seed(state);
-      if (state.sshd) state.sshdProcess = this.startSshd(state, rootfs, join(dir, 'work'));
+      if (state.sshd) state.boot = this.boot(state, rootfs, join(dir, 'work'));
       this.states.push(state);
       this.hosts.push(state);
       created.push(state);
     }
-    await Promise.all(created.filter((h) => h.sshd).map((h) => waitForPort(h.address, 22, 15000, () => h.sshdProcess?.exitCode ?? null)));
-    this.ensureSupervisor();
+    // systemd starts ssh.service once the container reaches multi-user.target.
+    await Promise.all(created.filter((h) => h.sshd).map((h) => waitForPort(h.address, 22, 60000, () => h.boot?.exitCode ?? null)));
     return created;
   }
 
-  /** Inventory variables that reach a test host over SSH as root, exporters started by the supervisor. */
+  /** Runs a command on the host as root, inside its container (systemctl, journalctl, ...). */
+  exec(host: TestHost, argv: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+    const init = containerInit(host.namespace);
+    try {
+      const stdout = execFileSync('nsenter', ['--target', String(init), '--mount', '--uts', '--ipc', '--net', '--pid', '--', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return { status: 0, stdout, stderr: '' };
+    } catch (e) {
+      const err = e as { status: number | null; stdout?: string; stderr?: string };
+      return { status: err.status, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+    }
+  }
+
+  /** Inventory variables that reach a test host over SSH as root. */
   hostVars(host: TestHost): Record<string, unknown> {
     return {
       ansible_host: host.address,
@@ -125,26 +135,22 @@ export class TestNetwork {
       ansible_python_interpreter: '/usr/bin/python3',
       // Root already: no sudo in a minimal rootfs.
       ansible_become: false,
-      node_exporter_manage_service: false,
-      process_exporter_manage_service: false,
+      // This network's own SSH control sockets: a later network reusing a 10.200.x address must not
+      // find a master (ControlPersist) still held open to a host that no longer exists.
+      ansible_control_path_dir: join(this.workDir, 'cp'),
     };
   }
 
-  /** Errors the exporter supervisor met (a unit it could not start). */
+  /** Errors met booting the hosts (a container that exited). */
   get errors(): readonly string[] {
-    return this.supervisorErrors;
+    return this.bootErrors;
   }
 
   async destroy(): Promise<void> {
-    if (this.supervisor) clearInterval(this.supervisor);
-    // sshd's sessions and anything they started live on in the namespace after sshd itself: end them all.
+    // The container's processes all live in its network namespace: end them, then nspawn itself.
     for (const h of this.states) killNamespace(h.namespace);
-    for (const h of this.states) {
-      for (const e of h.exporters.values()) killTree(e.process);
-      if (h.sshdProcess) killTree(h.sshdProcess);
-    }
-    const processes = this.states.flatMap((h) => [...h.exporters.values()].map((e) => e.process).concat(h.sshdProcess ? [h.sshdProcess] : []));
-    await Promise.all(processes.map(exited));
+    for (const h of this.states) if (h.boot) killTree(h.boot);
+    await Promise.all(this.states.flatMap((h) => (h.boot ? [exited(h.boot)] : [])));
     for (const h of this.states) {
       // Deleting the namespace removes its end of the veth pair, and with it this end.
       quiet('ip', ['netns', 'delete', h.namespace]);
@@ -163,75 +169,44 @@ export class TestNetwork {
   }
 
   /**
-   * sshd in the host's network namespace, in a private mount namespace holding
-   * the overlay, /proc, /sys and /dev/pts: they vanish with its last process.
+   * systemd-nspawn booting the overlay, in a private mount namespace that holds
+   * the overlay mount (it vanishes with its last process). No host systemd here:
+   * --keep-unit and --register=no keep nspawn off the host's D-Bus.
    */
-  private startSshd(h: HostState, rootfs: string, work: string): ChildProcess {
+  private boot(h: HostState, rootfs: string, work: string): ChildProcess {
     const script = [
       'set -e',
       'm="$1"',
       'mount -t overlay overlay -o "lowerdir=$2,upperdir=$3,workdir=$4" "$m"',
-      'mount -t proc proc "$m/proc"',
-      'mount -t sysfs sysfs "$m/sys"',
-      'mount -t devpts -o newinstance,ptmxmode=0666 devpts "$m/dev/pts"',
-      'mount -t tmpfs tmpfs "$m/run"',
-      'mkdir -p "$m/run/sshd"',
-      'exec chroot "$m" /usr/sbin/sshd -D -e',
+      'exec systemd-nspawn --quiet --boot --directory="$m" --machine="$5" --network-namespace-path="/run/netns/$6" --register=no --keep-unit --console=passive',
     ].join('\n');
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', h.namespace, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'host', h.merged, rootfs, h.upper, work],
-      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-    );
+    const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'host', h.merged, rootfs, h.upper, work, h.name, h.namespace], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
     child.on('exit', (code) => {
-      if (code !== 0 && code !== null) this.supervisorErrors.push(`sshd on ${h.name} exited with ${code}: ${stderr.trim()}`);
+      if (code !== 0 && code !== null) this.bootErrors.push(`${h.name} (systemd-nspawn) exited with ${code}: ${stderr.trim()}`);
     });
     return child;
   }
+}
 
-  /** Polls each host's overlay for rendered units and (re)starts their programs as the unit says. */
-  private ensureSupervisor(): void {
-    if (this.supervisor) return;
-    this.supervisor = setInterval(() => {
-      for (const h of this.states) {
-        if (!h.sshdProcess?.pid || h.sshdProcess.exitCode !== null) continue;
-        for (const { unit, binary } of SUPERVISED_UNITS) {
-          try {
-            this.supervise(h, unit, binary);
-          } catch (e) {
-            const msg = `${h.name} ${unit}: ${(e as Error).message}`;
-            if (!this.supervisorErrors.includes(msg)) this.supervisorErrors.push(msg);
-          }
-        }
-      }
-    }, 250);
-    this.supervisor.unref();
+/** The container's PID 1 as this machine numbers it: the process in its network namespace that is pid 1 in its own. */
+function containerInit(namespace: string): number {
+  const pids = sh('ip', ['netns', 'pids', namespace]).split(/\s+/).filter((p) => /^\d+$/.test(p));
+  for (const pid of pids) {
+    try {
+      const nspid = /^NSpid:\s+(.+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1].trim().split(/\s+/);
+      if (nspid && nspid.length > 1 && nspid[nspid.length - 1] === '1') return Number(pid);
+    } catch {
+      // exited meanwhile
+    }
   }
-
-  private supervise(h: HostState, unit: string, binary: string): void {
-    const unitPath = join(h.upper, unit);
-    const binaryPath = join(h.upper, binary);
-    if (!existsSync(unitPath) || !existsSync(binaryPath)) return;
-    const unitText = readFileSync(unitPath, 'utf8');
-    const binaryMtime = statSync(binaryPath).mtimeMs;
-    const running = h.exporters.get(unit);
-    if (running && running.process.exitCode === null && running.unitText === unitText && running.binaryMtime === binaryMtime) return;
-    if (running) killTree(running.process);
-    const service = parseUnitService(unitText);
-    const passwd = readFileSync(existsSync(join(h.upper, 'etc/passwd')) ? join(h.upper, 'etc/passwd') : join(h.merged, 'etc/passwd'), 'utf8');
-    const group = readFileSync(existsSync(join(h.upper, 'etc/group')) ? join(h.upper, 'etc/group') : join(h.merged, 'etc/group'), 'utf8');
-    const { uid, gid } = lookupIds(passwd, group, service.user, service.group);
-    const child = spawn(
-      'nsenter',
-      ['--target', String(h.sshdProcess!.pid), '--mount', '--net', 'chroot', `--userspec=${uid}:${gid}`, h.merged, ...service.argv],
-      { stdio: 'ignore', detached: true },
-    );
-    h.exporters.set(unit, { process: child, unitText, binaryMtime });
-  }
+  throw new Error(`no container init in network namespace ${namespace}`);
 }
 
 function allocateScript(): string {

@@ -1,7 +1,6 @@
 /**
- * Reads what a systemd unit would run: ExecStart (with its backslash line
- * continuations), User and Group. The harness starts exporters this way on
- * test hosts that have no systemd. Pure.
+ * Reads what a systemd unit runs: ExecStart (with its backslash line
+ * continuations), User and Group, for assertions on the rendered unit. Pure.
  */
 
 export interface UnitService {
@@ -19,13 +18,4 @@ export function parseUnitService(text: string): UnitService {
   if (!exec) throw new Error('the unit has no ExecStart= in [Service]');
   const user = value('User') ?? 'root';
   return { argv: exec.split(/\s+/).filter((a) => a.length > 0), user, group: value('Group') ?? user };
-}
-
-/** uid and gid of a user and group, from the host's /etc/passwd and /etc/group text. */
-export function lookupIds(passwd: string, groups: string, user: string, group: string): { uid: number; gid: number } {
-  const uidLine = passwd.split('\n').find((l) => l.split(':')[0] === user);
-  const gidLine = groups.split('\n').find((l) => l.split(':')[0] === group);
-  if (!uidLine) throw new Error(`user '${user}' is not in the host's /etc/passwd`);
-  if (!gidLine) throw new Error(`group '${group}' is not in the host's /etc/group`);
-  return { uid: Number(uidLine.split(':')[2]), gid: Number(gidLine.split(':')[2]) };
 }

@@ -111,7 +111,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(JSON.stringify(statements)).not.toMatch(/"s3:\*"|"dynamodb:\*"/);
   });
 
-  test('the GitHub image-push role may push and pull this repository, log in and read the registry's scanning configuration, nothing else', () => {
+  test('the GitHub image-push role may push and pull this repository, log in and read the registry scanning configuration, nothing else', () => {
     const policy = all(e.platform, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('ImagePushRole'));
     expect(policy).toBeDefined();
     expect(all(e.platform, 'AWS::IAM::Policy').some((p) => JSON.stringify(p.Properties.Roles).includes('DeployRole'))).toBe(false);

@@ -7,6 +7,7 @@ import { Aws, Duration, RemovalPolicy, Stack, StackProps, aws_dynamodb as dynamo
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
 import type { ServiceData } from '../platform/platform-stack';
@@ -145,11 +146,12 @@ export class DataStack extends Stack implements ServiceData {
       cloudwatchLogsExports: ['postgresql'],
     });
     // Created here (not through cloudwatchLogsRetention) so no log-retention Lambda is deployed.
-    new logs.LogGroup(this, 'DatabaseLogs', {
+    const databaseLogs = new logs.LogGroup(this, 'DatabaseLogs', {
       logGroupName: `/aws/rds/cluster/${spec.names.auroraCluster}/postgresql`,
       retention: spec.logs.retentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeLogGroupOpinions(databaseLogs, spec.logs.retentionDays, 'logs.retentionDays');
     acknowledge(cluster, {
       id: 'AwsSolutions-RDS11',
       reason: 'PostgreSQL keeps its standard port 5432: the security group admits only the service, and a non-standard port adds no real protection.',

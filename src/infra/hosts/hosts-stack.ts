@@ -10,6 +10,7 @@ import { RemovalPolicy, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam a
 import { Construct } from 'constructs';
 import { TAG_ROLE, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
+import { guardRule } from '../policy-validation';
 import { acknowledgePinnedAz, subnetAvailabilityZone } from '../availability-zones';
 import { useServiceFeatureFlags } from '../feature-flags';
 import type { NetworkStack } from '../network';
@@ -89,6 +90,12 @@ export class HostsStack extends Stack {
       id: 'AwsSolutions-EC29',
       reason:
         'Hosts are disposable: Ansible rebuilds their configuration and state lives on the separate retained data volume. Termination protection would make CloudFormation fail every replacement, e.g. when the AL2023 AMI parameter moves.',
+    }, {
+      id: guardRule('ec2_launch_template_monitoring_enabled_check'),
+      reason: 'The instance itself has detailed monitoring on (Monitoring: true); this launch template exists only to require IMDSv2 and carries no monitoring setting of its own.',
+    }, {
+      id: guardRule('ec2_instance_nitro_encryption_in_transit_check'),
+      reason: 'The instance type is the spec\'s hosts.instanceType (a team cost choice); traffic to the hosts is encrypted by its protocols (SSM Session Manager, TLS), not by the Nitro link layer.',
     });
 
     if (spec.hosts.dataVolumeGiB > 0) {

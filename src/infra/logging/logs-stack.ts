@@ -5,7 +5,9 @@
 import { Aws, Stack, StackProps, aws_ec2 as ec2, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, aws_logs_destinations as destinations, aws_opensearchservice as opensearch, aws_sqs as sqs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
+import { acknowledge } from '../acknowledge';
 import { pascalCase, stableOutput } from '../outputs';
+import { guardRule } from '../policy-validation';
 import type { ServiceNetwork } from '../service-network';
 import { LogShipperFunction } from './log-shipper-function';
 import { SearchDomain } from './search-domain';
@@ -52,11 +54,20 @@ export class LogsStack extends Stack {
     this.shipperDeadLetterQueue = shipper.deadLetterQueue;
 
     for (const group of props.logGroups) {
-      new logs.SubscriptionFilter(this, `Ship${pascalCase(group.node.id)}`, {
+      const id = `Ship${pascalCase(group.node.id)}`;
+      new logs.SubscriptionFilter(this, id, {
         logGroup: group,
         destination: new destinations.LambdaDestination(this.shipper),
         filterPattern: logs.FilterPattern.allEvents(),
         filterName: spec.names.logShipperFunction,
+      });
+      // Only this account's CloudWatch Logs may invoke the shipper (confused-deputy guard beside the source ARN).
+      // LambdaDestination adds this CfnPermission beside the filter.
+      const permission = this.node.findChild(id).node.findChild('CanInvokeLambda') as lambda.CfnPermission;
+      permission.sourceAccount = Aws.ACCOUNT_ID;
+      acknowledge(permission, {
+        id: guardRule('lambda_function_public_access_prohibited_check'),
+        reason: 'The permission names CloudWatch Logs with both SourceArn (the subscribed log group) and SourceAccount; the rule accepts only literals or same-stack references, and these are an import and the AWS::AccountId pseudo parameter.',
       });
     }
 

@@ -4,6 +4,7 @@
  */
 import { RemovalPolicy, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import type { ServiceSpec } from '../../spec';
 
 export interface FlowLogsProps {
@@ -24,6 +25,7 @@ export class FlowLogs extends Construct {
       retention: spec.network.flowLogRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeLogGroupOpinions(this.logGroup, spec.network.flowLogRetentionDays, 'network.flowLogRetentionDays');
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
       description: `Lets VPC Flow Logs write ${spec.names.vpc}'s flow logs to ${spec.names.flowLogGroup}`,

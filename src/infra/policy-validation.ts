@@ -1,0 +1,80 @@
+/**
+ * AWS's own policy rules at synth: the AWS Control Tower proactive controls,
+ * run by cfn-guard (the binary ships inside @cdklabs/cdk-validator-cfnguard,
+ * so this runs offline) as a CDK policy-validation plugin over every stack.
+ * A finding fails the synth unless it is acknowledged at its resource with
+ * `acknowledge(scope, { id: guardRule('<rule>'), reason })`, the same way a
+ * cdk-nag finding is; CDK's validation report records each acknowledgement.
+ */
+// The CDK app runs only where devDependencies are installed (the repo and CI), never in a deployed service.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import {
+  App, AppProps, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolatingResourceBeta1, Validations, aws_logs as logs,
+} from 'aws-cdk-lib';
+import { acknowledge } from './acknowledge';
+
+/** The plugin's name in the validation report, and the namespace of its rule ids. */
+export const CFN_GUARD_PLUGIN = 'cdk-validator-cfnguard';
+
+/** The id that acknowledges one Control Tower rule (its guard rule name, e.g. 'sqs_dlq_check'). */
+export function guardRule(rule: string): string {
+  if (!/^[a-z0-9_]+$/.test(rule)) {
+    throw new Error(`'${rule}' is not a cfn-guard rule name; write the rule name the validation report shows, e.g. 'sqs_dlq_check'`);
+  }
+  return `${CFN_GUARD_PLUGIN}::${rule}`;
+}
+
+/**
+ * cfn-guard 3.1.1 can report a rule's document-level clause as one more "resource" with no logical id and an empty
+ * location, beside the resources that really fail (seen for lambda_inside_vpc_check with several functions). It names
+ * nothing, so it can be neither fixed nor acknowledged. Pure: drops such an entry only where the same violation names
+ * a real resource, so no rule ever passes because of the drop; a violation of unlocated entries alone stays.
+ */
+export function withoutUnlocatedDuplicates(report: PolicyValidationPluginReportBeta1): PolicyValidationPluginReportBeta1 {
+  const located = (r: PolicyViolatingResourceBeta1) => Boolean(r.resourceLogicalId) || r.locations.some((l) => l !== '');
+  const violations = report.violations.map((v) =>
+    v.violatingResources.some(located) ? { ...v, violatingResources: v.violatingResources.filter(located) } : v);
+  return { ...report, violations, success: report.success || violations.every((v) => v.violatingResources.length === 0) };
+}
+
+/** The Control Tower rules through cfn-guard, with its unlocated duplicates dropped (see above). */
+export class ControlTowerRules implements IPolicyValidationPluginBeta1 {
+  readonly name = CFN_GUARD_PLUGIN;
+  readonly version?: string;
+  private readonly guard = new CfnGuardValidator();
+
+  constructor() {
+    this.version = this.guard.version;
+  }
+
+  validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+    return withoutUnlocatedDuplicates(this.guard.validate(context));
+  }
+}
+
+/** Registers the policy-validation plugins on an app; call once, before synth. */
+export function addPolicyValidation(app: App): void {
+  Validations.of(app).addPlugins(new ControlTowerRules());
+}
+
+/** The service's CDK app: policy validation on, as `cdk synth` runs it (tests build the same app). */
+export function serviceApp(props: AppProps = {}): App {
+  const app = new App(props);
+  addPolicyValidation(app);
+  return app;
+}
+
+/**
+ * The Control Tower log-group rules that are opinions for a Slipway log group, acknowledged at the group:
+ * retention follows the spec (the team's choice, not a fixed year), and CloudWatch Logs always encrypts at rest.
+ */
+export function acknowledgeLogGroupOpinions(group: logs.LogGroup, retentionDays: number, option: string): void {
+  acknowledge(group, {
+    id: guardRule('cloudwatch_log_group_retention_period_check'),
+    reason: `Retention follows the spec's ${option} (${retentionDays} days), which the service team sets; a fixed one-year minimum would override their choice and its cost.`,
+  }, {
+    id: guardRule('cloudwatch_log_group_encrypted_check'),
+    reason: 'CloudWatch Logs encrypts every log group at rest with service-owned keys; a customer KMS key would add key-policy coupling without narrowing who reads the logs.',
+  });
+}

@@ -9,7 +9,7 @@ import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { acknowledgeLogGroupOpinions, guardRule } from '../policy-validation';
 import type { ServiceNetwork } from '../service-network';
-import { LOG_SHIPPER_HANDLER, logShipperBundleDir } from './shipper-bundle';
+import { LOG_SHIPPER_HANDLER, LOG_SHIPPER_SETUP_HANDLER, logShipperBundleDir } from './shipper-bundle';
 
 /** Request bodies stay at half the smallest instance types' 10 MiB http.max_content_length. */
 export const MAX_BULK_REQUEST_BYTES = 5 * 1024 * 1024;
@@ -52,6 +52,39 @@ export class LogShipperFunction extends Construct {
     });
     const dlqReason = 'This queue is itself the dead-letter queue of the log shipper; a dead-letter queue of a dead-letter queue would only move the same messages.';
     acknowledge(this.deadLetterQueue, { id: 'AwsSolutions-SQS3', reason: dlqReason }, { id: guardRule('sqs_dlq_check'), reason: dlqReason });
+  }
+
+  /**
+   * The domain setup function (same bundle and role as the shipper, handler `index.setup`): the custom resource
+   * that applies the ISM policy, index template and reader mappings at deploy.
+   */
+  setupFunction(endpoint: string): lambda.Function {
+    const { spec, network } = this.props;
+    const logGroup = new logs.LogGroup(this, 'SetupLogs', {
+      retention: spec.logs.retentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    acknowledgeLogGroupOpinions(logGroup, spec.logs.retentionDays, 'logs.retentionDays');
+    const fn = new lambda.Function(this, 'SetupFunction', {
+      description: `Applies ${spec.serviceName}'s log retention (ISM), index template and reader mappings to ${spec.names.openSearchDomain}`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: LOG_SHIPPER_SETUP_HANDLER,
+      code: lambda.Code.fromAsset(logShipperBundleDir()),
+      role: this.role,
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      vpc: network.vpc,
+      vpcSubnets: network.privateSubnets,
+      securityGroups: [this.securityGroup],
+      logGroup,
+      environment: { OPENSEARCH_URL: `https://${endpoint}` },
+    });
+    acknowledge(fn, {
+      id: guardRule('lambda_inside_vpc_check'),
+      reason: 'The function is in the private subnets with its own security group; the rule cannot resolve subnet ids imported from the network stack (Fn::ImportValue).',
+    });
+    return fn;
   }
 
   /** Creates the function once the domain exists (the endpoint is its configuration). */

@@ -35,7 +35,7 @@ describe('logs stack (the ELK role)', () => {
 
   test('a failed first create leaves nothing that blocks a retry: log groups are CloudFormation-named and RetainExceptOnCreate', () => {
     const groups = all(e.logs, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(6);
     for (const g of groups) {
       expect(g.Properties.LogGroupName).toBeUndefined();
       expect(g.DeletionPolicy).toBe('RetainExceptOnCreate');
@@ -74,14 +74,15 @@ describe('logs stack (the ELK role)', () => {
     const [statement] = domain.Properties.AccessPolicies.Statement;
     expect(statement.Principal.AWS).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LogShipperRole/), 'Arn'] });
     expect(JSON.stringify(statement.Resource)).toMatch(/:domain\/flask-app-logs\/\*/);
+    // The shipper and the domain setup function; no CDK custom-resource framework Lambda.
     const functions = all(e.logs, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(1);
+    expect(functions.map((f) => f.Properties.Handler).sort()).toEqual(['index.handler', 'index.setup']);
     // Only this account's CloudWatch Logs may invoke the shipper.
     expect(only(e.logs, 'AWS::Lambda::Permission').Properties).toMatchObject({ Principal: 'logs.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' } });
   });
 
   test('the shipper: latest Node runtime, in the private subnets, configured for the domain, with a dead-letter queue', () => {
-    const fn = only(e.logs, 'AWS::Lambda::Function');
+    const fn = all(e.logs, 'AWS::Lambda::Function').find((f) => f.Properties.Handler === 'index.handler')!;
     expect(fn.Properties).toMatchObject({ FunctionName: 'flask-app-log-shipper', Runtime: 'nodejs24.x', Handler: 'index.handler' });
     expect(fn.Properties.Environment.Variables).toMatchObject({ INDEX_PREFIX: 'flask-app', MAX_REQUEST_BYTES: String(MAX_BULK_REQUEST_BYTES) });
     expect(JSON.stringify(fn.Properties.Environment.Variables.OPENSEARCH_URL)).toMatch(/https:\/\/.*DomainEndpoint/);
@@ -90,11 +91,27 @@ describe('logs stack (the ELK role)', () => {
     expect(only(e.logs, 'AWS::SQS::Queue').Properties).toMatchObject({ SqsManagedSseEnabled: true });
   });
 
-  test('the shipper reaches OpenSearch on 443 and nothing else', () => {
+  test('the shipper reaches OpenSearch on 443 and nothing else; operators reach it on 443 from the private subnets (SSM port forwarding)', () => {
     const egress = all(e.logs, 'AWS::EC2::SecurityGroupEgress');
     expect(egress.map((r) => [r.Properties.FromPort, r.Properties.ToPort])).toEqual([[443, 443]]);
     const ingress = all(e.logs, 'AWS::EC2::SecurityGroupIngress');
     expect(ingress.map((r) => [r.Properties.FromPort, r.Properties.ToPort])).toEqual([[443, 443]]);
+    const domainSg = Object.values(e.logs.findResources('AWS::EC2::SecurityGroup')).find((g: any) => String(g.Properties.GroupDescription).includes('flask-app-logs')) as any;
+    expect(domainSg.Properties.SecurityGroupIngress.map((r: any) => [r.CidrIp, r.FromPort])).toEqual([['192.168.2.0/24', 443], ['192.168.3.0/24', 443]]);
+  });
+
+  test('operators: a CloudFormation-named readers role, allowed to read in the access policy and mapped read-only by the setup resource', () => {
+    const roles = Object.entries(e.logs.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith('LogReaders'));
+    expect(roles).toHaveLength(1);
+    const [readerId, reader] = roles[0] as [string, any];
+    expect(reader.Properties.RoleName).toBeUndefined();
+    expect(JSON.stringify(reader.Properties.AssumeRolePolicyDocument)).toMatch(/:root/);
+    const statements = only(e.logs, 'AWS::OpenSearchService::Domain').Properties.AccessPolicies.Statement;
+    const readers = statements.find((st: any) => JSON.stringify(st.Principal).includes(readerId));
+    expect([...readers.Action].sort()).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost']);
+    const setup = only(e.logs, 'Custom::OpenSearchDomainSetup');
+    expect(setup.Properties).toMatchObject({ IndexPrefix: 'flask-app', RetentionDays: '30', ReaderRoleArns: [{ 'Fn::GetAtt': [readerId, 'Arn'] }] });
+    expect(e.logs.toJSON().Outputs.LogReadersRoleArn.Export.Name).toBe('flask-app-logs-LogReadersRoleArn');
   });
 
   test('subscribed to the service log group, every event', () => {
@@ -111,6 +128,7 @@ describe('logs stack (the ELK role)', () => {
     const mod = { exports: {} as Record<string, unknown> };
     new Function('module', 'exports', 'require', code)(mod, mod.exports, require);
     expect(typeof mod.exports.handler).toBe('function');
+    expect(typeof mod.exports.setup).toBe('function');
   });
 });
 

@@ -10,7 +10,14 @@
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import {
-  App, AppProps, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolatingResourceBeta1, Validations, aws_logs as logs,
+  App,
+  AppProps,
+  IPolicyValidationContextBeta1,
+  IPolicyValidationPluginBeta1,
+  PolicyValidationPluginReportBeta1,
+  PolicyViolatingResourceBeta1,
+  Validations,
+  aws_logs as logs,
 } from 'aws-cdk-lib';
 import { acknowledge } from './acknowledge';
 

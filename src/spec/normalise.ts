@@ -265,7 +265,7 @@ function readLogs(problems: Problems, path: string, value: unknown, azCount: num
   if (protectedEnvironment && masters === 0 && nodes < 3) {
     problems.add(
       `${path}.openSearchMasterNodes`,
-      `a protected environment's domain needs three dedicated master nodes or at least three data nodes to keep a quorum when one node is lost; ` +
+      'a protected environment\'s domain needs three dedicated master nodes or at least three data nodes to keep a quorum when one node is lost; ' +
         'set openSearchMasterNodes: 3 (the default when protected) or openSearchDataNodes to 3 or more',
     );
   }

@@ -29,7 +29,8 @@ describe('protected environments serve HTTPS', () => {
     expect(normaliseServiceOptions(seedOptions()).protectedEnvironment).toBe(false);
     expect(normaliseServiceOptions({ ...seedOptions(), container: { domain: DOMAIN } }).protectedEnvironment).toBe(true);
     expect(normaliseServiceOptions({ ...seedOptions(), container: { certificateArn: CERTIFICATE } }).protectedEnvironment).toBe(true);
-    expect(normaliseServiceOptions({ ...seedOptions(), protectedEnvironment: false, container: { domain: DOMAIN } }).protectedEnvironment).toBe(false);
+    const optedOut = normaliseServiceOptions({ ...seedOptions(), protectedEnvironment: false, container: { domain: DOMAIN } });
+    expect(optedOut.protectedEnvironment).toBe(false);
   });
 
   test('the domain must be inside its hosted zone, with a real zone id', () => {

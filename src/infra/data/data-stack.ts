@@ -7,10 +7,10 @@ import { Aws, Duration, RemovalPolicy, Stack, StackProps, aws_dynamodb as dynamo
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
-import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
 import type { ServiceData } from '../platform/platform-stack';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
 import type { ServiceNetwork } from '../service-network';
 

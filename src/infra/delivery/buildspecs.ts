@@ -49,7 +49,7 @@ export function infraDeployBuildSpec(spec: ServiceSpec, inputs: BuildSpecInputs)
     phases: {
       install: {
         'runtime-versions': { nodejs: CODEBUILD_NODE_RUNTIME },
-        commands: [`npm install --global --no-audit --no-fund aws-cdk@${inputs.cdkCliVersion}`, 'cdk --version'],
+        'commands': [`npm install --global --no-audit --no-fund aws-cdk@${inputs.cdkCliVersion}`, 'cdk --version'],
       },
       build: {
         commands: [
@@ -75,7 +75,7 @@ export function eksDeployBuildSpec(spec: ServiceSpec): Record<string, unknown> {
     phases: {
       install: {
         'runtime-versions': { nodejs: CODEBUILD_NODE_RUNTIME },
-        commands: [
+        'commands': [
           `curl -fsSLo /usr/local/bin/kubectl "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/kubectl"`,
           'chmod +x /usr/local/bin/kubectl',
         ],

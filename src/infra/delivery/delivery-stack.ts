@@ -11,13 +11,13 @@ import { Aws, Duration, RemovalPolicy, Stack, StackProps, aws_codebuild as codeb
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { Acknowledgement, acknowledge } from '../acknowledge';
-import { acknowledgeLogGroupOpinions } from '../policy-validation';
+import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
 import { serviceManifest } from '../platform/k8s-manifest';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
 import { eksDeployBuildSpec, infraDeployBuildSpec } from './buildspecs';
 import { cdkCliVersion } from './cdk-cli-version';
-import { useServiceFeatureFlags } from '../feature-flags';
 
 /** The object the GitHub deploy job uploads under spec.names.pipelineSourceKeyPrefix. */
 export const RELEASE_OBJECT = 'cloud-assembly.zip';

@@ -10,11 +10,11 @@ import { RemovalPolicy, Size, Stack, StackProps, Tags, aws_ec2 as ec2, aws_iam a
 import { Construct } from 'constructs';
 import { TAG_ROLE, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
-import { guardRule } from '../policy-validation';
 import { acknowledgePinnedAz, subnetAvailabilityZone } from '../availability-zones';
 import { useServiceFeatureFlags } from '../feature-flags';
 import type { NetworkStack } from '../network';
 import { stableOutput } from '../outputs';
+import { guardRule } from '../policy-validation';
 import { hostRole } from './host-role';
 import { HostPlacement, hostPlacements, isArmInstanceType } from './placement';
 import { hostTransferBucket } from './transfer-bucket';

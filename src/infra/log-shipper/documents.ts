@@ -56,9 +56,9 @@ export function toDocuments(data: LogsData, indexPrefix: string): LogDocument[] 
         // collide with ours or change type between events and get a whole batch rejected.
         ...(app ? { app } : {}),
         '@timestamp': new Date(event.timestamp).toISOString(),
-      'message': event.message,
-      'log_group': data.logGroup,
-      'log_stream': data.logStream,
+        'message': event.message,
+        'log_group': data.logGroup,
+        'log_stream': data.logStream,
         'aws_account': data.owner,
       },
     };

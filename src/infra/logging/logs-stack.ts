@@ -83,8 +83,8 @@ export class LogsStack extends Stack {
     this.shipperDeadLetterQueue = shipper.deadLetterQueue;
 
     for (const group of props.logGroups) {
-      const id = `Ship${pascalCase(group.node.id)}`;
-      new logs.SubscriptionFilter(this, id, {
+      const filterId = `Ship${pascalCase(group.node.id)}`;
+      new logs.SubscriptionFilter(this, filterId, {
         logGroup: group,
         destination: new destinations.LambdaDestination(this.shipper),
         filterPattern: logs.FilterPattern.allEvents(),
@@ -92,7 +92,7 @@ export class LogsStack extends Stack {
       });
       // Only this account's CloudWatch Logs may invoke the shipper (confused-deputy guard beside the source ARN).
       // LambdaDestination adds this CfnPermission beside the filter.
-      const permission = this.node.findChild(id).node.findChild('CanInvokeLambda') as lambda.CfnPermission;
+      const permission = this.node.findChild(filterId).node.findChild('CanInvokeLambda') as lambda.CfnPermission;
       permission.sourceAccount = Aws.ACCOUNT_ID;
       acknowledge(permission, {
         id: guardRule('lambda_function_public_access_prohibited_check'),

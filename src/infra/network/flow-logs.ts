@@ -4,8 +4,8 @@
  */
 import { RemovalPolicy, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import type { ServiceSpec } from '../../spec';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 
 export interface FlowLogsProps {
   readonly spec: ServiceSpec;

@@ -23,6 +23,7 @@ export class ServiceLoadBalancer extends Construct {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The listener that forwards to the service (HTTPS when there is a certificate). */
   readonly listener: elbv2.ApplicationListener;
+  private zone?: route53.IHostedZone;
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
     super(scope, id);
@@ -117,7 +118,6 @@ export class ServiceLoadBalancer extends Construct {
     }
   }
 
-  private zone?: route53.IHostedZone;
 
   /** The hosted zone from the spec's attributes: no lookup, so synth stays offline. */
   private hostedZone(spec: ServiceSpec): route53.IHostedZone {

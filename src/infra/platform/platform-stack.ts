@@ -11,8 +11,8 @@ import { Aws, CfnCondition, CfnParameter, Fn, RemovalPolicy, Stack, StackProps, 
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
-import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { stableOutput } from '../outputs';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket } from '../secure-bucket';
 import type { ServiceNetwork } from '../service-network';
 import { containerRepository } from './container-registry';

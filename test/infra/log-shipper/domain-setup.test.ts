@@ -4,10 +4,10 @@
  * and sequence-number updates, _plugins/_ism/add, _index_template, the
  * security plugin's rolesmapping) and receives CloudFormation's response PUT.
  */
-import { AddressInfo } from 'net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
-import { setup } from '../../../src/infra/log-shipper/handler';
+import { AddressInfo } from 'net';
 import { READER_ROLES } from '../../../src/infra/log-shipper/domain-setup';
+import { setup } from '../../../src/infra/log-shipper/handler';
 
 interface Policy { seqNo: number; primaryTerm: number; version: number; body: any }
 
@@ -139,7 +139,7 @@ describe('the domain setup custom resource', () => {
     expect(policy.ism_template).toEqual([{ index_patterns: ['flask-app-*'], priority: 100 }]);
     const template = domain.templates.get('flask-app-logs');
     expect(template.index_patterns).toEqual(['flask-app-*']);
-    expect(template.template.mappings).toMatchObject({ dynamic: false, properties: { app: { type: 'flat_object' }, '@timestamp': { type: 'date' } } });
+    expect(template.template.mappings).toMatchObject({ dynamic: false, properties: { 'app': { type: 'flat_object' }, '@timestamp': { type: 'date' } } });
     for (const role of READER_ROLES) expect(domain.mappings.get(role)).toEqual({ backend_roles: [READER] });
     expect([...domain.mappings.keys()]).not.toContain('all_access');
     expect(domain.unsigned).toBe(0);

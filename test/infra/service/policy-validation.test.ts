@@ -15,11 +15,17 @@ import { EKS_NETWORK } from './fixtures';
 // Each case synthesizes eight stacks and runs cfn-guard over them.
 jest.setTimeout(180_000);
 
+interface ReportViolation {
+  readonly ruleName: string;
+  readonly reason?: string;
+  readonly violatingConstructs: readonly { readonly constructPath: string }[];
+}
+
 interface ReportJson {
   readonly pluginReports: readonly {
     readonly pluginName: string;
-    readonly violations: readonly { readonly ruleName: string; readonly violatingConstructs: readonly { readonly constructPath: string }[] }[];
-    readonly suppressedViolations?: readonly { readonly ruleName: string; readonly reason?: string; readonly violatingConstructs: readonly { readonly constructPath: string }[] }[];
+    readonly violations: readonly ReportViolation[];
+    readonly suppressedViolations?: readonly ReportViolation[];
   }[];
 }
 

@@ -8,6 +8,8 @@
  */
 // The CDK app runs only where devDependencies are installed (the repo and CI), never in a deployed service.
 // eslint-disable-next-line import/no-extraneous-dependencies
+import { readFileSync, readdirSync } from 'fs';
+import { dirname, join } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import {
   App,
@@ -45,18 +47,71 @@ export function withoutUnlocatedDuplicates(report: PolicyValidationPluginReportB
   return { ...report, violations, success: report.success || violations.every((v) => v.violatingResources.length === 0) };
 }
 
-/** The Control Tower rules through cfn-guard, with its unlocated duplicates dropped (see above). */
+/**
+ * The plugin leaves `severity` unset, and CDK counts only 'error'/'fatal' violations as failures once any
+ * acknowledgement exists in the app: without this, one acknowledgement anywhere would let every other Control
+ * Tower finding pass. Every Control Tower proactive control is a requirement, so each violation is an error.
+ */
+export function asErrors(report: PolicyValidationPluginReportBeta1): PolicyValidationPluginReportBeta1 {
+  return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
+}
+
+export interface RuleFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/**
+ * Pure: the rule files that can report on these templates. A Control Tower rule selects its resources by type
+ * and SKIPs when none is present, so a file that mentions none of the present types can only skip; a file that
+ * names no type at all is kept. Running only the rest is what keeps cfn-guard cheap at every synth.
+ */
+export function rulesFor(files: readonly RuleFile[], presentTypes: ReadonlySet<string>): string[] {
+  return files
+    .filter((f) => {
+      const types = f.text.match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g);
+      return !types || types.some((t) => presentTypes.has(t));
+    })
+    .map((f) => f.path);
+}
+
+/** The resource types in the synthesized templates. */
+export function resourceTypesIn(templatePaths: readonly string[]): Set<string> {
+  const types = new Set<string>();
+  for (const path of templatePaths) {
+    const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources?: Record<string, { Type?: string }> };
+    for (const resource of Object.values(template.Resources ?? {})) if (resource.Type) types.add(resource.Type);
+  }
+  return types;
+}
+
+const CONTROL_TOWER_RULES = join(dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+let ruleFiles: RuleFile[] | undefined;
+
+function controlTowerRuleFiles(): RuleFile[] {
+  if (!ruleFiles) {
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.guard') ? [join(dir, e.name)] : []));
+    ruleFiles = walk(CONTROL_TOWER_RULES).sort().map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  }
+  return ruleFiles;
+}
+
+/** The Control Tower rules through cfn-guard: only those that can apply, every violation an error, unlocated duplicates dropped. */
 export class ControlTowerRules implements IPolicyValidationPluginBeta1 {
   readonly name = CFN_GUARD_PLUGIN;
   readonly version?: string;
-  private readonly guard = new CfnGuardValidator();
 
   constructor() {
-    this.version = this.guard.version;
+    this.version = new CfnGuardValidator({ controlTowerRulesEnabled: false }).version;
   }
 
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    return withoutUnlocatedDuplicates(this.guard.validate(context));
+    const rules = rulesFor(controlTowerRuleFiles(), resourceTypesIn(context.templatePaths));
+    if (rules.length === 0) return { success: true, violations: [] };
+    // Node's 1 MiB default output buffer is too small for cfn-guard's structured output over a larger estate.
+    const guard = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules, maxBuffer: 64 * 1024 * 1024 });
+    return asErrors(withoutUnlocatedDuplicates(guard.validate(context)));
   }
 }
 

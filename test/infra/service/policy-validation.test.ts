@@ -7,8 +7,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import type { PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
-import { CFN_GUARD_PLUGIN, ServiceStacks, buildApp, guardRule, serviceApp, withoutUnlocatedDuplicates } from '../../../src/infra';
+import { App, Stack, aws_s3 as s3, aws_sqs as sqs } from 'aws-cdk-lib';
+import {
+  CFN_GUARD_PLUGIN, ControlTowerRules, ServiceStacks, acknowledge, asErrors, buildApp, guardRule, rulesFor, serviceApp, withoutUnlocatedDuplicates,
+} from '../../../src/infra';
 import { specWith } from '../fixtures';
 import { EKS_NETWORK } from './fixtures';
 
@@ -120,5 +124,62 @@ describe('the plugin wrapper', () => {
   test('guardRule names the plugin namespace and rejects what is not a rule name', () => {
     expect(guardRule('sqs_dlq_check')).toBe('cdk-validator-cfnguard::sqs_dlq_check');
     expect(() => guardRule('CT.SQS.PR.1')).toThrow(/not a cfn-guard rule name.*sqs_dlq_check/);
+  });
+});
+
+describe('failing closed, and only the rules that can apply', () => {
+  /** Two queues without a dead-letter queue; the second one's finding is acknowledged. */
+  function queuesApp(outdir: string) {
+    const app = serviceApp({ outdir });
+    const stack = new Stack(app, 'Queues');
+    new sqs.Queue(stack, 'Unacknowledged', { enforceSSL: true });
+    acknowledge(new sqs.Queue(stack, 'Acknowledged', { enforceSSL: true }), {
+      id: guardRule('sqs_dlq_check'),
+      reason: 'This queue stands in for a dead-letter queue in the test; it needs no queue of its own.',
+    });
+    return app;
+  }
+
+  test('an unacknowledged finding fails the synth even when another one is acknowledged', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
+    try {
+      expect(() => queuesApp(outdir).synth()).toThrow(/CT\.SQS\.PR\.1[\s\S]*Queues\/Unacknowledged/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('the selected rules report exactly what the whole Control Tower set reports', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
+    try {
+      // Plain templates (no plugin at synth), then both rule sets over the same files.
+      const app = new App({ outdir });
+      const stack = new Stack(app, 'Queues');
+      new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+      new s3.Bucket(stack, 'Bucket');
+      const templatePaths = app.synth().stacks.map((a) => a.templateFullPath);
+      const key = (r: PolicyValidationPluginReportBeta1) =>
+        r.violations.flatMap((v) => v.violatingResources.filter((x) => x.resourceLogicalId).map((x) => `${v.ruleName} ${x.resourceLogicalId}`)).sort();
+      const all = key(new CfnGuardValidator().validate({ templatePaths } as never));
+      const selected = key(new ControlTowerRules().validate({ templatePaths } as never));
+      expect(all).toEqual(expect.arrayContaining([expect.stringMatching(/^sqs_dlq_check Queue/), expect.stringMatching(/^s3_.* Bucket/)]));
+      expect(selected).toEqual(all);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('rulesFor keeps rules that name a present type or no type, and drops the rest', () => {
+    const files = [
+      { path: 'sqs.guard', text: 'let t = "AWS::SQS::Queue"' },
+      { path: 'redshift.guard', text: 'let t = "AWS::Redshift::Cluster"' },
+      { path: 'generic.guard', text: 'rule r { Resources exists }' },
+    ];
+    expect(rulesFor(files, new Set(['AWS::SQS::Queue']))).toEqual(['sqs.guard', 'generic.guard']);
+  });
+
+  test('every Control Tower violation counts as an error, so acknowledgements elsewhere cannot pass it', () => {
+    const out = asErrors({ success: false, violations: [{ ruleName: 'sqs_dlq_check', description: 'd', violatingResources: [] }] });
+    expect(out.violations[0].severity).toBe('error');
   });
 });

@@ -6,10 +6,10 @@
  * `acknowledge(scope, { id: guardRule('<rule>'), reason })`, the same way a
  * cdk-nag finding is; CDK's validation report records each acknowledgement.
  */
-// The CDK app runs only where devDependencies are installed (the repo and CI), never in a deployed service.
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { readFileSync, readdirSync } from 'fs';
 import { dirname, join } from 'path';
+// The CDK app runs only where devDependencies are installed (the repo and CI), never in a deployed service.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import {
   App,

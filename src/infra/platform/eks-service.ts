@@ -29,9 +29,9 @@ const PUBLIC_ENDPOINT_REASON =
 /** The HPA reads pod CPU from the resource metrics API, which only metrics-server serves (EKS community add-on). */
 export const METRICS_SERVER_ADDON = 'metrics-server';
 /**
- * The newest 2.x release aws-cdk-lib ships an IAM policy for: it serves the
- * TargetGroupBinding v1beta1 API the manifest uses and supports Kubernetes 1.33;
- * 3.x is a new major line we have not qualified.
+ * The newest 2.x release aws-cdk-lib ships an IAM policy for (released Jan 2026,
+ * "requires Kubernetes 1.22+", aws/eks-charts#1292): it serves the TargetGroupBinding
+ * v1beta1 API the manifest uses; 3.x is a new major line we have not qualified.
  */
 export const ALB_CONTROLLER_VERSION = eks.AlbControllerVersion.V2_17_1;
 /** The ARN patterns (besides '*') in the controller's upstream IAM policy. */

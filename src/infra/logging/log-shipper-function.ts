@@ -58,8 +58,16 @@ export class LogShipperFunction extends Construct {
    * The domain setup function (same bundle and role as the shipper, handler `index.setup`): the custom resource
    * that applies the ISM policy, index template and reader mappings at deploy.
    */
-  setupFunction(endpoint: string): lambda.Function {
+  setupFunction(endpoint: string): { fn: lambda.Function; securityGroup: ec2.SecurityGroup } {
     const { spec, network } = this.props;
+    // Its own group: besides the domain it must reach CloudFormation's pre-signed S3 response URL (through the S3
+    // gateway endpoint, or NAT), or the stack waits an hour for an answer that never comes.
+    const securityGroup = new ec2.SecurityGroup(this, 'SetupSecurityGroup', {
+      vpc: network.vpc,
+      description: `${spec.names.logShipperFunction} domain setup: HTTPS to OpenSearch and to the CloudFormation S3 response URL`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the domain and the S3 response URL (no internet route without NAT)');
     const logGroup = new logs.LogGroup(this, 'SetupLogs', {
       retention: spec.logs.retentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
@@ -76,7 +84,7 @@ export class LogShipperFunction extends Construct {
       timeout: Duration.minutes(5),
       vpc: network.vpc,
       vpcSubnets: network.privateSubnets,
-      securityGroups: [this.securityGroup],
+      securityGroups: [securityGroup],
       logGroup,
       environment: { OPENSEARCH_URL: `https://${endpoint}` },
     });
@@ -84,7 +92,7 @@ export class LogShipperFunction extends Construct {
       id: guardRule('lambda_inside_vpc_check'),
       reason: 'The function is in the private subnets with its own security group; the rule cannot resolve subnet ids imported from the network stack (Fn::ImportValue).',
     });
-    return fn;
+    return { fn, securityGroup };
   }
 
   /** Creates the function once the domain exists (the endpoint is its configuration). */

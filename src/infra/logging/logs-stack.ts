@@ -73,9 +73,10 @@ export class LogsStack extends Stack {
     }).toJSON();
     this.shipper = shipper.function(this.domain.domainEndpoint);
     const setup = shipper.setupFunction(this.domain.domainEndpoint);
+    search.securityGroup.addIngressRule(setup.securityGroup, ec2.Port.tcp(443), 'HTTPS from the domain setup function');
     // Applied on every deploy whose inputs change; idempotent against the domain (see log-shipper/domain-setup.ts).
     const domainSetup = new CustomResource(this, 'DomainSetup', {
-      serviceToken: setup.functionArn,
+      serviceToken: setup.fn.functionArn,
       resourceType: 'Custom::OpenSearchDomainSetup',
       properties: { IndexPrefix: spec.serviceName, RetentionDays: String(spec.logs.retentionDays), ReaderRoleArns: [this.readersRole.roleArn] },
     });

@@ -6,6 +6,7 @@
 import { Duration, RemovalPolicy, Stack, StackProps, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_rds as rds, aws_sns as sns, aws_sns_subscriptions as subscriptions, aws_sqs as sqs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
+import { denyGrantsOutsideAwsServices } from '../key-policies';
 import { stableOutput } from '../outputs';
 import { AlarmRule, PERIOD, THRESHOLDS } from './alarm-catalog';
 import { useServiceFeatureFlags } from '../feature-flags';
@@ -44,6 +45,8 @@ export class ObservabilityStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Control Tower CT.KMS.PR.3: only AWS services create grants on the key.
+    denyGrantsOutsideAwsServices(key);
     // CloudWatch alarms publish to an encrypted topic only if the key lets them.
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: spec.names.alarmTopic, masterKey: key, enforceSSL: true });

@@ -94,8 +94,12 @@ describe('logs stack (the ELK role)', () => {
   test('the shipper reaches OpenSearch on 443 and nothing else; operators reach it on 443 from the private subnets (SSM port forwarding)', () => {
     const egress = all(e.logs, 'AWS::EC2::SecurityGroupEgress');
     expect(egress.map((r) => [r.Properties.FromPort, r.Properties.ToPort])).toEqual([[443, 443]]);
+    // From the shipper and from the setup function.
     const ingress = all(e.logs, 'AWS::EC2::SecurityGroupIngress');
-    expect(ingress.map((r) => [r.Properties.FromPort, r.Properties.ToPort])).toEqual([[443, 443]]);
+    expect(ingress.map((r) => [r.Properties.FromPort, r.Properties.ToPort])).toEqual([[443, 443], [443, 443]]);
+    // The setup function also answers CloudFormation at its pre-signed S3 URL (S3 gateway endpoint or NAT).
+    const setupSg = Object.values(e.logs.findResources('AWS::EC2::SecurityGroup')).find((g: any) => String(g.Properties.GroupDescription).includes('domain setup')) as any;
+    expect(setupSg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
     const domainSg = Object.values(e.logs.findResources('AWS::EC2::SecurityGroup')).find((g: any) => String(g.Properties.GroupDescription).includes('flask-app-logs')) as any;
     expect(domainSg.Properties.SecurityGroupIngress.map((r: any) => [r.CidrIp, r.FromPort])).toEqual([['192.168.2.0/24', 443], ['192.168.3.0/24', 443]]);
   });

@@ -6,8 +6,10 @@
  * `acknowledge(scope, { id: guardRule('<rule>'), reason })`, the same way a
  * cdk-nag finding is; CDK's validation report records each acknowledgement.
  */
-import { readFileSync, readdirSync } from 'fs';
-import { dirname, join } from 'path';
+import { createHash } from 'crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { basename, dirname, join } from 'path';
 // The CDK app runs only where devDependencies are installed (the repo and CI), never in a deployed service.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
@@ -107,12 +109,58 @@ export class ControlTowerRules implements IPolicyValidationPluginBeta1 {
   }
 
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const rules = rulesFor(controlTowerRuleFiles(), resourceTypesIn(context.templatePaths));
+    const files = controlTowerRuleFiles();
+    const rules = rulesFor(files, resourceTypesIn(context.templatePaths));
     if (rules.length === 0) return { success: true, violations: [] };
+    // cfn-guard is deterministic: the same templates under the same rules and binary give the same report, so a
+    // synth whose templates did not change reuses it (like the shipper bundle's cache) instead of running it again.
+    const key = guardCacheKey(this.version ?? '', files.filter((f) => rules.includes(f.path)), context.templatePaths);
+    const cached = readCachedReport(key, context.templatePaths);
+    if (cached) return cached;
     // Node's 1 MiB default output buffer is too small for cfn-guard's structured output over a larger estate.
     const guard = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules, maxBuffer: 64 * 1024 * 1024 });
-    return asErrors(withoutUnlocatedDuplicates(guard.validate(context)));
+    const report = asErrors(withoutUnlocatedDuplicates(guard.validate(context)));
+    writeCachedReport(key, report);
+    return report;
   }
+}
+
+/** A hash of everything that decides the report: plugin version, rule texts, template contents and names. */
+export function guardCacheKey(version: string, rules: readonly RuleFile[], templatePaths: readonly string[]): string {
+  const hash = createHash('sha256').update(version);
+  for (const r of rules) hash.update(basename(r.path)).update(r.text);
+  for (const t of [...templatePaths].sort()) hash.update(basename(t)).update(readFileSync(t));
+  return hash.digest('hex').slice(0, 32);
+}
+
+const cacheFile = (key: string) => join(tmpdir(), 'slipway-cfn-guard', `${key}.json`);
+
+/** The cached report with its template paths pointed at this synth's templates (same names, this output dir). */
+function readCachedReport(key: string, templatePaths: readonly string[]): PolicyValidationPluginReportBeta1 | undefined {
+  const file = cacheFile(key);
+  if (!existsSync(file)) return undefined;
+  const byName = new Map(templatePaths.map((p) => [basename(p), p]));
+  const report = JSON.parse(readFileSync(file, 'utf8')) as PolicyValidationPluginReportBeta1;
+  return {
+    ...report,
+    violations: report.violations.map((v) => ({
+      ...v,
+      violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: (r.templatePath && byName.get(r.templatePath)) ?? r.templatePath })),
+    })),
+  };
+}
+
+function writeCachedReport(key: string, report: PolicyValidationPluginReportBeta1): void {
+  const file = cacheFile(key);
+  mkdirSync(dirname(file), { recursive: true });
+  const portable = {
+    ...report,
+    violations: report.violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath && basename(r.templatePath) })) })),
+  };
+  // Written then renamed, so a concurrent synth never reads half a report.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(portable));
+  renameSync(partial, file);
 }
 
 /** Registers the policy-validation plugins on an app; call once, before synth. */

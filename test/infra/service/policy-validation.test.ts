@@ -4,7 +4,7 @@
  * estate, a protected one with a domain, and each other platform and database,
  * and every acknowledgement sits at its resource with a reviewable reason.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
@@ -77,6 +77,11 @@ describe.each([
     const findings = guard!.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`));
     for (const f of findings.filter((x) => !FIXED_ELSEWHERE.has(x))) process.stderr.write(`cfn-guard: ${f}\n`);
     expect(findings.filter((f) => !FIXED_ELSEWHERE.has(f))).toEqual([]);
+  });
+
+  test("CDK's own CloudFormation validation reports nothing unacknowledged either", () => {
+    const cfn = report.pluginReports.find((p) => p.pluginName === 'CloudFormation Validate');
+    expect((cfn?.violations ?? []).flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`))).toEqual([]);
   });
 
   test('every acknowledged finding carries its reason', () => {
@@ -164,6 +169,29 @@ describe('failing closed, and only the rules that can apply', () => {
       expect(all).toEqual(expect.arrayContaining([expect.stringMatching(/^sqs_dlq_check Queue/), expect.stringMatching(/^s3_.* Bucket/)]));
       expect(selected).toEqual(all);
     } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('an unchanged estate reuses the last report; a changed template runs cfn-guard again', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
+    const run = jest.spyOn(CfnGuardValidator.prototype, 'validate');
+    try {
+      const app = new App({ outdir });
+      const stack = new Stack(app, 'Queues');
+      // A name no earlier run used, so the first validation here cannot hit an old cache entry.
+      new sqs.Queue(stack, 'Queue', { enforceSSL: true, queueName: `q-${process.pid}-${Date.now()}` });
+      const templatePaths = app.synth().stacks.map((a) => a.templateFullPath);
+      const first = new ControlTowerRules().validate({ templatePaths } as never);
+      const second = new ControlTowerRules().validate({ templatePaths } as never);
+      expect(run).toHaveBeenCalledTimes(1);
+      expect(second).toEqual(first);
+      expect(second.violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath))).toContain(templatePaths[0]);
+      writeFileSync(templatePaths[0], readFileSync(templatePaths[0], 'utf8').replace('"Resources"', '"Description": "changed", "Resources"'));
+      new ControlTowerRules().validate({ templatePaths } as never);
+      expect(run).toHaveBeenCalledTimes(2);
+    } finally {
+      run.mockRestore();
       rmSync(outdir, { recursive: true, force: true });
     }
   });

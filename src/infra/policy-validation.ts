@@ -155,7 +155,10 @@ function writeCachedReport(key: string, report: PolicyValidationPluginReportBeta
   mkdirSync(dirname(file), { recursive: true });
   const portable = {
     ...report,
-    violations: report.violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath && basename(r.templatePath) })) })),
+    violations: report.violations.map((v) => ({
+      ...v,
+      violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath && basename(r.templatePath) })),
+    })),
   };
   // Written then renamed, so a concurrent synth never reads half a report.
   const partial = `${file}.${process.pid}.tmp`;

@@ -10,7 +10,10 @@ const project = new SlipwayProject({
     serviceName: 'flask-app',
     region: 'eu-west-1',
     environment: 'production',
-    protectedEnvironment: true,
+    // Protected (manual approval, HTTPS only, ALB deletion protection) needs a certificate: set container.domain
+    // (a Route 53 public zone; the certificate is issued by DNS validation) or container.certificateArn, then
+    // protectedEnvironment: true (the default once either is set).
+    protectedEnvironment: false,
     network: {
       cidr: '192.168.0.0/16',
       availabilityZones: 2,

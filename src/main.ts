@@ -1,11 +1,13 @@
 /**
  * The CDK app entry. It reads the spec file `npx projen` generated and never
  * imports projen; bad or stale spec files stop here with a clear message.
+ * The app runs AWS's Control Tower rules (cfn-guard) over every template at
+ * synth: an unacknowledged finding fails the synth.
  */
-import { App } from 'aws-cdk-lib';
 import { buildApp } from './infra/app';
+import { serviceApp } from './infra/policy-validation';
 import { readSpecFile } from './spec';
 
-const app = new App();
+const app = serviceApp();
 buildApp(app, readSpecFile());
 app.synth();

@@ -16,3 +16,5 @@ export * from './platform';
 export * from './secure-bucket';
 export * from './service-network';
 export * from './feature-flags';
+export * from './policy-validation';
+export * from './key-policies';

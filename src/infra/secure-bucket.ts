@@ -7,6 +7,7 @@
 import { Duration, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
+import { guardRule } from './policy-validation';
 import { RETAINED } from './retained';
 
 /**
@@ -40,12 +41,26 @@ export function secureBucket(scope: Construct, id: string, props: SecureBucketPr
     ...(props.accessLogs ? { serverAccessLogsBucket: props.accessLogs.bucket, serverAccessLogsPrefix: props.accessLogs.prefix } : {}),
     lifecycleRules: lifecycleRules(versioned, props.expireAfterDays),
   });
+  const logTargetReason = 'This bucket is the server access log target; logging a log bucket into itself would loop, and S3 does not allow chaining into another log bucket here.';
   if (!props.accessLogs) {
+    acknowledge(bucket, { id: 'AwsSolutions-S1', reason: logTargetReason }, { id: guardRule('s3_bucket_logging_enabled_check'), reason: logTargetReason });
+  }
+  if (!versioned) {
     acknowledge(bucket, {
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log target; logging a log bucket into itself would loop, and S3 does not allow chaining into another log bucket here.',
+      id: guardRule('s3_bucket_versioning_enabled_check'),
+      reason: 'Its objects are transient (each is written, read once and deleted); old versions would only keep copies of files nobody reads again.',
     });
   }
+  acknowledge(bucket, {
+    id: guardRule('s3_bucket_default_encryption_kms_check'),
+    reason: 'SSE-S3 encrypts every object; ALB access logs support only SSE-S3, and a KMS key would add key-policy coupling without narrowing access (public access blocked, TLS only).',
+  }, {
+    id: guardRule('s3_bucket_object_lock_enabled_check'),
+    reason: 'Object Lock (WORM) would keep objects past their lifecycle expiry and block deleting a failed stack; versioning and retention on delete already protect the data.',
+  }, {
+    id: guardRule('s3_event_notifications_enabled_check'),
+    reason: 'Nothing consumes events from this bucket (the pipeline is started by our bridge action, not by S3 events); notifications would have no subscriber.',
+  });
   return bucket;
 }
 

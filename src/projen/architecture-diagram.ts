@@ -74,7 +74,8 @@ export function renderArchitectureDiagram(spec: ServiceSpec): string {
   if (network.egress !== 'none') add(`${privates.map(subnetNode).join(' & ')} -.-> nat --> igw`);
   add(`github -->|${label('OIDC deploy role: push image')}| ecr`);
   add(`github -->|${label('upload cloud assembly')}| source --> pipeline`);
-  const stages = [...(spec.protectedEnvironment ? ['manual approval'] : []), 'cdk deploy', spec.platform === 'ecs-fargate' ? 'ECS deploy' : 'kubectl apply'];
+  // On ECS the image rolls out inside cdk deploy (the ImageUri parameter is its one path); EKS applies the manifest after.
+  const stages = [...(spec.protectedEnvironment ? ['manual approval'] : []), ...(spec.platform === 'ecs-fargate' ? ['cdk deploy (rolls out the image)'] : ['cdk deploy', 'kubectl apply'])];
   add(`pipeline -->|${label(stages.join(' → '))}| service`);
   return lines.join('\n');
 }

@@ -68,6 +68,9 @@ const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOCKERHUB_REPO = /^[a-z0-9]+(?:[._-][a-z0-9]+)*\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const HTTPS_URL = /^https?:\/\/[^\s/$.?#].[^\s]*$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 const DIRECTORY = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/;
 
 /** Valid Fargate memory (MiB) for each CPU size. */
@@ -97,7 +100,6 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
       maxLength: 255,
       describe: "an environment name such as 'production'",
     }) ?? 'production';
-  const protectedEnvironment = readBoolean(problems, `${root}.protectedEnvironment`, obj.protectedEnvironment, true);
   const network = normaliseNetwork(problems, `${root}.network`, obj.network, region);
   const azCount = network?.availabilityZones.length ?? 2;
   const hosts = readHosts(problems, `${root}.hosts`, obj.hosts);
@@ -111,8 +113,18 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
     );
   }
   const container = readContainer(problems, `${root}.container`, obj.container);
+  const servesHttps = container.certificateArn !== undefined || container.domain !== undefined;
+  const protectedEnvironment = readBoolean(problems, `${root}.protectedEnvironment`, obj.protectedEnvironment, servesHttps);
+  if (protectedEnvironment && !servesHttps) {
+    problems.add(
+      `${root}.protectedEnvironment`,
+      'a protected environment serves HTTPS only, and this service has no certificate: set container.domain ' +
+        "({ name: 'app.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' }: a certificate is issued by DNS validation) " +
+        "or container.certificateArn ('arn:aws:acm:<region>:<account>:certificate/<id>'), or set protectedEnvironment: false until the service has a domain",
+    );
+  }
   const database = readEnum(problems, `${root}.database`, obj.database, DATABASES, 'dynamodb');
-  const logs = readLogs(problems, `${root}.logs`, obj.logs, azCount);
+  const logs = readLogs(problems, `${root}.logs`, obj.logs, azCount, protectedEnvironment);
   const alarmsObj = readOptionalObject(problems, `${root}.alarms`, obj.alarms, ['email']);
   const email = readOptionalString(problems, `${root}.alarms.email`, alarmsObj.email, { pattern: EMAIL, describe: 'an email address' });
   if (protectedEnvironment && alarmsObj.email === undefined) {
@@ -209,7 +221,7 @@ function readHosts(problems: Problems, path: string, value: unknown): HostsSpec 
 
 function readContainer(problems: Problems, path: string, value: unknown): ContainerSpec {
   const o = readOptionalObject(problems, path, value, [
-    'port', 'healthCheckPath', 'cpu', 'memoryMiB', 'desiredCount', 'maxCount', 'cpuTargetPercent', 'certificateArn', 'keepImages', 'imageContext',
+    'port', 'healthCheckPath', 'cpu', 'memoryMiB', 'desiredCount', 'maxCount', 'cpuTargetPercent', 'certificateArn', 'domain', 'keepImages', 'imageContext',
   ]);
   const cpu = readInteger(problems, `${path}.cpu`, o.cpu, 256, { min: 256, max: 4096, oneOf: [256, 512, 1024, 2048, 4096] });
   const memoryMiB = readInteger(problems, `${path}.memoryMiB`, o.memoryMiB, FARGATE_MEMORY[cpu][0], { min: 512, max: 30720 });
@@ -236,27 +248,72 @@ function readContainer(problems: Problems, path: string, value: unknown): Contai
       pattern: ACM_ARN,
       describe: "an ACM certificate ARN such as 'arn:aws:acm:eu-west-1:123456789012:certificate/…'",
     })),
+    ...optional('domain', readDomain(problems, `${path}.domain`, o.domain)),
     keepImages: readInteger(problems, `${path}.keepImages`, o.keepImages, 20, { min: 1, max: 1000 }),
     imageContext:
       readOptionalString(problems, `${path}.imageContext`, o.imageContext, { pattern: DIRECTORY, describe: "a relative directory such as 'app'" }) ?? 'app',
   };
 }
 
-function readLogs(problems: Problems, path: string, value: unknown, azCount: number): LogsSpec {
-  const o = readOptionalObject(problems, path, value, ['retentionDays', 'openSearchInstanceType', 'openSearchDataNodes', 'openSearchVolumeGiB']);
-  const nodes = readInteger(problems, `${path}.openSearchDataNodes`, o.openSearchDataNodes, azCount, { min: 1, max: 80 });
+function readDomain(problems: Problems, path: string, value: unknown): ContainerSpec['domain'] {
+  if (value === undefined) return undefined;
+  const o = readObject(problems, path, value, ['name', 'hostedZoneId', 'hostedZoneName']);
+  if (!o) return undefined;
+  const describe = "a DNS name such as 'app.example.com'";
+  const name = readString(problems, `${path}.name`, o.name, { pattern: DNS_NAME, maxLength: 253, describe });
+  const hostedZoneId = readString(problems, `${path}.hostedZoneId`, o.hostedZoneId, { pattern: HOSTED_ZONE_ID, describe: "a Route 53 hosted zone id such as 'Z0123456789ABCDEFGHIJ'" });
+  const hostedZoneName = readString(problems, `${path}.hostedZoneName`, o.hostedZoneName, { pattern: DNS_NAME, maxLength: 253, describe: "the hosted zone's domain such as 'example.com'" });
+  if (name && hostedZoneName && name !== hostedZoneName && !name.endsWith(`.${hostedZoneName}`)) {
+    problems.add(`${path}.name`, `'${name}' is not inside the hosted zone '${hostedZoneName}'; use a name ending in '.${hostedZoneName}' (or the zone's own name)`);
+  }
+  if (!name || !hostedZoneId || !hostedZoneName) return undefined;
+  return { name, hostedZoneId, hostedZoneName };
+}
+
+/** OpenSearch allows 3 or 5 dedicated masters (an odd quorum); 0 means none. */
+const MASTER_NODE_COUNTS = [0, 3, 5];
+
+function readLogs(problems: Problems, path: string, value: unknown, azCount: number, protectedEnvironment: boolean): LogsSpec {
+  const o = readOptionalObject(problems, path, value, [
+    'retentionDays', 'openSearchInstanceType', 'openSearchDataNodes', 'openSearchVolumeGiB', 'createServiceLinkedRole', 'openSearchMasterNodes',
+    'openSearchMasterInstanceType', 'readerPrincipalArns',
+  ]);
+  // AWS's guidance for production domains: three dedicated masters, data nodes spread over the AZs, no burstable (T) types
+  // (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/bp.html). The small sizing is for unprotected environments.
+  const defaultNodes = protectedEnvironment ? (azCount >= 3 ? 3 : 2 * azCount) : azCount;
+  const nodes = readInteger(problems, `${path}.openSearchDataNodes`, o.openSearchDataNodes, defaultNodes, { min: 1, max: 80 });
   if (nodes % azCount !== 0) {
     problems.add(`${path}.openSearchDataNodes`, `${nodes} data nodes cannot be spread evenly over ${azCount} AZs (zone awareness); use a multiple of ${azCount}`);
   }
+  const masters = readInteger(problems, `${path}.openSearchMasterNodes`, o.openSearchMasterNodes, protectedEnvironment ? 3 : 0, { min: 0, max: 5, oneOf: MASTER_NODE_COUNTS });
+  if (protectedEnvironment && masters === 0 && nodes < 3) {
+    problems.add(
+      `${path}.openSearchMasterNodes`,
+      'a protected environment\'s domain needs three dedicated master nodes or at least three data nodes to keep a quorum when one node is lost; ' +
+        'set openSearchMasterNodes: 3 (the default when protected) or openSearchDataNodes to 3 or more',
+    );
+  }
+  const searchType = (key: string, fallback: string) =>
+    readOptionalString(problems, `${path}.${key}`, o[key], { pattern: SEARCH_INSTANCE_TYPE, describe: "an OpenSearch instance type such as 'm7g.large.search'" }) ?? fallback;
+  const instanceType = searchType('openSearchInstanceType', protectedEnvironment ? 'm7g.large.search' : 't3.small.search');
+  const masterInstanceType = searchType('openSearchMasterInstanceType', 'm7g.large.search');
+  if (protectedEnvironment && instanceType.startsWith('t')) {
+    problems.add(`${path}.openSearchInstanceType`, `'${instanceType}' is a burstable type, which AWS does not recommend for production domains; use e.g. 'm7g.large.search', or protectedEnvironment: false`);
+  }
+  const readers =
+    o.readerPrincipalArns === undefined
+      ? []
+      : (readArray(problems, `${path}.readerPrincipalArns`, o.readerPrincipalArns, (v, p) =>
+        readString(problems, p, v, { pattern: IAM_PRINCIPAL_ARN, describe: "an IAM role or user ARN such as 'arn:aws:iam::123456789012:role/operators'" })) ?? []);
   return {
     retentionDays: readInteger(problems, `${path}.retentionDays`, o.retentionDays, 30, { min: 1, max: 3653, oneOf: LOG_RETENTION_DAYS }),
-    openSearchInstanceType:
-      readOptionalString(problems, `${path}.openSearchInstanceType`, o.openSearchInstanceType, {
-        pattern: SEARCH_INSTANCE_TYPE,
-        describe: "an OpenSearch instance type such as 't3.small.search'",
-      }) ?? 't3.small.search',
+    openSearchInstanceType: instanceType,
     openSearchDataNodes: nodes,
     openSearchVolumeGiB: readInteger(problems, `${path}.openSearchVolumeGiB`, o.openSearchVolumeGiB, 20, { min: 10, max: 3072 }),
+    createServiceLinkedRole: readBoolean(problems, `${path}.createServiceLinkedRole`, o.createServiceLinkedRole, false),
+    openSearchMasterNodes: masters,
+    openSearchMasterInstanceType: masterInstanceType,
+    readerPrincipalArns: readers,
   };
 }
 

@@ -31,7 +31,11 @@ export interface ServiceOptions {
   readonly account?: string;
   /** Deployment environment; also the GitHub Environment the deploy job uses. @default 'production' */
   readonly environment?: string;
-  /** A protected environment gets a manual approval stage in CodePipeline. @default true */
+  /**
+   * A protected environment gets a manual approval stage in CodePipeline, serves HTTPS only and keeps its load balancer
+   * from deletion; it needs container.certificateArn or container.domain. @default - true when the service has HTTPS
+   * (certificateArn or domain), false until then
+   */
   readonly protectedEnvironment?: boolean;
   /** The VPC and its subnets. */
   readonly network: NetworkOptions;
@@ -114,12 +118,23 @@ export interface ContainerOptions {
   readonly maxCount?: number;
   /** Autoscaling target for average CPU, in percent. @default 60 */
   readonly cpuTargetPercent?: number;
-  /** ACM certificate ARN; when set the ALB listens on HTTPS and redirects HTTP. @default - HTTP only */
+  /** ACM certificate ARN; when set the ALB listens on HTTPS and redirects HTTP. @default - issued for `domain` when set, else HTTP only */
   readonly certificateArn?: string;
+  /** The service's DNS name in a Route 53 public hosted zone: an ACM certificate is issued (DNS validation) and an alias record points at the ALB. @default - no DNS name */
+  readonly domain?: DomainOptions;
   /** How many images the ECR lifecycle rule keeps. @default 20 */
   readonly keepImages?: number;
   /** The directory holding the Dockerfile the image job builds. @default 'app' */
   readonly imageContext?: string;
+}
+
+export interface DomainOptions {
+  /** The name the service answers on, e.g. 'app.example.com'; inside hostedZoneName. */
+  readonly name: string;
+  /** The Route 53 public hosted zone id, e.g. 'Z0123456789ABCDEFGHIJ'. */
+  readonly hostedZoneId: string;
+  /** The hosted zone's domain, e.g. 'example.com'. */
+  readonly hostedZoneName: string;
 }
 
 export interface LogsOptions {
@@ -131,6 +146,18 @@ export interface LogsOptions {
   readonly openSearchDataNodes?: number;
   /** EBS size per OpenSearch data node, GiB. @default 20 */
   readonly openSearchVolumeGiB?: number;
+  /**
+   * Create the account's OpenSearch service-linked role (AWSServiceRoleForAmazonOpenSearchService), which a VPC domain
+   * needs before it is created. An account holds it once: creating it again fails, so leave this off where any
+   * OpenSearch VPC domain (or the console) already created it. @default false
+   */
+  readonly createServiceLinkedRole?: boolean;
+  /** OpenSearch dedicated master nodes: 0 or 3. @default 3 in a protected environment, else 0 */
+  readonly openSearchMasterNodes?: number;
+  /** Dedicated master instance type. @default 'm7g.large.search' */
+  readonly openSearchMasterInstanceType?: string;
+  /** IAM principals (ARNs) that may assume the log readers role. @default - principals of the service's own account that IAM allows to assume it */
+  readonly readerPrincipalArns?: readonly string[];
 }
 
 export interface AlarmOptions {

@@ -59,6 +59,7 @@ export interface ContainerSpec {
   readonly maxCount: number;
   readonly cpuTargetPercent: number;
   readonly certificateArn?: string;
+  readonly domain?: { readonly name: string; readonly hostedZoneId: string; readonly hostedZoneName: string };
   readonly keepImages: number;
   readonly imageContext: string;
 }
@@ -68,6 +69,10 @@ export interface LogsSpec {
   readonly openSearchInstanceType: string;
   readonly openSearchDataNodes: number;
   readonly openSearchVolumeGiB: number;
+  readonly createServiceLinkedRole: boolean;
+  readonly openSearchMasterNodes: number;
+  readonly openSearchMasterInstanceType: string;
+  readonly readerPrincipalArns: readonly string[];
 }
 
 export interface GitHubSpec {

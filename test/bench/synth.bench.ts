@@ -4,12 +4,15 @@
  * CDK CLI, alternated in the same run. Both run exactly as a user's
  * `npx cdk synth` would (cdk.json's app, and the stock project's build step),
  * with CDK's CloudFormation validation left on, into throwaway output dirs.
+ * Ours includes the cfn-guard policy validation (AWS Control Tower rules);
+ * the figure is refused if its report does not show that plugin ran.
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { performance } from 'perf_hooks';
+import { CFN_GUARD_PLUGIN } from '../../src/infra/policy-validation';
 import { BenchSuite } from './harness';
 import { ensureStockAwsCdkApp } from './stock-project';
 
@@ -33,6 +36,15 @@ function timed(fn: () => void): number {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Fails unless the assembly's validation report shows the cfn-guard plugin ran over it. */
+function assertGuardRan(outDir: string): void {
+  const path = join(outDir, 'validation-report.json');
+  const report = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { pluginReports?: { pluginName: string }[] }) : {};
+  if (!(report.pluginReports ?? []).some((p) => p.pluginName === CFN_GUARD_PLUGIN)) {
+    throw new Error(`${path} has no ${CFN_GUARD_PLUGIN} report: the synth figure must include the policy validation`);
+  }
 }
 
 /** Stacks and resources in a cloud assembly, so the figure says what was synthesized. */
@@ -67,10 +79,11 @@ export const suite: BenchSuite = {
         baseline.push(timed(() => synth(stock, stockOut)));
         ours.push(timed(() => synth(REPO_ROOT, oursOut)));
       }
+      assertGuardRan(oursOut);
       const size = assemblySize(oursOut);
       return [
         {
-          name: `cdk synth, full default estate (${size.stacks} stacks, ${size.resources} resources)`,
+          name: `cdk synth with cfn-guard validation, full default estate (${size.stacks} stacks, ${size.resources} resources)`,
           baseline: 'stock awscdk-app-ts sample cdk synth',
           baselineValue: median(baseline),
           value: median(ours),

@@ -39,7 +39,8 @@ describe('the seed options', () => {
 
   test('resolve defaults once', () => {
     expect(spec.environment).toBe('production');
-    expect(spec.protectedEnvironment).toBe(true);
+    // Protected only once the service has HTTPS (a certificate or a domain); the seed has neither.
+    expect(spec.protectedEnvironment).toBe(false);
     expect(spec.platform).toBe('ecs-fargate');
     expect(spec.database).toBe('dynamodb');
     expect(spec.network.egress).toBe('none');

@@ -10,6 +10,7 @@ import { acknowledge } from '../acknowledge';
 import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
 import type { ServiceData } from '../platform/platform-stack';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { RETAINED } from '../retained';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
 import type { ServiceNetwork } from '../service-network';
@@ -152,11 +153,12 @@ export class DataStack extends Stack implements ServiceData {
     }
     // Created here (not through cloudwatchLogsRetention) so no log-retention Lambda is deployed. The name is
     // fixed because RDS writes exactly there: /aws/rds/cluster/<cluster identifier>/<log type>.
-    new logs.LogGroup(this, 'DatabaseLogs', {
+    const databaseLogs = new logs.LogGroup(this, 'DatabaseLogs', {
       logGroupName: `/aws/rds/cluster/${spec.names.auroraCluster}/postgresql`,
       retention: spec.logs.retentionDays as logs.RetentionDays,
       removalPolicy: RETAINED,
     });
+    acknowledgeLogGroupOpinions(databaseLogs, spec.logs.retentionDays, 'logs.retentionDays');
     acknowledge(cluster, {
       id: 'AwsSolutions-RDS11',
       reason: 'PostgreSQL keeps its standard port 5432: the security group admits only the service, and a non-standard port adds no real protection.',

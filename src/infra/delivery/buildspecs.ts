@@ -4,16 +4,23 @@
  * pipeline variables (IMAGE_URI, COMMIT_SHA) the GitHub deploy job passes.
  */
 import type { ServiceSpec } from '../../spec';
-import { CONTAINER_NAME } from '../platform/ecs-service';
+import { KUBERNETES_VERSION } from '../platform/eks-service';
 import { IMAGE_PLACEHOLDER, kubernetesNamespace } from '../platform/k8s-manifest';
 import { IMAGE_URI_PARAMETER } from '../platform/platform-stack';
 
-/** The file the ECS deploy action reads from the infrastructure step's output. */
-export const IMAGE_DEFINITIONS_FILE = 'imagedefinitions.json';
-/** CDK CLI major the deploy step installs; the cloud assembly is written by aws-cdk-lib v2. */
-export const CDK_CLI = 'aws-cdk@2';
-/** kubectl minor matching the cluster's Kubernetes version. */
-export const KUBECTL_VERSION = 'v1.33.0';
+/**
+ * The Node.js major the CodeBuild steps run (buildspec runtime-versions). Node 22 is LTS and both the AL2023
+ * standard:5.0 image (nodejs 18/20/22/24) and the CDK CLI support it; the image's default would drift as
+ * runtimes reach end of life (aws/aws-codebuild-docker-images al/x86_64/standard/5.0/runtimes.yml).
+ */
+export const CODEBUILD_NODE_RUNTIME = '22';
+/** kubectl minor matching the cluster's Kubernetes version (kubectl supports one minor of skew either way). */
+export const KUBECTL_VERSION = `v${KUBERNETES_VERSION.version}.0`;
+
+export interface BuildSpecInputs {
+  /** The aws-cdk CLI version to install, e.g. from the lockfile (cdkCliVersion()). */
+  readonly cdkCliVersion: string;
+}
 
 const REQUIRE_IMAGE_URI =
   'if [ -z "${IMAGE_URI:-}" ]; then echo "IMAGE_URI is empty: start the pipeline with the variable IMAGE_URI=<registry>/<repo>:<tag> (the GitHub deploy job passes the image job\'s output)" >&2; exit 1; fi';
@@ -25,26 +32,37 @@ export function stacksDeployedByPipeline(spec: ServiceSpec): string[] {
     .map(([, stackName]) => stackName);
 }
 
-export function infraDeployBuildSpec(spec: ServiceSpec): Record<string, unknown> {
+/** The message the self-check prints when the deployed pipeline is not the synthesized one. */
+export function deliveryDriftMessage(spec: ServiceSpec): string {
+  const stack = spec.names.stacks.delivery;
+  return `the deployed ${stack} stack differs from this release's cloud assembly (shown above), so this pipeline is running an outdated definition of itself. ` +
+    `The pipeline never updates its own stack mid-run; deploy it once from a machine with the deploy permissions: npx cdk deploy ${stack}, then release again`;
+}
+
+export function infraDeployBuildSpec(spec: ServiceSpec, inputs: BuildSpecInputs): Record<string, unknown> {
   const stacks = stacksDeployedByPipeline(spec).join(' ');
+  const delivery = spec.names.stacks.delivery;
   const parameters = spec.platform === 'ecs-fargate' ? ` --parameters "${spec.names.stacks.platform}:${IMAGE_URI_PARAMETER}=\${IMAGE_URI}"` : '';
-  const imageDefinitions = JSON.stringify([{ name: CONTAINER_NAME, imageUri: '__IMAGE__' }]).replace('"__IMAGE__"', '"%s"');
   return {
     version: '0.2',
     env: { shell: 'bash' },
     phases: {
-      install: { commands: [`npm install --global --no-audit --no-fund ${CDK_CLI}`] },
+      install: {
+        'runtime-versions': { nodejs: CODEBUILD_NODE_RUNTIME },
+        'commands': [`npm install --global --no-audit --no-fund aws-cdk@${inputs.cdkCliVersion}`, 'cdk --version'],
+      },
       build: {
         commands: [
           REQUIRE_IMAGE_URI,
           'echo "deploying commit ${COMMIT_SHA:-unknown} with image ${IMAGE_URI}"',
+          // cdk diff --fail exits non-zero on any difference: stop before deploying anything with a stale pipeline.
+          `if ! cdk diff --app . --fail --no-version-reporting ${delivery}; then echo ${JSON.stringify(deliveryDriftMessage(spec))} >&2; exit 1; fi`,
           // The source artifact is the synthesized cloud assembly: no synth, no npm install of the app here.
+          // On ECS this is the one path a new image takes: CloudFormation registers the task definition and rolls the service.
           `cdk deploy --app . --require-approval never --progress events --no-version-reporting ${stacks}${parameters}`,
-          `printf '${imageDefinitions}' "\${IMAGE_URI}" > ${IMAGE_DEFINITIONS_FILE}`,
         ],
       },
     },
-    artifacts: { files: [IMAGE_DEFINITIONS_FILE] },
   };
 }
 
@@ -56,7 +74,8 @@ export function eksDeployBuildSpec(spec: ServiceSpec): Record<string, unknown> {
     env: { shell: 'bash' },
     phases: {
       install: {
-        commands: [
+        'runtime-versions': { nodejs: CODEBUILD_NODE_RUNTIME },
+        'commands': [
           `curl -fsSLo /usr/local/bin/kubectl "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/kubectl"`,
           'chmod +x /usr/local/bin/kubectl',
         ],

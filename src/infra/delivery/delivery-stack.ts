@@ -1,20 +1,23 @@
 /**
  * The delivery lifecycle: a CodePipeline (V2, QUEUED) whose source is the
- * cloud assembly the GitHub deploy job uploads to a versioned bucket. It
- * deploys the infrastructure with CodeBuild (`cdk deploy` of that assembly),
- * then the new image to ECS or EKS, after a manual approval when the
- * environment is protected. The GitHub deploy role may upload under one key
+ * cloud assembly the GitHub deploy job uploads to a versioned bucket. After a
+ * manual approval when the environment is protected, CodeBuild checks that
+ * the deployed pipeline is the synthesized one and runs `cdk deploy` of that
+ * assembly, which on ECS also rolls out the new image (the ImageUri stack
+ * parameter: one deploy path); on EKS a second step applies the manifest. The GitHub deploy role may upload under one key
  * prefix and start/follow this pipeline, nothing more.
  */
 import { Aws, Duration, RemovalPolicy, Stack, StackProps, aws_codebuild as codebuild, aws_codepipeline as codepipeline, aws_codepipeline_actions as cpactions, aws_ecs as ecs, aws_eks_v2 as eks, aws_iam as iam, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { Acknowledgement, acknowledge } from '../acknowledge';
+import { useServiceFeatureFlags } from '../feature-flags';
 import { stableOutput } from '../outputs';
 import { serviceManifest } from '../platform/k8s-manifest';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
-import { IMAGE_DEFINITIONS_FILE, eksDeployBuildSpec, infraDeployBuildSpec } from './buildspecs';
-import { useServiceFeatureFlags } from '../feature-flags';
+import { eksDeployBuildSpec, infraDeployBuildSpec } from './buildspecs';
+import { cdkCliVersion } from './cdk-cli-version';
 
 /** The object the GitHub deploy job uploads under spec.names.pipelineSourceKeyPrefix. */
 export const RELEASE_OBJECT = 'cloud-assembly.zip';
@@ -49,7 +52,17 @@ export interface DeliveryStackProps extends StackProps {
   readonly service: DeliveredService;
   /** The GitHub OIDC deploy role (access stack). */
   readonly deployRole: iam.IRole;
+  /** The aws-cdk CLI version CodeBuild installs. @default - the version package-lock.json resolved */
+  readonly cdkCliVersion?: string;
 }
+
+/**
+ * CodeBuild's limit for one infrastructure deploy: a first deploy creates the OpenSearch domain (15–30 min),
+ * an EKS cluster (10–15 min) and waits for ECS to stabilise; 2 h leaves room for all of them and a rollback.
+ */
+export const INFRA_DEPLOY_TIMEOUT = Duration.hours(2);
+/** The EKS service step: one rollout, bounded by its own `kubectl rollout status --timeout`. */
+export const SERVICE_DEPLOY_TIMEOUT = Duration.minutes(30);
 
 export function releaseObjectKey(spec: ServiceSpec): string {
   return `${spec.names.pipelineSourceKeyPrefix}${RELEASE_OBJECT}`;
@@ -73,6 +86,8 @@ export class DeliveryStack extends Stack {
 
     const logBucket = accessLogBucket(this, 'AccessLogs', 90);
     this.sourceBucket = secureBucket(this, 'SourceBucket', { accessLogs: { bucket: logBucket, prefix: 'source/' } });
+    // Each release overwrites the one source object; superseded versions (a pipeline run pins its own) expire.
+    this.sourceBucket.addLifecycleRule({ id: 'ExpireSupersededReleases', noncurrentVersionExpiration: Duration.days(90) });
     const artifactBucket = secureBucket(this, 'ArtifactBucket', { accessLogs: { bucket: logBucket, prefix: 'artifacts/' }, expireAfterDays: 90 });
 
     const imageUri = new codepipeline.Variable({
@@ -125,7 +140,8 @@ export class DeliveryStack extends Stack {
       IMAGE_URI: { value: imageUri.reference() },
       COMMIT_SHA: { value: commitSha.reference() },
     };
-    this.infraDeploy = this.project('InfraDeploy', spec, names.infraDeployProject, infraDeployBuildSpec(spec));
+    const buildInputs = { cdkCliVersion: props.cdkCliVersion ?? cdkCliVersion() };
+    this.infraDeploy = this.project('InfraDeploy', spec, names.infraDeployProject, infraDeployBuildSpec(spec, buildInputs), INFRA_DEPLOY_TIMEOUT);
     this.infraDeploy.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'AssumeCdkBootstrapRoles',
@@ -133,7 +149,6 @@ export class DeliveryStack extends Stack {
         resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${CDK_QUALIFIER}-*-${Aws.ACCOUNT_ID}-${spec.region}`],
       }),
     );
-    const imageDefinitions = new codepipeline.Artifact('ImageDefinitions');
     this.pipeline.addStage({
       stageName: 'DeployInfrastructure',
       actions: [
@@ -141,16 +156,16 @@ export class DeliveryStack extends Stack {
           actionName: 'CdkDeploy',
           project: this.infraDeploy,
           input: cloudAssembly,
-          outputs: [imageDefinitions],
           environmentVariables: pipelineVariables,
         }),
       ],
     });
 
-    this.pipeline.addStage({
-      stageName: 'DeployService',
-      actions: [this.serviceDeployAction(spec, service, imageDefinitions, cloudAssembly, pipelineVariables)],
-    });
+    // ECS needs no further step: a second path (the CodePipeline ECS action) would roll the service out twice and leave it on a
+    // task definition CloudFormation does not own, which the next `cdk deploy` rolls back.
+    if (service.eks) {
+      this.pipeline.addStage({ stageName: 'DeployService', actions: [this.eksDeployAction(spec, service.eks, cloudAssembly, pipelineVariables)] });
+    }
 
     this.deployRolePolicy = this.grantDeployRole(spec, props.deployRole);
     this.acknowledgeFindings(spec, artifactBucket, this.projects);
@@ -166,18 +181,21 @@ export class DeliveryStack extends Stack {
     spec: ServiceSpec,
     projectName: string | undefined,
     buildSpec: Record<string, unknown>,
+    timeout: Duration,
     role?: iam.IRole,
   ): codebuild.PipelineProject {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: spec.logs.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
+    acknowledgeLogGroupOpinions(logGroup, spec.logs.retentionDays, 'logs.retentionDays');
     const project = new codebuild.PipelineProject(this, id, {
       ...(projectName ? { projectName } : {}),
       description: `${spec.serviceName}: ${id === 'InfraDeploy' ? 'cdk deploy of the cloud assembly' : 'apply the Kubernetes manifest'}`,
       buildSpec: codebuild.BuildSpec.fromObject(buildSpec),
-      environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.SMALL, privileged: false },
-      timeout: Duration.minutes(60),
+      // AL2023 standard:5.0 carries the Node.js runtime the buildspecs pin (CODEBUILD_NODE_RUNTIME).
+      environment: { buildImage: codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5, computeType: codebuild.ComputeType.SMALL, privileged: false },
+      timeout,
       logging: { cloudWatch: { logGroup } },
       ...(role ? { role } : {}),
     });
@@ -185,22 +203,12 @@ export class DeliveryStack extends Stack {
     return project;
   }
 
-  private serviceDeployAction(
+  private eksDeployAction(
     spec: ServiceSpec,
-    service: DeliveredService,
-    imageDefinitions: codepipeline.Artifact,
+    target: NonNullable<DeliveredService['eks']>,
     cloudAssembly: codepipeline.Artifact,
     variables: Record<string, codebuild.BuildEnvironmentVariable>,
   ): codepipeline.IAction {
-    if (service.ecsService) {
-      return new cpactions.EcsDeployAction({
-        actionName: 'EcsDeploy',
-        service: service.ecsService,
-        imageFile: imageDefinitions.atPath(IMAGE_DEFINITIONS_FILE),
-        deploymentTimeout: Duration.minutes(30),
-      });
-    }
-    const target = service.eks!;
     const role = new iam.Role(this, 'EksDeployRole', {
       description: `CodeBuild step that applies ${spec.serviceName}'s manifest to ${spec.names.eksCluster}`,
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
@@ -213,7 +221,7 @@ export class DeliveryStack extends Stack {
       accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
     });
     const manifest = serviceManifest(spec, { targetGroupArn: target.targetGroupArn, podRoleArn: target.podRoleArn, environment: target.environment });
-    const project = this.project('ServiceDeploy', spec, undefined, eksDeployBuildSpec(spec), role);
+    const project = this.project('ServiceDeploy', spec, undefined, eksDeployBuildSpec(spec), SERVICE_DEPLOY_TIMEOUT, role);
     return new cpactions.CodeBuildAction({
       actionName: 'EksDeploy',
       project,
@@ -274,12 +282,5 @@ export class DeliveryStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-${CDK_QUALIFIER}-*-<AWS::AccountId>-${region}]`,
       reason: 'cdk deploy assumes the CDK bootstrap roles (deploy, file/image publishing, lookup) of this account and region; the wildcard is the role kind in their fixed naming scheme.',
     });
-    const ecsDeployRole = this.pipeline.node.tryFindChild('DeployService')?.node.tryFindChild('EcsDeploy')?.node.tryFindChild('CodePipelineActionRole');
-    if (ecsDeployRole) {
-      acknowledge(ecsDeployRole, {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'The ECS deploy action calls ecs:DescribeServices/DescribeTaskDefinition/RegisterTaskDefinition, which support no resource scoping; iam:PassRole in the same policy is limited to the task roles.',
-      });
-    }
   }
 }

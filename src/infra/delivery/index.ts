@@ -1,2 +1,3 @@
 export * from './buildspecs';
 export * from './delivery-stack';
+export * from './cdk-cli-version';

@@ -15,6 +15,7 @@ import { useServiceFeatureFlags } from '../feature-flags';
 import type { NetworkStack } from '../network';
 import { stableOutput } from '../outputs';
 import { RETAINED } from '../retained';
+import { guardRule } from '../policy-validation';
 import { hostRole } from './host-role';
 import { HostPlacement, hostPlacements, isArmInstanceType } from './placement';
 import { hostTransferBucket } from './transfer-bucket';
@@ -106,6 +107,12 @@ export class HostsStack extends Stack {
       id: 'AwsSolutions-EC29',
       reason:
         'Hosts are disposable: Ansible rebuilds their configuration and state lives on the separate retained data volume. Termination protection would make CloudFormation fail every replacement, e.g. when the AL2023 AMI parameter moves.',
+    }, {
+      id: guardRule('ec2_launch_template_monitoring_enabled_check'),
+      reason: 'The instance itself has detailed monitoring on (Monitoring: true); this launch template exists only to require IMDSv2 and carries no monitoring setting of its own.',
+    }, {
+      id: guardRule('ec2_instance_nitro_encryption_in_transit_check'),
+      reason: 'The instance type is the spec\'s hosts.instanceType (a team cost choice); traffic to the hosts is encrypted by its protocols (SSM Session Manager, TLS), not by the Nitro link layer.',
     });
 
     if (spec.hosts.dataVolumeGiB > 0) {

@@ -19,7 +19,7 @@ export function dailyIndex(prefix: string, timestampMs: number): string {
   return `${prefix}-${d.getUTCFullYear()}.${pad(d.getUTCMonth() + 1)}.${pad(d.getUTCDate())}`;
 }
 
-/** A JSON message becomes fields of the document; anything else stays a plain message. */
+/** A JSON object message is also kept parsed (the `app` field); anything else stays a plain message only. */
 function parseMessage(message: string): Record<string, unknown> | undefined {
   const trimmed = message.trim();
   if (!trimmed.startsWith('{')) return undefined;
@@ -46,18 +46,23 @@ export function toDocuments(data: LogsData, indexPrefix: string): LogDocument[] 
     }
     return index;
   };
-  return data.logEvents.map((event) => ({
-    id: event.id,
-    index: indexOf(event.timestamp),
-    source: {
-      ...parseMessage(event.message),
-      '@timestamp': new Date(event.timestamp).toISOString(),
-      'message': event.message,
-      'log_group': data.logGroup,
-      'log_stream': data.logStream,
-      'aws_account': data.owner,
-    },
-  }));
+  return data.logEvents.map((event) => {
+    const app = parseMessage(event.message);
+    return {
+      id: event.id,
+      index: indexOf(event.timestamp),
+      source: {
+        // The app's own fields stay under `app` (a flat_object in the index template), so no field of theirs can
+        // collide with ours or change type between events and get a whole batch rejected.
+        ...(app ? { app } : {}),
+        '@timestamp': new Date(event.timestamp).toISOString(),
+        'message': event.message,
+        'log_group': data.logGroup,
+        'log_stream': data.logStream,
+        'aws_account': data.owner,
+      },
+    };
+  });
 }
 
 /** The two `_bulk` lines of one document, each ending in a newline as the API requires. */

@@ -5,7 +5,9 @@
  */
 import { request as httpRequest } from 'http';
 import { request as httpsRequest } from 'https';
+import { CustomResourceEvent, customResourceResponse, readCustomResourceEvent } from './cfn-response';
 import { toDocuments } from './documents';
+import { DomainSetupConfig, SendDomainRequest, setUpDomain } from './domain-setup';
 import { decodeSubscriptionEvent } from './payload';
 import { BulkHttpResponse, ShipResult, shipDocuments } from './ship';
 import { credentialsFromEnv, signedHeaders } from './sigv4';
@@ -36,16 +38,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ShipperConfig {
   };
 }
 
-function post(url: URL, headers: Record<string, string>, body: string): Promise<BulkHttpResponse> {
+function call(method: string, url: URL, headers: Record<string, string>, body: string): Promise<BulkHttpResponse> {
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers, timeout: 30_000 }, (res) => {
+    const req = send(url, { method, headers, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`POST ${url.href} timed out after 30 s`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url.origin}${url.pathname} timed out after 30 s`)));
     req.on('error', reject);
     req.end(body);
   });
@@ -58,7 +60,7 @@ export async function shipEvent(event: unknown, config: ShipperConfig, env: Node
     maxRequestBytes: config.maxRequestBytes,
     send: async (body) => {
       const headers = await signedHeaders({ url, body, region: config.region, credentials: credentialsFromEnv(env) });
-      return post(url, headers, body);
+      return call('POST', url, headers, body);
     },
   });
 }
@@ -72,4 +74,52 @@ export async function handler(event: unknown): Promise<{ succeeded: number; requ
   }
   console.log(JSON.stringify({ message: 'shipped', succeeded: result.succeeded, requests: result.requests }));
   return { succeeded: result.succeeded, requests: result.requests };
+}
+
+/** Signed JSON requests to the domain, for the setup steps. */
+export function domainClient(endpoint: URL, region: string, env: NodeJS.ProcessEnv): SendDomainRequest {
+  return async (request) => {
+    const url = new URL(request.path, endpoint);
+    const body = request.body === undefined ? '' : JSON.stringify(request.body);
+    const headers = await signedHeaders({ url, method: request.method, contentType: 'application/json', body, region, credentials: credentialsFromEnv(env) });
+    return call(request.method, url, headers, body);
+  };
+}
+
+/** Reads the setup resource's properties, failing with the property that is wrong. */
+export function setupConfigOf(event: CustomResourceEvent): DomainSetupConfig {
+  const p = event.ResourceProperties;
+  const retentionDays = Number(p.RetentionDays);
+  const readers = p.ReaderRoleArns;
+  if (typeof p.IndexPrefix !== 'string') throw new Error('the setup resource has no IndexPrefix property');
+  if (!Number.isInteger(retentionDays)) throw new Error(`the setup resource's RetentionDays '${String(p.RetentionDays)}' is not a whole number`);
+  if (!Array.isArray(readers) || !readers.every((r) => typeof r === 'string')) throw new Error('the setup resource\'s ReaderRoleArns is not a list of ARNs');
+  return { indexPrefix: p.IndexPrefix, retentionDays, readerRoleArns: readers as string[] };
+}
+
+/**
+ * The setup custom resource: applies domainSetup on Create and Update; Delete leaves the (retained) domain as it
+ * is. It always answers CloudFormation, FAILED with the reason when a step fails.
+ */
+export async function setup(rawEvent: unknown, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const event = readCustomResourceEvent(rawEvent);
+  const physicalId = event.PhysicalResourceId ?? `${String(event.ResourceProperties.IndexPrefix ?? 'logs')}-domain-setup`;
+  let response;
+  try {
+    if (event.RequestType === 'Delete') {
+      response = customResourceResponse(event, 'SUCCESS', 'the domain is retained with its policy, template and mappings', physicalId);
+    } else {
+      const endpoint = new URL(env.OPENSEARCH_URL ?? '');
+      const result = await setUpDomain(domainClient(endpoint, env.AWS_REGION ?? '', env), setupConfigOf(event));
+      console.log(JSON.stringify({ message: 'domain set up', ...result }));
+      response = customResourceResponse(event, 'SUCCESS', result.steps.join('; '), physicalId);
+    }
+  } catch (e) {
+    console.error(JSON.stringify({ message: 'domain setup failed', error: (e as Error).message }));
+    response = customResourceResponse(event, 'FAILED', (e as Error).message, physicalId);
+  }
+  const body = JSON.stringify(response);
+  // The pre-signed URL is signed for an empty content type.
+  const answer = await call('PUT', new URL(event.ResponseURL), { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) }, body);
+  if (answer.status < 200 || answer.status >= 300) throw new Error(`CloudFormation did not accept the response: HTTP ${answer.status}`);
 }

@@ -53,6 +53,10 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
 
 export interface SignedRequestInput {
   readonly url: URL;
+  /** @default 'POST' */
+  readonly method?: string;
+  /** @default 'application/x-ndjson' (the _bulk API) */
+  readonly contentType?: string;
   readonly body: string;
   readonly region: string;
   readonly credentials: Credentials;
@@ -60,20 +64,20 @@ export interface SignedRequestInput {
   readonly signingDate?: Date;
 }
 
-/** Returns the headers to send, Authorization included, for a POST with a JSON body. */
+/** Returns the headers to send, Authorization included (query parameters are signed too). */
 export async function signedHeaders(input: SignedRequestInput): Promise<Record<string, string>> {
   const signer = new SignatureV4({ service: 'es', region: input.region, credentials: input.credentials, sha256: NodeSha256 });
   const signed = await signer.sign(
     {
-      method: 'POST',
+      method: input.method ?? 'POST',
       protocol: input.url.protocol,
       hostname: input.url.hostname,
       ...(input.url.port ? { port: Number(input.url.port) } : {}),
       path: input.url.pathname,
-      query: {},
+      query: Object.fromEntries(input.url.searchParams),
       headers: {
         'host': input.url.host,
-        'content-type': 'application/x-ndjson',
+        'content-type': input.contentType ?? 'application/x-ndjson',
         'content-length': String(Buffer.byteLength(input.body, 'utf8')),
       },
       body: input.body,

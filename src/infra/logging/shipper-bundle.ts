@@ -15,6 +15,8 @@ import { buildSync } from 'esbuild';
 export const LOG_SHIPPER_ENTRY = join(__dirname, '..', 'log-shipper', 'handler.ts');
 /** The Lambda handler string for the bundle below. */
 export const LOG_SHIPPER_HANDLER = 'index.handler';
+/** The domain setup custom resource's handler in the same bundle. */
+export const LOG_SHIPPER_SETUP_HANDLER = 'index.setup';
 
 let cached: string | undefined;
 

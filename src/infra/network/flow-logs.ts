@@ -9,6 +9,7 @@ import { aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { RETAINED } from '../retained';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 
 export interface FlowLogsProps {
   readonly spec: ServiceSpec;
@@ -27,6 +28,7 @@ export class FlowLogs extends Construct {
       retention: spec.network.flowLogRetentionDays as logs.RetentionDays,
       removalPolicy: RETAINED,
     });
+    acknowledgeLogGroupOpinions(this.logGroup, spec.network.flowLogRetentionDays, 'network.flowLogRetentionDays');
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
       description: `Lets VPC Flow Logs write ${spec.names.vpc}'s flow logs to its log group`,

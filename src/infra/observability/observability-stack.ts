@@ -6,6 +6,8 @@
 import { ArnFormat, Duration, Stack, StackProps, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_rds as rds, aws_sns as sns, aws_sns_subscriptions as subscriptions, aws_sqs as sqs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
+import { denyGrantsOutsideAwsServices } from '../key-policies';
+import { domainAlarmNames } from '../logging/domain-alarms';
 import { stableOutput } from '../outputs';
 import { RETAINED } from '../retained';
 import { AlarmRule, PERIOD, THRESHOLDS } from './alarm-catalog';
@@ -46,6 +48,9 @@ export class ObservabilityStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RETAINED,
     });
+    // Control Tower CT.KMS.PR.3: only AWS services create grants on the key.
+    denyGrantsOutsideAwsServices(key);
+    // CloudWatch may use the key for this topic only: see the scoped AlarmsEncryptForTopic statement below.
     this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: spec.names.alarmTopic, masterKey: key, enforceSSL: true });
     if (spec.alarms.email) this.topic.addSubscription(new subscriptions.EmailSubscription(spec.alarms.email));
 
@@ -78,7 +83,7 @@ export class ObservabilityStack extends Stack {
       this.alarms.push(alarm);
       this.alarmNames.push(alarmName);
     }
-    this.allowAlarmsToPublish(key);
+    this.allowAlarmsToPublish(key, spec);
 
     stableOutput(this, 'AlarmTopicArn', this.topic.topicArn, `${spec.names.alarmTopic} SNS topic`);
     stableOutput(this, 'DashboardName', spec.names.dashboard, 'CloudWatch dashboard of the service');
@@ -91,11 +96,12 @@ export class ObservabilityStack extends Stack {
    * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html and
    * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
    */
-  private allowAlarmsToPublish(key: kms.Key): void {
+  private allowAlarmsToPublish(key: kms.Key, spec: ServiceSpec): void {
     if (this.alarms.length === 0) return;
     const alarmsService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     // ARNs built from the alarms' fixed names: their GetAtt would make key → alarm → topic → key a cycle.
-    const alarmArns = this.alarmNames.map((alarmName) =>
+    // The logs stack's OpenSearch alarms notify this topic too (by its ARN), so their names are listed as well.
+    const alarmArns = [...this.alarmNames, ...domainAlarmNames(spec)].map((alarmName) =>
       this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     );
     const conditions = {

@@ -20,8 +20,12 @@ export interface EcsServiceProps {
   readonly secrets: Readonly<Record<string, ecs.Secret>>;
 }
 
-/** The container's name in the task definition; the pipeline's imagedefinitions.json refers to it. */
+/** The container's name in the task definition. */
 export const CONTAINER_NAME = 'app';
+/** The uid:gid the container runs as: the sample image's `app` user (app/Dockerfile `USER 10001:10001`). */
+export const CONTAINER_USER = '10001:10001';
+/** The one writable path in the container (its root filesystem is read-only): temp files, gunicorn's worker heartbeats. */
+export const CONTAINER_SCRATCH_PATH = '/tmp';
 
 export class EcsService extends Construct {
   readonly cluster: ecs.Cluster;
@@ -49,16 +53,22 @@ export class EcsService extends Construct {
       memoryLimitMiB: container.memoryMiB,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
-    taskDefinition.addContainer('App', {
+    // Fargate task storage: an empty, task-scoped volume, so the read-only root filesystem still has a scratch directory.
+    taskDefinition.addVolume({ name: 'scratch' });
+    const app = taskDefinition.addContainer('App', {
       containerName: CONTAINER_NAME,
       image: props.image,
       essential: true,
+      // The whole task's memory as the container's hard limit: the kernel stops it there, not the task (CT.ECS.PR.7).
+      memoryLimitMiB: container.memoryMiB,
+      user: CONTAINER_USER,
       portMappings: [{ containerPort: container.port, protocol: ecs.Protocol.TCP }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: names.ecsService }),
       environment: { ...props.environment },
       secrets: { ...props.secrets },
-      readonlyRootFilesystem: false,
+      readonlyRootFilesystem: true,
     });
+    app.addMountPoints({ sourceVolume: 'scratch', containerPath: CONTAINER_SCRATCH_PATH, readOnly: false });
     if (Object.keys(props.environment).length > 0) {
       acknowledge(taskDefinition, {
         id: 'AwsSolutions-ECS2',
@@ -78,7 +88,8 @@ export class EcsService extends Construct {
       serviceName: names.ecsService,
       cluster: this.cluster,
       taskDefinition,
-      desiredCount: container.desiredCount,
+      // No DesiredCount: CloudFormation then keeps the running count on update, and autoscaling (min = desiredCount) owns it.
+      // Creating without one starts 1 task, which the scalable target raises to its minimum (aws/aws-cdk#13130).
       vpcSubnets: network.privateSubnets,
       securityGroups: [this.securityGroup],
       assignPublicIp: false,

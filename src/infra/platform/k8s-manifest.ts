@@ -51,8 +51,9 @@ export function serviceManifest(spec: ServiceSpec, inputs: ManifestInputs): Reco
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name, namespace, labels },
+        // No replicas: the HPA owns the count, and a replicas field would reset it on every `kubectl apply`
+        // (kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling).
         spec: {
-          replicas: container.desiredCount,
           selector: { matchLabels: labels },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '100%' } },
           template: {

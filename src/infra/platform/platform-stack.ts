@@ -1,16 +1,18 @@
 /**
  * The container platform lifecycle: the ECR repository, the public load
- * balancer, and the service on ECS Fargate or EKS (spec.platform). The image
- * is a stack parameter the pipeline's infrastructure step passes (IMAGE_URI),
- * so CloudFormation and the running service always agree on it; until the
+ * balancer, and the service on ECS Fargate or EKS (spec.platform). On ECS the
+ * image is a stack parameter the pipeline's infrastructure step passes
+ * (IMAGE_URI), the only way a new image reaches the service, so CloudFormation
+ * owns every task definition the service runs; until the
  * first image is passed, the service exists with zero tasks, so the first
  * `cdk deploy` (before any image is built) succeeds.
  */
-import { CfnCondition, CfnParameter, Fn, RemovalPolicy, Stack, StackProps, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnParameter, Fn, RemovalPolicy, Stack, StackProps, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { stableOutput } from '../outputs';
+import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket } from '../secure-bucket';
 import type { ServiceNetwork } from '../service-network';
 import { containerRepository } from './container-registry';
@@ -64,8 +66,10 @@ export class PlatformStack extends Stack {
     this.appLogGroup = new logs.LogGroup(this, 'AppLogs', {
       logGroupName: names.appLogGroup,
       retention: spec.logs.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on delete and update, but a failed first create removes it, so the (fixed-name) group never blocks a retry.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
+    acknowledgeLogGroupOpinions(this.appLogGroup, spec.logs.retentionDays, 'logs.retentionDays');
 
     let serviceSecurityGroup: ec2.ISecurityGroup;
     if (spec.platform === 'ecs-fargate') {
@@ -87,7 +91,9 @@ export class PlatformStack extends Stack {
         secrets: data.database ? { DB_SECRET: data.database.secret } : {},
       });
       const whenImage = (count: number) => Fn.conditionIf(hasImage.logicalId, count, 0);
-      (this.ecs.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DesiredCount', whenImage(spec.container.desiredCount));
+      // Zero tasks until the first image; after that no DesiredCount at all, so a deploy never resets what autoscaling
+      // chose. Raising the scalable target's minimum from 0 brings the service into the new range (RegisterScalableTarget).
+      (this.ecs.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DesiredCount', Fn.conditionIf(hasImage.logicalId, Aws.NO_VALUE, 0));
       this.ecs.scalableTarget.addPropertyOverride('MinCapacity', whenImage(spec.container.desiredCount));
       this.ecs.scalableTarget.addPropertyOverride('MaxCapacity', whenImage(spec.container.maxCount));
       // fromRegistry grants nothing; the execution role pulls from this repository only.

@@ -1,6 +1,7 @@
 import { gzipSync } from 'zlib';
 import { events, subscriptionEvent } from './fixtures';
 import { bulkBody, dailyIndex, toDocuments } from '../../../src/infra/log-shipper/documents';
+import { indexTemplate } from '../../../src/infra/log-shipper/domain-setup';
 import { decodePayload, decodeSubscriptionEvent } from '../../../src/infra/log-shipper/payload';
 
 describe('decoding the subscription payload', () => {
@@ -49,15 +50,30 @@ describe('documents and bulk lines', () => {
     expect(toDocuments(data, 'svc').map((d) => d.index)).toEqual(['svc-2026.11.25', 'svc-2026.11.26', 'svc-2026.11.25']);
   });
 
-  test('JSON messages are spread into fields; plain ones kept as message', () => {
+  test('JSON messages are kept parsed under app, never beside the shipper\'s fields; plain ones kept as message', () => {
     const data = decodeSubscriptionEvent(subscriptionEvent([
       { id: 'a', timestamp: Date.UTC(2026, 10, 25), message: '{"level":"error","path":"/x"}' },
       { id: 'b', timestamp: Date.UTC(2026, 10, 25), message: 'plain line' },
     ]));
     const docs = toDocuments(data, 'flask-app');
-    expect(docs[0].source).toMatchObject({ 'level': 'error', 'path': '/x', '@timestamp': '2026-11-25T00:00:00.000Z', 'log_group': '/slipway/flask-app/app' });
-    expect(docs[1].source).not.toHaveProperty('level');
+    expect(docs[0].source).toMatchObject({ 'app': { level: 'error', path: '/x' }, '@timestamp': '2026-11-25T00:00:00.000Z', 'log_group': '/slipway/flask-app/app' });
+    expect(docs[0].source).not.toHaveProperty('level');
+    expect(docs[1].source).not.toHaveProperty('app');
     expect(docs[1].source.message).toBe('plain line');
+  });
+
+  test('an app field named like ours (or one that changes type) cannot reach the mapped top-level fields', () => {
+    const data = decodeSubscriptionEvent(subscriptionEvent([
+      { id: 'a', timestamp: Date.UTC(2026, 10, 25), message: '{"message":{"nested":true},"@timestamp":"not a date","status":200}' },
+      { id: 'b', timestamp: Date.UTC(2026, 10, 25), message: '{"status":"ok"}' },
+    ]));
+    const [first, second] = toDocuments(data, 'flask-app');
+    expect(first.source['@timestamp']).toBe('2026-11-25T00:00:00.000Z');
+    expect(typeof first.source.message).toBe('string');
+    // Every top-level key is one the index template maps with a fixed type; the rest sits under the flat_object `app`.
+    const mapped = Object.keys((indexTemplate({ indexPrefix: 'flask-app', retentionDays: 30, readerRoleArns: [] }) as any).template.mappings.properties);
+    for (const doc of [first, second]) expect(Object.keys(doc.source).filter((k) => !mapped.includes(k))).toEqual([]);
+    expect([first.source.app, second.source.app]).toEqual([{ 'message': { nested: true }, '@timestamp': 'not a date', 'status': 200 }, { status: 'ok' }]);
   });
 
   test('the bulk body is action line + source line per document, newline-terminated, _id = event id', () => {

@@ -1,5 +1,5 @@
 import { EKS_NETWORK, all, estate, only } from './fixtures';
-import { DEPLOY_ROLE_PIPELINE_ACTIONS, IMAGE_DEFINITIONS_FILE, releaseObjectKey, stacksDeployedByPipeline } from '../../../src/infra';
+import { DEPLOY_ROLE_PIPELINE_ACTIONS, INFRA_DEPLOY_TIMEOUT, cdkCliVersion, releaseObjectKey, stacksDeployedByPipeline } from '../../../src/infra';
 import { pipelineSourceKey } from '../../../src/projen/workflows/deploy-job';
 
 // Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
@@ -8,8 +8,10 @@ jest.setTimeout(120_000);
 type Stage = { Name: string; Actions: { Name: string; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, any> }[] };
 const stagesOf = (e: ReturnType<typeof estate>): Stage[] => only(e.delivery, 'AWS::CodePipeline::Pipeline').Properties.Stages;
 
-describe('delivery stack (ECS, protected environment: the seed)', () => {
-  const e = estate({ protectedEnvironment: true });
+const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
+
+describe('delivery stack (ECS, protected environment)', () => {
+  const e = estate({ protectedEnvironment: true, container: { certificateArn: CERTIFICATE } });
   const pipeline = only(e.delivery, 'AWS::CodePipeline::Pipeline');
 
   test('pipeline type V2, execution mode QUEUED, variables IMAGE_URI and COMMIT_SHA', () => {
@@ -21,17 +23,15 @@ describe('delivery stack (ECS, protected environment: the seed)', () => {
     expect(pipeline.Properties.Variables[0].DefaultValue).toBeUndefined();
   });
 
-  test('stages: S3 source (no trigger) → manual approval → CodeBuild cdk deploy → ECS deploy', () => {
+  test('stages: S3 source (no trigger) → manual approval → CodeBuild cdk deploy, the one path the image takes on ECS', () => {
     const stages = stagesOf(e);
     expect(stages.map((s) => [s.Name, s.Actions.map((a) => a.ActionTypeId.Provider)])).toEqual([
       ['Source', ['S3']],
       ['Approve', ['Manual']],
       ['DeployInfrastructure', ['CodeBuild']],
-      ['DeployService', ['ECS']],
     ]);
     const source = stages[0].Actions[0].Configuration!;
     expect(source).toMatchObject({ S3ObjectKey: 'releases/flask-app/cloud-assembly.zip', PollForSourceChanges: false });
-    expect(stages[3].Actions[0].Configuration).toMatchObject({ FileName: IMAGE_DEFINITIONS_FILE });
     const infra = stages[2].Actions[0].Configuration!;
     expect(JSON.parse(infra.EnvironmentVariables)).toEqual([
       { name: 'IMAGE_URI', type: 'PLAINTEXT', value: '#{variables.IMAGE_URI}' },
@@ -54,7 +54,10 @@ describe('delivery stack (ECS, protected environment: the seed)', () => {
 
   test('the infrastructure step deploys every other stack from the cloud assembly, passing the image', () => {
     const project = all(e.delivery, 'AWS::CodeBuild::Project').find((p) => p.Properties.Name === 'flask-app-infra-deploy')!;
-    expect(project.Properties.Environment).toMatchObject({ Image: 'aws/codebuild/standard:7.0', PrivilegedMode: false });
+    expect(project.Properties.Environment).toMatchObject({ Image: 'aws/codebuild/amazonlinux-x86_64-standard:5.0', PrivilegedMode: false });
+    // A first deploy creates OpenSearch (15–30 min) and waits for ECS: the project allows two hours.
+    expect(project.Properties.TimeoutInMinutes).toBe(INFRA_DEPLOY_TIMEOUT.toMinutes());
+    expect(INFRA_DEPLOY_TIMEOUT.toMinutes()).toBeGreaterThanOrEqual(90);
     const spec = JSON.parse(project.Properties.Source.BuildSpec);
     const commands: string[] = spec.phases.build.commands;
     const deploy = commands.find((c) => c.startsWith('cdk deploy'))!;
@@ -62,7 +65,8 @@ describe('delivery stack (ECS, protected environment: the seed)', () => {
     for (const stack of stacksDeployedByPipeline(e.spec)) expect(deploy).toContain(` ${stack}`);
     expect(deploy).not.toContain('flask-app-delivery');
     expect(deploy).toContain('--parameters "flask-app-platform:ImageUri=${IMAGE_URI}"');
-    expect(spec.artifacts.files).toEqual([IMAGE_DEFINITIONS_FILE]);
+    expect(spec.phases.install.commands[0]).toBe(`npm install --global --no-audit --no-fund aws-cdk@${cdkCliVersion()}`);
+    expect(cdkCliVersion()).toMatch(/^2\.\d+\.\d+$/);
   });
 
   test('the GitHub deploy role may upload under the release prefix and start/follow this pipeline only', () => {
@@ -91,7 +95,7 @@ describe('delivery stack (ECS, protected environment: the seed)', () => {
 describe('delivery stack variants', () => {
   test('an unprotected environment has no approval stage', () => {
     const e = estate({ protectedEnvironment: false });
-    expect(stagesOf(e).map((s) => s.Name)).toEqual(['Source', 'DeployInfrastructure', 'DeployService']);
+    expect(stagesOf(e).map((s) => s.Name)).toEqual(['Source', 'DeployInfrastructure']);
   });
 
   test('EKS: the service step applies the manifest with kubectl through its own role and an EKS access entry', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { IMAGE_PLACEHOLDER, SERVICE_ACCOUNT, eksDeployBuildSpec, infraDeployBuildSpec, serviceManifest, stacksDeployedByPipeline } from '../../../src/infra';
+import { CODEBUILD_NODE_RUNTIME, IMAGE_PLACEHOLDER, SERVICE_ACCOUNT, cdkCliVersionFromLockfile, deliveryDriftMessage, eksDeployBuildSpec, infraDeployBuildSpec, serviceManifest, stacksDeployedByPipeline } from '../../../src/infra';
 import { specWith } from '../fixtures';
 import { EKS_NETWORK } from './fixtures';
 
@@ -31,7 +31,8 @@ describe('the Kubernetes manifest of the EKS option', () => {
 
   test('the deployment is sized and probed like the ECS task, with the image left for the deploy step', () => {
     const deployment = byKind('Deployment');
-    expect(deployment.spec.replicas).toBe(3);
+    // The HPA owns the count: a replicas field would reset it to this value on every kubectl apply.
+    expect(deployment.spec).not.toHaveProperty('replicas');
     const [container] = deployment.spec.template.spec.containers;
     expect(container).toMatchObject({
       image: IMAGE_PLACEHOLDER,
@@ -56,20 +57,47 @@ function commandsOf(buildSpec: Record<string, unknown>): string[] {
   return Object.values(phases).flatMap((p) => p.commands);
 }
 
+const INPUTS = { cdkCliVersion: '2.1148.1' };
+
 describe('buildspecs', () => {
   test('every command parses as bash (CodeBuild runs them with env.shell bash)', () => {
-    for (const buildSpec of [infraDeployBuildSpec(specWith()), eksDeployBuildSpec(specWith({ platform: 'eks' }, EKS_NETWORK))]) {
+    for (const buildSpec of [infraDeployBuildSpec(specWith(), INPUTS), eksDeployBuildSpec(specWith({ platform: 'eks' }, EKS_NETWORK))]) {
       expect((buildSpec as { env: { shell: string } }).env.shell).toBe('bash');
       const result = spawnSync('bash', ['-n'], { input: commandsOf(buildSpec).join('\n'), encoding: 'utf8' });
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     }
   });
 
-  test('the infrastructure step refuses to run without IMAGE_URI and writes imagedefinitions.json from it', () => {
+  test('the infrastructure step refuses to run without IMAGE_URI, stops on a stale pipeline, then deploys with the image as the one path', () => {
     const spec = specWith();
-    const commands: string[] = (infraDeployBuildSpec(spec) as any).phases.build.commands;
+    const buildSpec = infraDeployBuildSpec(spec, INPUTS) as any;
+    const commands: string[] = buildSpec.phases.build.commands;
     expect(commands[0]).toMatch(/if \[ -z "\$\{IMAGE_URI:-\}" \]; then echo "IMAGE_URI is empty.*exit 1; fi/);
-    expect(commands[commands.length - 1]).toBe('printf \'[{"name":"app","imageUri":"%s"}]\' "${IMAGE_URI}" > imagedefinitions.json');
+    const drift = commands.findIndex((c) => c.includes('cdk diff'));
+    const deploy = commands.findIndex((c) => c.startsWith('cdk deploy'));
+    expect(drift).toBeGreaterThan(0);
+    expect(deploy).toBeGreaterThan(drift);
+    expect(commands[drift]).toBe(`if ! cdk diff --app . --fail --no-version-reporting flask-app-delivery; then echo ${JSON.stringify(deliveryDriftMessage(spec))} >&2; exit 1; fi`);
+    expect(deliveryDriftMessage(spec)).toMatch(/npx cdk deploy flask-app-delivery/);
+    expect(commands[commands.length - 1]).toBe(commands[deploy]);
+    // No imagedefinitions.json: the ECS deploy action (a second path) is gone.
+    expect(buildSpec.artifacts).toBeUndefined();
+  });
+
+  test('CodeBuild pins the Node runtime and the lockfile\'s aws-cdk CLI', () => {
+    const buildSpec = infraDeployBuildSpec(specWith(), INPUTS) as any;
+    expect(buildSpec.phases.install['runtime-versions']).toEqual({ nodejs: CODEBUILD_NODE_RUNTIME });
+    expect(['22', '24']).toContain(CODEBUILD_NODE_RUNTIME);
+    expect(buildSpec.phases.install.commands[0]).toBe('npm install --global --no-audit --no-fund aws-cdk@2.1148.1');
+    expect((eksDeployBuildSpec(specWith({ platform: 'eks' }, EKS_NETWORK)) as any).phases.install['runtime-versions']).toEqual({ nodejs: CODEBUILD_NODE_RUNTIME });
+  });
+
+  test('the CLI version comes from package-lock.json; a lockfile without aws-cdk is refused with the fix', () => {
+    const lock = (version?: string) => JSON.stringify({ lockfileVersion: 3, packages: { '': {}, ...(version ? { 'node_modules/aws-cdk': { version } } : {}) } });
+    expect(cdkCliVersionFromLockfile(lock('2.1148.1'))).toBe('2.1148.1');
+    expect(() => cdkCliVersionFromLockfile(lock())).toThrow(/resolves no aws-cdk CLI version.*keep aws-cdk in devDependencies and run npm install/);
+    expect(() => cdkCliVersionFromLockfile(lock('^2'))).toThrow(/"\^2"/);
+    expect(() => cdkCliVersionFromLockfile('{')).toThrow(/package-lock.json is not JSON/);
   });
 
   test('the pipeline deploys every stack but its own', () => {

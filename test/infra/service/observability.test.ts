@@ -20,9 +20,13 @@ describe('observability stack', () => {
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/aws:SecureTransport/);
   });
 
-  test('CloudWatch may publish to the topic and use its key, for this stack\'s alarms in this account only', () => {
-    // enforceSSL's policy replaces SNS's default one; without this Allow no alarm would reach anyone.
-    const alarmArns = alarmNames(e)
+  test('CloudWatch may publish to the topic and use its key, for the estate\'s alarms in this account only', () => {
+    // enforceSSL's policy replaces SNS's default one; without this Allow no alarm would reach anyone. Every alarm that
+    // notifies the topic must be admitted, the logs stack's OpenSearch alarms (which name the topic by ARN) included.
+    const logsAlarms = all(e.logs, 'AWS::CloudWatch::Alarm');
+    expect(logsAlarms.length).toBeGreaterThan(0);
+    for (const alarm of logsAlarms) expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/:flask-app-alarms"/);
+    const alarmArns = [...alarmNames(e), ...logsAlarms.map((a) => a.Properties.AlarmName as string)]
       .map((name) => ({ 'Fn::Join': ['', ['arn:aws:cloudwatch:eu-west-1:', { Ref: 'AWS::AccountId' }, `:alarm:${name}`]] }))
       .sort(byJson);
     const scoped = (statement: { Condition?: { ArnEquals?: Record<string, unknown[]>; StringEquals?: Record<string, unknown> } }) => {

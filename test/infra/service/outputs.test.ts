@@ -23,7 +23,7 @@ describe('stable outputs of the service stacks', () => {
     ]);
     expect(exportsOf(e.data)).toEqual(['flask-app-data-BucketName', 'flask-app-data-TableName']);
     expect(exportsOf(e.logs)).toEqual([
-      'flask-app-logs-LogShipperDeadLetterQueueName', 'flask-app-logs-LogShipperFunctionName', 'flask-app-logs-OpenSearchDomainName', 'flask-app-logs-OpenSearchEndpoint',
+      'flask-app-logs-LogReadersRoleArn', 'flask-app-logs-LogShipperDeadLetterQueueName', 'flask-app-logs-LogShipperFunctionName', 'flask-app-logs-OpenSearchDomainName', 'flask-app-logs-OpenSearchEndpoint',
     ]);
     expect(exportsOf(e.observability)).toEqual(['flask-app-observability-AlarmTopicArn', 'flask-app-observability-DashboardName']);
     expect(exportsOf(e.delivery)).toEqual([

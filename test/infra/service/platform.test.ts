@@ -1,5 +1,7 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { EKS_NETWORK, all, estate, only, statementsOf } from './fixtures';
-import { ALB_CONTROLLER_VERSION, CONTAINER_NAME, IMAGE_URI_PARAMETER, KUBECTL_VERSION, KUBERNETES_VERSION, NO_IMAGE_TAG } from '../../../src/infra';
+import { ALB_CONTROLLER_VERSION, CONTAINER_NAME, CONTAINER_SCRATCH_PATH, CONTAINER_USER, IMAGE_URI_PARAMETER, KUBECTL_VERSION, KUBERNETES_VERSION, METRICS_SERVER_ADDON, NO_IMAGE_TAG } from '../../../src/infra';
 
 /** JSON that CloudFormation assembles with Fn::Join, parsed with each deploy-time reference as '{{<reference JSON>}}'. */
 function renderedJson(value: unknown): unknown {
@@ -48,14 +50,26 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(e.platform.toJSON().Parameters[IMAGE_URI_PARAMETER]).toMatchObject({ Type: 'String', Default: '' });
     expect(e.platform.toJSON().Conditions.HasImage).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: IMAGE_URI_PARAMETER }, ''] }] });
     expect(only(e.platform, 'AWS::Logs::LogGroup').Properties).toMatchObject({ LogGroupName: '/slipway/flask-app/app', RetentionInDays: 30 });
+    expect(only(e.platform, 'AWS::Logs::LogGroup').DeletionPolicy).toBe('RetainExceptOnCreate');
+  });
+
+  test('the container: read-only root filesystem with a task-scoped scratch volume, a memory hard limit, the image\'s non-root user', () => {
+    const task = only(e.platform, 'AWS::ECS::TaskDefinition');
+    const [container] = task.Properties.ContainerDefinitions;
+    expect(container).toMatchObject({ ReadonlyRootFilesystem: true, Memory: 512, User: CONTAINER_USER });
+    expect(container.MountPoints).toEqual([{ SourceVolume: 'scratch', ContainerPath: CONTAINER_SCRATCH_PATH, ReadOnly: false }]);
+    expect(task.Properties.Volumes).toEqual([{ Name: 'scratch' }]);
+    // The sample image's Dockerfile declares the same user.
+    expect(readFileSync(join(__dirname, '..', '..', '..', 'app', 'Dockerfile'), 'utf8')).toMatch(new RegExp(`^USER ${CONTAINER_USER}$`, 'm'));
   });
 
   test('service: private subnets, no public IP, circuit breaker with rollback, behind the target group', () => {
     const service = only(e.platform, 'AWS::ECS::Service');
     expect(service.Properties).toMatchObject({
       ServiceName: 'flask-app',
-      // No tasks until the first image is deployed (the first cdk deploy precedes any image).
-      DesiredCount: { 'Fn::If': ['HasImage', 2, 0] },
+      // No tasks until the first image is deployed (the first cdk deploy precedes any image); after that no DesiredCount,
+      // so a deploy keeps what autoscaling chose (the scalable target's minimum brings it into range).
+      DesiredCount: { 'Fn::If': ['HasImage', { Ref: 'AWS::NoValue' }, 0] },
       LaunchType: 'FARGATE',
       DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 },
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
@@ -144,6 +158,12 @@ describe('platform stack with a certificate', () => {
   const arn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-000000000000';
   const e = estate({ container: { certificateArn: arn } });
 
+  test('protected by default once it has a certificate: the ALB keeps deletion protection on', () => {
+    expect(e.spec.protectedEnvironment).toBe(true);
+    const alb = only(e.platform, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(alb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([{ Key: 'deletion_protection.enabled', Value: 'true' }]));
+  });
+
   test('HTTPS on 443 with the certificate and a modern TLS policy; HTTP redirects to HTTPS', () => {
     const listeners = all(e.platform, 'AWS::ElasticLoadBalancingV2::Listener');
     const https = listeners.find((l) => l.Properties.Protocol === 'HTTPS')!;
@@ -153,6 +173,24 @@ describe('platform stack with a certificate', () => {
     expect(http.Properties.DefaultActions).toEqual([
       { Type: 'redirect', RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' } },
     ]);
+  });
+});
+
+describe('platform stack with a domain', () => {
+  const e = estate({ container: { domain: { name: 'app.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' } } });
+
+  test('ACM issues the certificate by DNS validation in the zone; an alias record points the name at the ALB', () => {
+    const certificate = only(e.platform, 'AWS::CertificateManager::Certificate');
+    expect(certificate.Properties).toMatchObject({
+      DomainName: 'app.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'app.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    const https = all(e.platform, 'AWS::ElasticLoadBalancingV2::Listener').find((l) => l.Properties.Protocol === 'HTTPS')!;
+    expect(JSON.stringify(https.Properties.Certificates)).toMatch(/Certificate/);
+    const record = only(e.platform, 'AWS::Route53::RecordSet');
+    expect(record.Properties).toMatchObject({ Name: 'app.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+    expect(e.spec.protectedEnvironment).toBe(true);
   });
 });
 
@@ -240,5 +278,15 @@ describe('platform stack on EKS', () => {
     expect(layer?.Properties.Description).toMatch(new RegExp(`kubectl ${KUBERNETES_VERSION.version.replace('.', '\\.')}\\.`));
     expect(only(e.platform, 'AWS::EKS::Cluster').Properties.Version).toBe(KUBERNETES_VERSION.version);
     expect(KUBECTL_VERSION.startsWith(`v${KUBERNETES_VERSION.version}.`)).toBe(true);
+  });
+
+  test('the metrics server the HPA reads from, and Kubernetes secrets encrypted with a rotating key', () => {
+    const addon = only(e.platform, 'AWS::EKS::Addon');
+    expect(addon.Properties).toMatchObject({ AddonName: METRICS_SERVER_ADDON });
+    const cluster = only(e.platform, 'AWS::EKS::Cluster');
+    expect(cluster.Properties.EncryptionConfig).toEqual([{ Provider: { KeyArn: expect.anything() }, Resources: ['secrets'] }]);
+    const key = only(e.platform, 'AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Sid: 'DenyGrantsExceptForAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant' })]));
   });
 });

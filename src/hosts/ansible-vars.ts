@@ -3,7 +3,7 @@
  * read and the amazon.aws.aws_ec2 inventory configs. Pure: spec in, plain
  * objects out; the projen component writes them.
  */
-import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, type ExporterRelease, type ServiceSpec } from '../spec';
+import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, hostTransferBucketName, type ExporterRelease, type ServiceSpec } from '../spec';
 import { EC2_SSH_USER, HOSTS_GROUP, ROLE_GROUP_PREFIX, type Connection } from './layout';
 
 /** One exporter's release and port, as the role's variables (`<role>_version`, …). */
@@ -41,6 +41,13 @@ export function hostTagFilters(spec: ServiceSpec): Record<string, string> {
 }
 
 /** A Jinja string literal for inventory `compose` expressions. */
+/** The transfer bucket's name as a Jinja expression: the spec's format with the instance's owner_id for the account. */
+function bucketNameExpression(spec: ServiceSpec): string {
+  const [before, after] = hostTransferBucketName(spec.names, ACCOUNT_SLOT, spec.region).split(ACCOUNT_SLOT);
+  return [literal(before), 'owner_id', ...(after ? [literal(after)] : [])].join(' ~ ');
+}
+const ACCOUNT_SLOT = '\u0000';
+
 function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
@@ -58,8 +65,8 @@ export function ec2InventoryConfig(spec: ServiceSpec, connection: Connection): R
         ansible_connection: literal('community.aws.aws_ssm'),
         ansible_aws_ssm_instance_id: 'instance_id',
         ansible_aws_ssm_region: literal(spec.region),
-        // Bucket names are global, so the account id completes the name.
-        ansible_aws_ssm_bucket_name: `${literal(`${spec.names.hostTransferBucketPrefix}-`)} ~ owner_id`,
+        // Bucket names are global, so the account id (and the spec's region) complete the name.
+        ansible_aws_ssm_bucket_name: bucketNameExpression(spec),
       }
       : {
         ansible_connection: literal('ansible.builtin.ssh'),

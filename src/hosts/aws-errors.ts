@@ -3,7 +3,7 @@
  * no credentials, expired ones, or a missing permission. Pure: error in, the
  * message to print (or undefined when the error is not one of these) out.
  */
-import type { ServiceSpec } from '../spec';
+import { hostTransferBucketName, type ServiceSpec } from '../spec';
 import type { Discovery } from './options';
 
 /** The calls discovery makes, by how the hosts are found. */
@@ -13,7 +13,7 @@ export function discoveryPermissions(discovery: Discovery): string[] {
 
 /** What the SSM connection needs besides discovery (community.aws.aws_ssm: a session, files through the transfer bucket). */
 export function ssmPermissions(spec: ServiceSpec): string[] {
-  return ['ssm:StartSession', 'ssm:TerminateSession', `s3:PutObject, s3:GetObject and s3:DeleteObject on ${spec.names.hostTransferBucketPrefix}-<account id>/*`];
+  return ['ssm:StartSession', 'ssm:TerminateSession', `s3:PutObject, s3:GetObject and s3:DeleteObject on ${hostTransferBucketName(spec.names, '<account id>', spec.region)}/*`];
 }
 
 function errorName(e: unknown): string {

@@ -3,7 +3,7 @@
  * `ansible-inventory --list` output back into the hosts a run targets.
  * Pure: data in, data out.
  */
-import type { ServiceSpec } from '../spec';
+import { hostTransferBucketName, type ServiceSpec } from '../spec';
 import { EC2_SSH_USER, HOSTS_GROUP, roleGroup, type Connection } from './layout';
 
 /** A host the EC2 API or the hosts stack reported. */
@@ -33,7 +33,7 @@ export function connectionVars(spec: ServiceSpec, host: DiscoveredHost, connecti
       ansible_connection: 'community.aws.aws_ssm',
       ansible_aws_ssm_instance_id: host.instanceId,
       ansible_aws_ssm_region: spec.region,
-      ansible_aws_ssm_bucket_name: `${spec.names.hostTransferBucketPrefix}-${host.accountId}`,
+      ansible_aws_ssm_bucket_name: hostTransferBucketName(spec.names, host.accountId, spec.region),
     };
   }
   if (!host.privateIp) {

@@ -4,6 +4,8 @@
  * name that is too long for any of them is rejected with the culprit named.
  */
 
+import { KNOWN_REGIONS } from './regions';
+
 export interface StackNames {
   readonly network: string;
   readonly hosts: string;
@@ -31,7 +33,10 @@ export interface ResourceNames {
   readonly hostRole: string;
   readonly hostSecurityGroup: string;
   readonly hostNamePrefix: string;
-  /** S3 bucket Ansible's SSM connection moves files through: `<prefix>-<account id>` (S3 names are global). */
+  /**
+   * S3 bucket Ansible's SSM connection moves files through: `<prefix>-<account id>-<region>` (hostTransferBucketName),
+   * since S3 names are global and the same service may run in two regions of one account.
+   */
   readonly hostTransferBucketPrefix: string;
   readonly githubOidcProvider: string;
   readonly deployRole: string;
@@ -80,7 +85,7 @@ export function deriveNames(service: string, region?: string): ResourceNames {
     hostRole: `${service}-host`,
     hostSecurityGroup: `${service}-hosts`,
     hostNamePrefix: `${service}-host`,
-    hostTransferBucketPrefix: `${service}-host-transfer`,
+    hostTransferBucketPrefix: `${service}-hosts`,
     githubOidcProvider: `${service}-github-oidc`,
     deployRole: `${service}-github-deploy`,
     ecrRepository: service,
@@ -114,6 +119,14 @@ export function deriveNames(service: string, region?: string): ResourceNames {
   };
 }
 
+/** The transfer bucket's full name; `account` may be a deploy-time token or a Jinja expression's literal parts. */
+export function hostTransferBucketName(names: Pick<ResourceNames, 'hostTransferBucketPrefix'>, account: string, region: string): string {
+  return `${names.hostTransferBucketPrefix}-${account}-${region}`;
+}
+
+/** The longest region name aws-cdk-lib knows: the bucket name's length bound is checked with it. */
+const LONGEST_REGION = [...KNOWN_REGIONS].sort((a, b) => b.length - a.length)[0];
+
 /** The names AWS bounds in length, with the limit of each. */
 export function lengthBoundNames(names: ResourceNames): readonly Limited[] {
   return [
@@ -121,6 +134,7 @@ export function lengthBoundNames(names: ResourceNames): readonly Limited[] {
     { what: 'the load balancer name', name: names.loadBalancer, max: 32 },
     { what: 'the target group name', name: names.targetGroup, max: 32 },
     { what: 'the Aurora cluster identifier', name: names.auroraCluster, max: 63 },
+    { what: 'the host transfer bucket name', name: hostTransferBucketName(names, '123456789012', LONGEST_REGION), max: 63 },
     { what: 'the IAM deploy role name', name: names.deployRole, max: 64 },
     { what: 'the Lambda function name', name: names.logShipperFunction, max: 64 },
     { what: 'the CodePipeline name', name: names.pipeline, max: 100 },

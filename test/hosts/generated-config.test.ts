@@ -78,7 +78,7 @@ describe('aws_ec2 inventory config', () => {
         ansible_connection: "'community.aws.aws_ssm'",
         ansible_aws_ssm_instance_id: 'instance_id',
         ansible_aws_ssm_region: "'us-east-2'",
-        ansible_aws_ssm_bucket_name: "'orders-host-transfer-' ~ owner_id",
+        ansible_aws_ssm_bucket_name: "'orders-hosts-' ~ owner_id ~ '-us-east-2'",
       },
       strict: true,
     });

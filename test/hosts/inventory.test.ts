@@ -11,7 +11,7 @@ describe('connectionVars', () => {
       ansible_connection: 'community.aws.aws_ssm',
       ansible_aws_ssm_instance_id: 'i-0123456789abcdef0',
       ansible_aws_ssm_region: 'eu-west-1',
-      ansible_aws_ssm_bucket_name: 'flask-app-host-transfer-123456789012',
+      ansible_aws_ssm_bucket_name: 'flask-app-hosts-123456789012-eu-west-1',
     });
   });
 

@@ -231,15 +231,15 @@ describe('HostsStack, the Ansible SSM transfer bucket', () => {
   const [bucketId, bucket] = transferBucket(template);
   const role = resourcesOf(template, 'AWS::IAM::Role')[0][0];
 
-  it('is named <hostTransferBucketPrefix>-<account id>, exactly as the driver\'s inventory names it', () => {
-    expect(bucket.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-host-transfer-', { Ref: 'AWS::AccountId' }]] });
+  it('is named <hostTransferBucketPrefix>-<account id>-<region>, exactly as the driver\'s inventory names it', () => {
+    expect(bucket.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-hosts-', { Ref: 'AWS::AccountId' }, '-eu-west-1']] });
     const account = '123456789012';
     const inventory = connectionVars(spec, { instanceId: 'i-0123456789abcdef0', accountId: account, state: 'running' }, 'ssm');
     expect(resolveAccount(bucket.Properties.BucketName, account)).toBe(inventory.ansible_aws_ssm_bucket_name);
-    expect(hostTransferBucketName(spec, account)).toBe('flask-app-host-transfer-123456789012');
-    // the generated amazon.aws.aws_ec2 config appends the instance's owner_id to the same literal
-    const literal = (bucket.Properties.BucketName as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1][0];
-    expect((ec2InventoryConfig(spec, 'ssm').compose as Record<string, string>).ansible_aws_ssm_bucket_name).toBe(`'${String(literal)}' ~ owner_id`);
+    expect(hostTransferBucketName(spec, account)).toBe('flask-app-hosts-123456789012-eu-west-1');
+    // the generated amazon.aws.aws_ec2 config puts the instance's owner_id between the same literals
+    const [before, , after] = (bucket.Properties.BucketName as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    expect((ec2InventoryConfig(spec, 'ssm').compose as Record<string, string>).ansible_aws_ssm_bucket_name).toBe(`'${String(before)}' ~ owner_id ~ '${String(after)}'`);
   });
 
   it('blocks public access, encrypts with S3-managed keys, enforces bucket-owner ownership and is not versioned', () => {

@@ -12,8 +12,15 @@ function problemsOf(options: unknown): string[] {
 }
 
 describe('alarms: a protected environment must tell someone', () => {
+  // The seed is unprotected until it has HTTPS; a protected environment here has a certificate.
+  const protectedOptions = () => ({
+    ...seedOptions(),
+    protectedEnvironment: true,
+    container: { ...seedOptions().container, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8b1d2c-3a4b-4c5d-8e9f-0a1b2c3d4e5f' },
+  });
+
   it('rejects a protected environment without an alarm subscriber, with the fix', () => {
-    const { alarms: _none, ...options } = seedOptions();
+    const { alarms: _none, ...options } = protectedOptions();
     expect(problemsOf(options)).toEqual([
       "service.alarms.email: a protected environment needs someone to receive its alarms, but no subscriber is set; add alarms: { email: 'oncall@example.com' } " +
         '(your on-call address), or set protectedEnvironment: false',
@@ -22,9 +29,9 @@ describe('alarms: a protected environment must tell someone', () => {
   });
 
   it('accepts an unprotected environment without one, and a protected one with one', () => {
-    const { alarms: _none, ...options } = seedOptions();
+    const { alarms: _none, ...options } = protectedOptions();
     expect(normaliseServiceOptions({ ...options, protectedEnvironment: false }).alarms).toEqual({});
-    expect(normaliseServiceOptions(seedOptions()).alarms).toEqual({ email: 'oncall@example.com' });
+    expect(normaliseServiceOptions(protectedOptions()).alarms).toEqual({ email: 'oncall@example.com' });
   });
 });
 

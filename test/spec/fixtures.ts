@@ -11,7 +11,7 @@ export function seedOptions(): ServiceOptions {
       publicSubnets: ['192.168.0.0/24', '192.168.1.0/24'],
       privateSubnets: ['192.168.2.0/24', '192.168.3.0/24'],
     },
-    // A protected environment (the default) must name who receives its alarms.
+    // A protected environment must name who receives its alarms (the seed is unprotected until it has HTTPS).
     alarms: { email: 'oncall@example.com' },
     github: { owner: 'slipway-dev', repo: 'flask-app' },
   };

@@ -26,6 +26,10 @@ export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_16_6;
 export const BACKUP_RETENTION_DAYS = 14;
 const POSTGRES_PORT = 5432;
 const DATABASE_NAME = 'app';
+/** The cluster's master user, kept in its generated secret. */
+const ADMIN_USER = 'slipway_admin';
+/** Enhanced monitoring granularity in seconds (1, 5, 10, 15, 30 or 60). */
+const ENHANCED_MONITORING_SECONDS = 60;
 /** Days server access logs are kept. */
 const ACCESS_LOG_DAYS = 90;
 
@@ -128,7 +132,8 @@ export class DataStack extends Stack implements ServiceData {
     const cluster = new rds.DatabaseCluster(this, 'Database', {
       clusterIdentifier: spec.names.auroraCluster,
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_ENGINE_VERSION }),
-      credentials: rds.Credentials.fromGeneratedSecret('postgres'),
+      // Not 'postgres' or 'admin': the first names tried against an exposed database (Control Tower CT.RDS.PR.25).
+      credentials: rds.Credentials.fromGeneratedSecret(ADMIN_USER),
       defaultDatabaseName: DATABASE_NAME,
       port: POSTGRES_PORT,
       vpc: network.vpc,
@@ -141,6 +146,8 @@ export class DataStack extends Stack implements ServiceData {
       readers: [rds.ClusterInstance.serverlessV2('Reader', { scaleWithWriter: true })],
       storageEncrypted: true,
       iamAuthentication: true,
+      // Enhanced monitoring (OS metrics per instance; Control Tower CT.RDS.PR.12): CDK creates its monitoring role.
+      monitoringInterval: Duration.seconds(ENHANCED_MONITORING_SECONDS),
       backup: { retention: Duration.days(BACKUP_RETENTION_DAYS) },
       deletionProtection: true,
       removalPolicy: RETAINED,
@@ -159,6 +166,10 @@ export class DataStack extends Stack implements ServiceData {
       removalPolicy: RETAINED,
     });
     acknowledgeLogGroupOpinions(databaseLogs, spec.logs.retentionDays, 'logs.retentionDays');
+    acknowledge(cluster.node.findChild('MonitoringRole'), {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      reason: 'RDS assumes this role only to publish enhanced-monitoring OS metrics to CloudWatch Logs; the AWS-managed policy is exactly that and tracks the service.',
+    });
     acknowledge(cluster, {
       id: 'AwsSolutions-RDS11',
       reason: 'PostgreSQL keeps its standard port 5432: the security group admits only the service, and a non-standard port adds no real protection.',

@@ -7,7 +7,7 @@
  */
 import { Aws, Duration, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { ServiceSpec } from '../../spec';
+import { hostTransferBucketName as transferBucketName, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
 
@@ -21,7 +21,7 @@ export const TRANSFER_GRANT_ACTION_WILDCARDS = ['s3:Abort*', 's3:DeleteObject*',
 
 /** The bucket name the inventory computes from the instance's owner account; `account` may be a token. */
 export function hostTransferBucketName(spec: ServiceSpec, account: string): string {
-  return `${spec.names.hostTransferBucketPrefix}-${account}`;
+  return transferBucketName(spec.names, account, spec.region);
 }
 
 export interface HostTransferBucket {

@@ -10,6 +10,7 @@
 import { Stack, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, custom_resources as cr } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledge';
+import { guardRule } from '../policy-validation';
 import { RETAINED } from '../retained';
 
 /** The rules EC2 puts on a new VPC's default security group (IPv4 only: the VPC has no IPv6 block). */
@@ -59,6 +60,12 @@ export class RestrictedDefaultSecurityGroup extends Construct {
     acknowledge(provider, {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'CDK\'s custom-resource Lambda that revokes the default security group rules writes only its own logs; AWSLambdaBasicExecutionRole is exactly that.',
+    }, {
+      id: guardRule('lambda_inside_vpc_check'),
+      reason: 'It makes two EC2 API calls at deploy time and touches no data; outside the VPC it needs no EC2 interface endpoint, and egress none would leave it no route to the API.',
+    }, {
+      id: guardRule('cloudwatch_log_group_encrypted_check'),
+      reason: 'Its log group (CDK-managed) holds only the deploy-time API call results; CloudWatch Logs encrypts it at rest with service-owned keys.',
     });
   }
 }

@@ -118,6 +118,9 @@ export class EksService extends Construct {
     }, {
       id: guardRule('lambda_inside_vpc_check'),
       reason: 'The kubectl handler runs in the private subnets (the rule cannot resolve subnet ids imported from the network stack); the provider framework function only invokes it and touches no data, so it needs no VPC.',
+    }, {
+      id: guardRule('cloudwatch_log_group_encrypted_check'),
+      reason: 'The kubectl provider\'s CDK-managed log groups hold only its deploy-time kubectl and Helm output; CloudWatch Logs encrypts them at rest with service-owned keys.',
     });
     acknowledge(this.cluster.node.defaultChild!, {
       id: 'CloudFormation-Validate::W9009',

@@ -33,21 +33,6 @@ interface ReportJson {
   }[];
 }
 
-/**
- * Real findings in resources another change fixes (deploy-core: NACL RDP range, data bucket lifecycle, Aurora
- * enhanced monitoring and admin user name). The test fails when one of them is no longer reported,
- * so the list empties itself as those fixes land.
- */
-const FIXED_ELSEWHERE = new Set([
-  'nacl_no_unrestricted_ssh_rdp_check at flask-app-network/NetworkAcls/PrivateIngress110',
-  'nacl_no_unrestricted_ssh_rdp_check at flask-app-network/NetworkAcls/PublicIngress120',
-  's3_version_lifecycle_policy_check at flask-app-data/Bucket/Resource',
-  's3_lifecycle_policy_check at flask-app-data/Bucket/Resource',
-  'rds_instance_enhanced_monitoring_enabled_check at flask-app-data/Database/Writer/Resource',
-  'rds_instance_enhanced_monitoring_enabled_check at flask-app-data/Database/Reader/Resource',
-  'rds_cluster_default_admin_check at flask-app-data/Database/Resource',
-]);
-
 function synthesizeWithGuard(spec: ReturnType<typeof specWith>): { report: ReportJson; stacks: ServiceStacks } {
   const outdir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
   try {
@@ -75,8 +60,7 @@ describe.each([
   test('the cfn-guard plugin ran and reports no unacknowledged failure', () => {
     expect(guard).toBeDefined();
     const findings = guard!.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`));
-    for (const f of findings.filter((x) => !FIXED_ELSEWHERE.has(x))) process.stderr.write(`cfn-guard: ${f}\n`);
-    expect(findings.filter((f) => !FIXED_ELSEWHERE.has(f))).toEqual([]);
+    expect(findings).toEqual([]);
   });
 
   test("CDK's own CloudFormation validation reports nothing unacknowledged either", () => {
@@ -89,20 +73,6 @@ describe.each([
     expect(suppressed.length).toBeGreaterThan(0);
     for (const s of suppressed) expect((s.reason ?? '').length).toBeGreaterThanOrEqual(40);
   });
-});
-
-test('the pending list names only findings still reported somewhere (remove an entry once its fix lands)', () => {
-  const reported = new Set<string>();
-  for (const [overrides, network] of [
-    [{}, {}],
-    [{ platform: 'eks', database: 'aurora-postgresql' }, EKS_NETWORK],
-  ] as const) {
-    const { report } = synthesizeWithGuard(specWith(overrides, network));
-    for (const v of report.pluginReports.find((p) => p.pluginName === CFN_GUARD_PLUGIN)!.violations) {
-      for (const c of v.violatingConstructs) reported.add(`${v.ruleName} at ${c.constructPath}`);
-    }
-  }
-  expect([...FIXED_ELSEWHERE].filter((f) => !reported.has(f))).toEqual([]);
 });
 
 describe('the plugin wrapper', () => {

@@ -64,7 +64,7 @@ describe('the hosts-configuration role', () => {
     expect(role.Properties.RoleName).toBeUndefined();
   });
 
-  it("starts sessions only on instances tagged with this service and environment, and with the default shell document", () => {
+  it('starts sessions only on instances tagged with this service and environment, and with the default shell document', () => {
     const start = statements.filter((s) => actionsOf(s).includes('ssm:StartSession'));
     const onInstances = start.find((s) => text(s.Resource).includes(':instance/*'))!;
     expect(text(onInstances.Resource)).toBe(`arn:<Partition>:ec2:${spec.region}:<AccountId>:instance/*`);

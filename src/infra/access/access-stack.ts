@@ -15,8 +15,8 @@ import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { stableOutput } from '../outputs';
-import { HostsConfigRole } from './hosts-config-role';
 import { GITHUB_OIDC_HOST, GITHUB_OIDC_URL, STS_AUDIENCE, deployTrustConditions, imagePushTrustConditions } from './github-trust';
+import { HostsConfigRole } from './hosts-config-role';
 
 export interface AccessStackProps extends StackProps {
   readonly spec: ServiceSpec;

@@ -12,8 +12,8 @@ import { Aws, Duration, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CONFIGURE_HOSTS_SESSION_SECONDS, TAG_ENVIRONMENT, TAG_SERVICE, type ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
-import { hostTransferBucketName } from '../hosts/transfer-bucket';
 import { deployTrustConditions } from './github-trust';
+import { hostTransferBucketName } from '../hosts/transfer-bucket';
 
 /** The session document StartSession uses when the connection names none (ansible_aws_ssm_document unset). */
 export const DEFAULT_SESSION_DOCUMENT = 'SSM-SessionManagerRunShell';

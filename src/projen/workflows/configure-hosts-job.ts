@@ -5,8 +5,8 @@
  * The hosts have no internet; this runner fetches and verifies the exporter releases and ships them.
  */
 import { github } from 'projen';
-import { CONFIGURE_HOSTS_TIMEOUT_MINUTES, type ServiceSpec } from '../../spec';
 import { RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition, npmCiStep, setupNodeStep, setupPythonStep } from './steps';
+import { CONFIGURE_HOSTS_TIMEOUT_MINUTES, type ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
 

@@ -1,7 +1,7 @@
 import { actionlint } from './actionlint';
 import { Job, PIPELINE_PATH, Step, Workflow, graphOf, needsOf, synthWorkflows, usesOf } from './synth';
-import { CONFIGURE_HOSTS_SESSION_SECONDS, CONFIGURE_HOSTS_TIMEOUT_MINUTES } from '../../../src/spec';
 import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
+import { CONFIGURE_HOSTS_SESSION_SECONDS, CONFIGURE_HOSTS_TIMEOUT_MINUTES } from '../../../src/spec';
 
 const seed = synthWorkflows();
 const { pipeline } = seed;

@@ -5,6 +5,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { build, resourcesOf, specWith } from './fixtures';
 import { expectNoNagFindings } from './nag';
+import { discoveryPermissions, ssmPermissions } from '../../src/hosts/aws-errors';
 import { ConditionBlock, conditionsAllow } from '../../src/infra';
 import { CONFIGURE_HOSTS_SESSION_SECONDS, TAG_ENVIRONMENT, TAG_SERVICE } from '../../src/spec';
 
@@ -93,6 +94,13 @@ describe('the hosts-configuration role', () => {
     const all = statements.flatMap(actionsOf).sort();
     expect(all.filter((a) => !a.startsWith('s3:') && !a.startsWith('ssm:'))).toEqual(['cloudformation:DescribeStacks', 'ec2:DescribeInstances']);
     expect(all.some((a) => a.includes('*'))).toBe(false);
+  });
+
+  it('grants every permission the driver tells a user it needs, for either discovery', () => {
+    const granted = new Set(statements.flatMap(actionsOf));
+    const named = [...discoveryPermissions('stack'), ...ssmPermissions(spec)].join(' ').match(/\b(?:ec2|ssm|s3|cloudformation):[A-Za-z]+/g)!;
+    expect(named.length).toBeGreaterThanOrEqual(8);
+    expect(named.filter((action) => !granted.has(action))).toEqual([]);
   });
 
   it('outputs its ARN for the repository variable, and passes cdk-nag with no unacknowledged finding', () => {

@@ -3,7 +3,7 @@
  * each deploy. Trusted exactly like the deploy role (the GitHub Environment, from the pipeline workflow on a
  * deploy branch), and allowed only what the driver and the amazon.aws.aws_ssm connection do:
  * - find the hosts: ec2:DescribeInstances (no resource-level permissions), and the hosts stack's outputs
- *   for `--discover stack`;
+ *   for `--discover stack`; wait for a new host's agent (ssm:DescribeInstanceInformation);
  * - open sessions on this service's instances only (the hosts stack's `slipway:*` tags) with the default
  *   shell document, and end or resume only its own sessions;
  * - move files through the hosts stack's transfer bucket (the connection presigns its gets and puts there).
@@ -47,8 +47,9 @@ export class HostsConfigRole extends Construct {
     });
     const policy = new iam.Policy(this, 'Policy', {
       statements: [
-        // DescribeInstances supports no resource-level permissions (Service Authorization Reference, Amazon EC2).
-        new iam.PolicyStatement({ sid: 'FindHosts', actions: ['ec2:DescribeInstances'], resources: ['*'] }),
+        // Neither supports resource-level permissions (Service Authorization Reference, EC2 and Systems Manager);
+        // DescribeInstanceInformation is the job's wait for a new host's SSM agent to register.
+        new iam.PolicyStatement({ sid: 'FindHosts', actions: ['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation'], resources: ['*'] }),
         new iam.PolicyStatement({
           sid: 'ReadHostsStack',
           actions: ['cloudformation:DescribeStacks'],
@@ -84,7 +85,10 @@ export class HostsConfigRole extends Construct {
     this.role.attachInlinePolicy(policy);
     acknowledge(
       policy,
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeInstances has no resource-level permissions; the driver and the aws_ec2 inventory filter the result by the service tags.' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ec2:DescribeInstances and ssm:DescribeInstanceInformation have no resource-level permissions; both only read, and the job filters by the service tags.',
+      },
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${region}:<AWS::AccountId>:stack/${spec.names.stacks.hosts}/*]`,
         reason: `A stack ARN ends in an id CloudFormation assigns at creation; '/*' matches only that id of the ${spec.names.stacks.hosts} stack.`,

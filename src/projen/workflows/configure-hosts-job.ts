@@ -6,6 +6,7 @@
  */
 import { github } from 'projen';
 import { RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition, npmCiStep, setupNodeStep, setupPythonStep } from './steps';
+import { hostTagFilters } from '../../hosts/ansible-vars';
 import { CONFIGURE_HOSTS_TIMEOUT_MINUTES, type ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
@@ -22,6 +23,42 @@ export const CONFIGURE_HOSTS_COMMAND = 'npx projen configure-hosts --connection 
 /** Whether the pipeline has the job: hosts to configure, and a deploy that can replace them. */
 export function hasConfigureHostsJob(spec: ServiceSpec): boolean {
   return spec.pipeline.stages.deploy && spec.hosts.count > 0;
+}
+
+/** How long a host the deploy just launched may take to register with SSM, and how often to look. */
+export const SSM_REGISTRATION_WAIT = { timeoutSeconds: 600, intervalSeconds: 15 } as const;
+
+/**
+ * StartSession on an instance whose SSM agent has not registered yet fails (TargetNotConnected), and
+ * aws_ssm retries only file transfers, not the session; so wait until every running host is Online.
+ */
+function waitForSsmStep(spec: ServiceSpec): github.workflows.JobStep {
+  const filters = [...Object.entries(hostTagFilters(spec)), ['instance-state-name', 'running']].map(([name, value]) => `Name=${name},Values=${value}`);
+  return {
+    id: 'wait-for-ssm',
+    name: 'Wait until every host is registered with SSM',
+    env: { TIMEOUT_SECONDS: String(SSM_REGISTRATION_WAIT.timeoutSeconds), INTERVAL_SECONDS: String(SSM_REGISTRATION_WAIT.intervalSeconds) },
+    run: [
+      'set -euo pipefail',
+      `ids=$(aws ec2 describe-instances --filters ${filters.map((f) => `'${f}'`).join(' ')} --query 'Reservations[].Instances[].InstanceId' --output text)`,
+      'deadline=$((SECONDS + TIMEOUT_SECONDS))',
+      'while :; do',
+      '  waiting=""',
+      '  for id in $ids; do',
+      '    ping=$(aws ssm describe-instance-information --filters "Key=InstanceIds,Values=$id" --query \'InstanceInformationList[0].PingStatus\' --output text)',
+      '    [ "$ping" = Online ] || waiting="$waiting $id"',
+      '  done',
+      '  [ -z "$waiting" ] && break',
+      '  if [ "$SECONDS" -ge "$deadline" ]; then',
+      '    echo "::error::not registered with SSM after ${TIMEOUT_SECONDS} s:$waiting (is the SSM agent running, and can the host reach the ssm and ssmmessages endpoints?)"',
+      '    exit 1',
+      '  fi',
+      '  echo "waiting for SSM:$waiting"',
+      '  sleep "$INTERVAL_SECONDS"',
+      'done',
+      'echo "every host is registered with SSM:${ids:- (no running hosts)}"',
+    ].join('\n'),
+  };
 }
 
 export function configureHostsJob(spec: ServiceSpec, options: { needs: string[] }): Job {
@@ -66,6 +103,7 @@ export function configureHostsJob(spec: ServiceSpec, options: { needs: string[] 
         ].join('\n'),
       },
       awsCredentialsStep(spec, 'hosts'),
+      waitForSsmStep(spec),
       {
         id: CONFIGURE_HOSTS_STEP_ID,
         name: 'Configure every host over SSM (fails naming each host that was not configured)',

@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { actionlint } from './actionlint';
 import { Job, PIPELINE_PATH, Step, Workflow, graphOf, needsOf, synthWorkflows, usesOf } from './synth';
 import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
@@ -252,7 +256,7 @@ describe('configure-hosts: every host configured over SSM after each deploy', ()
   });
 
   test('installs what the driver needs, assumes the hosts role for longer than the job, then runs the driver over SSM', () => {
-    expect(job.steps.map((s) => s.id)).toEqual(['checkout', 'setup-node', 'install', 'setup-python', 'install-ansible', 'session-manager-plugin', 'aws-credentials', 'configure-hosts']);
+    expect(job.steps.map((s) => s.id)).toEqual(['checkout', 'setup-node', 'install', 'setup-python', 'install-ansible', 'session-manager-plugin', 'aws-credentials', 'wait-for-ssm', 'configure-hosts']);
     const install = step(job, 'install-ansible').run!;
     for (const part of ['ansible-core', 'boto3', 'botocore', 'ansible-galaxy collection install -r ansible/requirements.yml']) expect(install).toContain(part);
     // The runner image ships the plugin; the step only proves it is there and fails naming it otherwise.
@@ -268,6 +272,50 @@ describe('configure-hosts: every host configured over SSM after each deploy', ()
     // The driver exits 1 naming every host that was not configured; nothing here swallows it.
     expect(step(job, 'configure-hosts')).toEqual(expect.objectContaining({ run: 'npx projen configure-hosts --connection ssm' }));
     expect(step(job, 'configure-hosts')['continue-on-error' as keyof Step]).toBeUndefined();
+  });
+
+  describe('the wait for new hosts to register with SSM, run by bash against a fake aws CLI', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-wait-ssm-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    // The CLI's text output: describe-instances prints the ids tab-separated; describe-instance-information's
+    // PingStatus query prints 'None' for an instance SSM does not know yet, then 'Online'.
+    writeFileSync(join(dir, 'aws'), [
+      '#!/bin/bash',
+      'echo "$*" >> "$AWS_LOG"',
+      'case "$1 $2" in',
+      '  "ec2 describe-instances") printf "i-old\\ti-new\\n" ;;',
+      '  "ssm describe-instance-information")',
+      '    id=${4#Key=InstanceIds,Values=}',
+      '    n=$(grep -c "Values=$id" "$AWS_LOG")',
+      '    if [ "$id" = i-old ] || [ "$n" -gt "$NEW_ONLINE_AFTER" ]; then echo Online; else echo None; fi ;;',
+      '  *) echo "unexpected: $*" >&2; exit 2 ;;',
+      'esac',
+    ].join('\n'), { mode: 0o755 });
+    const run = (env: Record<string, string>, log: string) => {
+      const wait = step(job, 'wait-for-ssm');
+      // As the runner runs a `run:` step on Linux: bash --noprofile --norc -eo pipefail {0}.
+      const script = join(dir, `${log}.sh`);
+      writeFileSync(script, wait.run!);
+      return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+        encoding: 'utf8',
+        env: { PATH: `${dir}:${process.env.PATH}`, ...wait.env, INTERVAL_SECONDS: '0', AWS_LOG: join(dir, log), ...env },
+      });
+    };
+
+    test('waits for a host the deploy just launched, then goes on; the filters are the spec\'s tags', () => {
+      const result = run({ NEW_ONLINE_AFTER: '2' }, 'ok.log');
+      expect([result.status, result.stderr]).toEqual([0, '']);
+      expect(result.stdout).toContain('waiting for SSM: i-new');
+      expect(result.stdout).toContain('every host is registered with SSM:i-old\ti-new');
+      const calls = readFileSync(join(dir, 'ok.log'), 'utf8');
+      expect(calls).toContain('ec2 describe-instances --filters Name=tag:slipway:service,Values=flask-app Name=tag:slipway:environment,Values=production Name=tag:slipway:role,Values=app Name=instance-state-name,Values=running');
+    });
+
+    test('fails naming the host that never registers', () => {
+      const result = run({ NEW_ONLINE_AFTER: '1000', TIMEOUT_SECONDS: '0' }, 'never.log');
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/::error::not registered with SSM after 0 s: i-new \(/);
+    });
   });
 
   test('the role variable comes from the spec', async () => {

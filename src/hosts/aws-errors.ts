@@ -11,9 +11,13 @@ export function discoveryPermissions(discovery: Discovery): string[] {
   return discovery === 'stack' ? ['cloudformation:DescribeStacks', 'ec2:DescribeInstances'] : ['ec2:DescribeInstances'];
 }
 
-/** What the SSM connection needs besides discovery (community.aws.aws_ssm: a session, files through the transfer bucket). */
+/**
+ * What the SSM connection needs besides discovery (amazon.aws.aws_ssm's documented requirements: a session,
+ * files through the transfer bucket, whose region it reads with HeadBucket).
+ */
 export function ssmPermissions(spec: ServiceSpec): string[] {
-  return ['ssm:StartSession', 'ssm:TerminateSession', `s3:PutObject, s3:GetObject and s3:DeleteObject on ${hostTransferBucketName(spec.names, '<account id>', spec.region)}/*`];
+  const bucket = hostTransferBucketName(spec.names, '<account id>', spec.region);
+  return ['ssm:StartSession', 'ssm:TerminateSession', `s3:PutObject, s3:GetObject and s3:DeleteObject on ${bucket}/*`, `s3:ListBucket and s3:GetBucketLocation on ${bucket}`];
 }
 
 function errorName(e: unknown): string {

@@ -46,7 +46,8 @@ Prerequisites on this machine (the controller):
     for IAM Identity Center) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; the region
     is the spec's. They need ec2:DescribeInstances (cloudformation:DescribeStacks
     with --discover stack) and, over SSM, ssm:StartSession/TerminateSession and
-    s3:PutObject/GetObject/DeleteObject on the hosts stack's transfer bucket.
+    s3:PutObject/GetObject/DeleteObject/ListBucket/GetBucketLocation on the hosts
+    stack's transfer bucket (the access stack's hosts-configuration role has them).
   - ansible-core 2.14+ with the collections in ansible/requirements.yml
     (ansible-galaxy collection install -r ansible/requirements.yml).
   - boto3 and botocore for Ansible's Python (the aws_ec2 inventory and aws_ssm).

@@ -2,7 +2,8 @@
  * The estate as the spec configures it, drawn as a Mermaid flowchart plus
  * the tables a reader needs beside it. Pure: spec in, Markdown out.
  */
-import type { ServiceSpec, SubnetSpec } from '../spec';
+import { TAG_ROLE, type ServiceSpec, type SubnetSpec } from '../spec';
+import { hasConfigureHostsJob } from './workflows/configure-hosts-job';
 
 /** Mermaid labels are quoted; a double quote inside one must be an entity. */
 function label(...lines: string[]): string {
@@ -114,6 +115,10 @@ export function renderArchitectureDoc(spec: ServiceSpec): string {
     `- **Releases**: GitHub Actions assumes the image-push role (OIDC, \`vars.${spec.pipeline.imagePushRoleVariable}\`) to push the image to ECR \`${names.ecrRepository}\`, ` +
       `then the deploy role (OIDC, environment \`${spec.environment}\`, \`vars.${spec.pipeline.deployRoleVariable}\`) to upload the cloud assembly under ` +
       `\`${names.pipelineSourceKeyPrefix}\` and start \`${names.pipeline}\` with \`IMAGE_URI\`.`,
+    ...(hasConfigureHostsJob(spec)
+      ? [`- **Hosts**: after each deploy, the configure-hosts job assumes the hosts-configuration role (OIDC, environment \`${spec.environment}\`, ` +
+        `\`vars.${spec.pipeline.hostsRoleVariable}\`) and configures every \`${TAG_ROLE}=${spec.hosts.role}\` host over SSM, new or replaced, through the transfer bucket.`]
+      : []),
     '',
     '## Stacks',
     '',

@@ -342,7 +342,7 @@ function readGitHub(problems: Problems, path: string, value: unknown, serviceNam
 
 function readPipeline(problems: Problems, path: string, value: unknown, github: GitHubSpec | undefined): PipelineSpec {
   const o: Obj = readOptionalObject(problems, path, value, [
-    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'imagePushRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold',
+    'registry', 'dockerHubRepository', 'stages', 'secrets', 'deployRoleVariable', 'imagePushRoleVariable', 'hostsRoleVariable', 'sourceBucketVariable', 'sonar', 'imageScanThreshold',
     'veracodeFailOnSeverity', 'nodeVersion', 'deployWaitMinutes', 'codeScanning', 'appTestCommand', 'appTestPackages',
   ]);
   const registry = readEnum(problems, `${path}.registry`, o.registry, REGISTRIES, 'ecr');
@@ -380,6 +380,12 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
   if (deployRoleVariable === imagePushRoleVariable) {
     problems.add(`${path}.imagePushRoleVariable`, `is '${imagePushRoleVariable}', the same variable as deployRoleVariable; the two roles have different ARNs, so give each its own variable`);
   }
+  const hostsRoleVariable = variable('hostsRoleVariable', 'AWS_HOSTS_ROLE_ARN');
+  for (const [other, name] of [['deployRoleVariable', deployRoleVariable], ['imagePushRoleVariable', imagePushRoleVariable]] as const) {
+    if (hostsRoleVariable === name) {
+      problems.add(`${path}.hostsRoleVariable`, `is '${hostsRoleVariable}', the same variable as ${other}; the hosts-configuration role has its own ARN, so give it its own variable`);
+    }
+  }
   return {
     registry,
     ...optional('dockerHubRepository', dockerHubRepository),
@@ -393,6 +399,7 @@ function readPipeline(problems: Problems, path: string, value: unknown, github: 
     },
     deployRoleVariable,
     imagePushRoleVariable,
+    hostsRoleVariable,
     deployWaitMinutes,
     deploySessionSeconds,
     deployJobTimeoutMinutes,

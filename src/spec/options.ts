@@ -230,6 +230,8 @@ export interface PipelineOptions {
   readonly deployRoleVariable?: string;
   /** The GitHub repository variable holding the image-push role ARN (the access stack's ImagePushRoleArn output). @default 'AWS_IMAGE_PUSH_ROLE_ARN' */
   readonly imagePushRoleVariable?: string;
+  /** The GitHub repository variable holding the hosts-configuration role ARN (the access stack's HostsConfigRoleArn output), read by the pipeline's configure-hosts job. @default 'AWS_HOSTS_ROLE_ARN' */
+  readonly hostsRoleVariable?: string;
   /** How long the deploy job follows the CodePipeline execution before stopping it, in minutes (10–600). @default 60 */
   readonly deployWaitMinutes?: number;
   /**

@@ -106,6 +106,8 @@ export interface PipelineSpec {
   };
   readonly deployRoleVariable: string;
   readonly imagePushRoleVariable: string;
+  /** The repository variable the configure-hosts job reads the hosts-configuration role ARN from. */
+  readonly hostsRoleVariable: string;
   /** The deploy job's wait for the execution, passed to the codepipeline-deploy action. */
   readonly deployWaitMinutes: number;
   /** The deploy role's MaxSessionDuration and the credentials' role-duration-seconds: the wait plus the stop window, whole hours. */
@@ -161,3 +163,8 @@ export interface ServiceSpec {
 export const TAG_SERVICE = 'slipway:service';
 export const TAG_ROLE = 'slipway:role';
 export const TAG_ENVIRONMENT = 'slipway:environment';
+
+/** The pipeline's configure-hosts job gives up after this long (a run over SSM takes minutes per batch of hosts). */
+export const CONFIGURE_HOSTS_TIMEOUT_MINUTES = 45;
+/** The hosts-configuration role's session: IAM's one-hour floor for MaxSessionDuration, longer than the job. */
+export const CONFIGURE_HOSTS_SESSION_SECONDS = 3600;

@@ -44,8 +44,9 @@ export function renderNextSteps(spec: ServiceSpec): string {
     '  2. Run every test: npm test',
     `  3. First deploy: 'npx cdk bootstrap', then 'npx cdk deploy ${spec.names.stacks.access} ${spec.names.stacks.delivery}' ` +
       '(delivery brings the stacks it needs; the service runs no task until the pipeline ships its first image).',
-    `  4. Set the repository variables ${spec.pipeline.imagePushRoleVariable} (ImagePushRoleArn output), ${spec.pipeline.deployRoleVariable} (DeployRoleArn output) and ` +
-      `${spec.pipeline.sourceBucketVariable} (SourceBucketName output), then push to ${spec.github.branches[0]}. README: "Setting up a new service repo".`,
+    `  4. Set the repository variables ${spec.pipeline.imagePushRoleVariable} (ImagePushRoleArn output), ${spec.pipeline.deployRoleVariable} (DeployRoleArn output)` +
+      (spec.hosts.count > 0 ? `, ${spec.pipeline.hostsRoleVariable} (HostsConfigRoleArn output: the configure-hosts job after each deploy)` : '') +
+      ` and ${spec.pipeline.sourceBucketVariable} (SourceBucketName output), then push to ${spec.github.branches[0]}. README: "Setting up a new service repo".`,
   ].join('\n');
 }
 

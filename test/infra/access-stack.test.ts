@@ -1,6 +1,6 @@
 import { aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { build, foundationApp, resourcesOf, specWith } from './fixtures';
+import { build, foundationApp, refOf, resourcesOf, specWith } from './fixtures';
 import { expectNoNagFindings } from './nag';
 import { conditionsAllow, deploySubjects, imagePushSubjects, pipelineWorkflowRef, serviceStackArns } from '../../src/infra';
 
@@ -82,9 +82,9 @@ describe('AccessStack', () => {
     expect(federated).toContain('AWS::Partition');
   });
 
-  it('has two roles, both named by CloudFormation (IAM names are global: no collision across regions)', () => {
+  it('has three roles (image push, deploy, hosts configuration), all named by CloudFormation (IAM names are global: no collision across regions)', () => {
     const roles = resourcesOf(template, 'AWS::IAM::Role');
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(3);
     for (const [, role] of roles) expect(role.Properties.RoleName).toBeUndefined();
   });
 
@@ -121,7 +121,8 @@ describe('AccessStack', () => {
   });
 
   it("only lets the deploy role read this service's own stacks", () => {
-    const policies = resourcesOf(template, 'AWS::IAM::Policy');
+    const deployRoleId = (template.findOutputs('DeployRoleArn').DeployRoleArn.Value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policies = resourcesOf(template, 'AWS::IAM::Policy').filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => refOf(r) === deployRoleId));
     expect(policies).toHaveLength(1);
     const document = policies[0][1].Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown[] }[] };
     expect(document.Statement).toEqual([expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Sid: 'ReadServiceStacks' })]);

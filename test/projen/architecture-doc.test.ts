@@ -82,4 +82,11 @@ describe('architecture diagram', () => {
     expect(doc).toContain('| private-subnet-b | private | AZ b (chosen at deploy) | 192.168.3.0/24 | 256 | 251 |');
     expect(doc).toContain('| delivery | `flask-app-delivery` |');
   });
+
+  test('says how new and replaced hosts get configured, and only when the pipeline has the job', () => {
+    expect(renderArchitectureDoc(specWith())).toContain(
+      '- **Hosts**: after each deploy, the configure-hosts job assumes the hosts-configuration role (OIDC, environment `production`, `vars.AWS_HOSTS_ROLE_ARN`)',
+    );
+    expect(renderArchitectureDoc(specWith({ hosts: { count: 0 } }))).not.toContain('**Hosts**');
+  });
 });

@@ -93,6 +93,23 @@ describe('pipeline.imagePushRoleVariable', () => {
   });
 });
 
+describe('pipeline.hostsRoleVariable', () => {
+  it('defaults to AWS_HOSTS_ROLE_ARN and takes another UPPER_SNAKE_CASE name', () => {
+    expect(normaliseServiceOptions(seedOptions()).pipeline.hostsRoleVariable).toBe('AWS_HOSTS_ROLE_ARN');
+    expect(normaliseServiceOptions(withPipeline({ hostsRoleVariable: 'HOSTS_ROLE_ARN' })).pipeline.hostsRoleVariable).toBe('HOSTS_ROLE_ARN');
+  });
+
+  it('cannot share another role variable, and must be a variable name', () => {
+    expect(problemsOf(withPipeline({ hostsRoleVariable: 'AWS_DEPLOY_ROLE_ARN' }))).toContain(
+      "service.pipeline.hostsRoleVariable: is 'AWS_DEPLOY_ROLE_ARN', the same variable as deployRoleVariable",
+    );
+    expect(problemsOf(withPipeline({ hostsRoleVariable: 'AWS_IMAGE_PUSH_ROLE_ARN' }))).toContain(
+      "service.pipeline.hostsRoleVariable: is 'AWS_IMAGE_PUSH_ROLE_ARN', the same variable as imagePushRoleVariable",
+    );
+    expect(problemsOf(withPipeline({ hostsRoleVariable: 'hosts-role' }))).toMatch(/service\.pipeline\.hostsRoleVariable: .*UPPER_SNAKE_CASE/);
+  });
+});
+
 describe('pipeline.nodeVersion', () => {
   it("defaults to Node 22 LTS and takes '24'", () => {
     expect(normaliseServiceOptions(seedOptions()).pipeline.nodeVersion).toBe('22');

@@ -1,11 +1,13 @@
 /**
- * Access for the pipeline: the account's GitHub OIDC provider and the two roles GitHub Actions
+ * Access for the pipeline: the account's GitHub OIDC provider and the roles GitHub Actions
  * assumes. No IAM users, no access keys.
  * - The image-push role: the image job's pushes; the platform stack grants it ECR on the service's
  *   repository only (`imagePushRole`).
  * - The deploy role: the deploy job in the GitHub Environment; it starts with read access to this
  *   service's own stacks and the delivery stack grants the rest (`deployRole`).
- * CloudFormation names both roles: IAM names are global, so a fixed name collides for the same service in
+ * - The hosts-configuration role: the configure-hosts job after a deploy, trusted like the deploy role
+ *   (`hosts-config-role.ts`); only when the spec has hosts.
+ * CloudFormation names every role: IAM names are global, so a fixed name collides for the same service in
  * two regions. Their ARNs are outputs the repository variables are set from.
  */
 import { Aws, Duration, RemovalPolicy, Stack, StackProps, Tags, aws_iam as iam } from 'aws-cdk-lib';
@@ -14,6 +16,7 @@ import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { stableOutput } from '../outputs';
 import { GITHUB_OIDC_HOST, GITHUB_OIDC_URL, STS_AUDIENCE, deployTrustConditions, imagePushTrustConditions } from './github-trust';
+import { HostsConfigRole } from './hosts-config-role';
 
 export interface AccessStackProps extends StackProps {
   readonly spec: ServiceSpec;
@@ -42,6 +45,8 @@ export class AccessStack extends Stack {
   readonly deployRole: iam.Role;
   /** Add image push and pull on the service's repository to this role from the platform stack. */
   readonly imagePushRole: iam.Role;
+  /** The pipeline's configure-hosts job: present only when the spec has hosts. */
+  readonly hostsConfigRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id, props);
@@ -83,6 +88,10 @@ export class AccessStack extends Stack {
 
     stableOutput(this, 'DeployRoleArn', this.deployRole.roleArn, `Deploy role: set it as the GitHub variable ${spec.pipeline.deployRoleVariable}`);
     stableOutput(this, 'ImagePushRoleArn', this.imagePushRole.roleArn, `Image-push role: set it as the GitHub variable ${spec.pipeline.imagePushRoleVariable}`);
+    if (spec.hosts.count > 0) {
+      this.hostsConfigRole = new HostsConfigRole(this, 'HostsConfig', { spec, oidcProvider: this.oidcProvider }).role;
+      stableOutput(this, 'HostsConfigRoleArn', this.hostsConfigRole.roleArn, `Hosts-configuration role: set it as the GitHub variable ${spec.pipeline.hostsRoleVariable}`);
+    }
     stableOutput(this, 'GitHubOidcProviderArn', this.oidcProvider.oidcProviderArn, `${spec.names.githubOidcProvider} (${GITHUB_OIDC_URL})`);
   }
 

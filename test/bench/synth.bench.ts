@@ -12,9 +12,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { performance } from 'perf_hooks';
-import { CFN_GUARD_PLUGIN } from '../../src/infra/policy-validation';
 import { BenchSuite } from './harness';
 import { ensureStockAwsCdkApp } from './stock-project';
+import { CFN_GUARD_PLUGIN } from '../../src/infra/policy-validation';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 

@@ -1,5 +1,5 @@
-import { KNOWN_REGIONS } from '../../src/spec/regions';
 import { deriveNames, hostTransferBucketName, maxServiceNameLength } from '../../src/spec';
+import { KNOWN_REGIONS } from '../../src/spec/regions';
 
 describe('the host transfer bucket (the bucket the Ansible SSM connection moves files through)', () => {
   test('derives from the service name; the account id and region complete it, since S3 names are global', () => {

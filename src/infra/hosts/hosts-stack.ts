@@ -14,8 +14,8 @@ import { acknowledgePinnedAz, subnetAvailabilityZone } from '../availability-zon
 import { useServiceFeatureFlags } from '../feature-flags';
 import type { NetworkStack } from '../network';
 import { stableOutput } from '../outputs';
-import { RETAINED } from '../retained';
 import { guardRule } from '../policy-validation';
+import { RETAINED } from '../retained';
 import { hostRole } from './host-role';
 import { HostPlacement, hostPlacements, isArmInstanceType } from './placement';
 import { hostTransferBucket } from './transfer-bucket';

@@ -8,8 +8,8 @@
 import { aws_ec2 as ec2, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
-import { RETAINED } from '../retained';
 import { acknowledgeLogGroupOpinions } from '../policy-validation';
+import { RETAINED } from '../retained';
 
 export interface FlowLogsProps {
   readonly spec: ServiceSpec;

@@ -89,6 +89,8 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
         passWithNoTests: false,
         jestConfig: {
           testMatch: ['<rootDir>/test/**/*.test.ts'],
+          // jest's default is one worker fewer than the cores: on a 2-core CI machine that is one, and the main thread idles.
+          maxWorkers: '100%',
           testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
           coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/actions/.*/dist/'],
           collectCoverageFrom: ['src/**/*.ts', 'actions/*/src/**/*.ts', 'actions/shared/**/*.ts'],

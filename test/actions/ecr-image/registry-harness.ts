@@ -32,8 +32,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** How long docker-registry may take to answer (seconds on a 2-core machine running other suites beside it); inside the 30 s hooks that start it. */
+export const REGISTRY_START_MS = 25_000;
+
 async function waitForRegistry(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (const deadline = Date.now() + REGISTRY_START_MS; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${log()}`);
     try {
       const res = await fetch(url);

@@ -11,6 +11,7 @@ import { request } from 'https';
 import { AddressInfo, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { REGISTRY_START_MS } from '../../actions/ecr-image/registry-harness';
 
 export const TLS_REGISTRY_TOOLS = ['docker-registry', 'buildah', 'htpasswd', 'openssl', 'unshare', 'mount'] as const;
 
@@ -86,14 +87,14 @@ export async function startTlsRegistry(hostname: string, password: string): Prom
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-  for (let i = 0; ; i++) {
+  for (const deadline = Date.now() + REGISTRY_START_MS; ;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${log}`);
     try {
       if ((await get({ hostname, port, path: '/v2/' }, {}, ca)).status === 401) break;
     } catch {
       // not listening yet
     }
-    if (i > 100) throw new Error(`docker-registry did not answer on ${hostname}:${port}: ${log}`);
+    if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${hostname}:${port} within ${REGISTRY_START_MS} ms: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const auth = `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`;

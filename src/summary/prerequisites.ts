@@ -16,13 +16,27 @@ export function accountPrerequisites(spec: ServiceSpec): string[] {
   return [
     `- CDK bootstrap in ${where} (assumed): 'npx cdk bootstrap aws://${where}' once per account and region.`,
     // A VPC domain needs the role before it can create its network interfaces; it exists once per account.
-    '- OpenSearch service-linked role AWSServiceRoleForAmazonOpenSearchService (assumed to exist): once per account, ' +
-      "'aws iam create-service-linked-role --aws-service-name opensearchservice.amazonaws.com' (an 'already exists' error means it is there).",
-    spec.github.oidcProviderArn
-      ? `- GitHub OIDC provider (assumed to exist): ${spec.github.oidcProviderArn} (github.oidcProviderArn); the access stack only references it.`
-      : '- GitHub OIDC provider (created by the access stack): an account holds one per URL, so if it already has token.actions.githubusercontent.com, ' +
-        "set github.oidcProviderArn to 'arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com'.",
+    spec.logs.createServiceLinkedRole
+      ? '- OpenSearch service-linked role AWSServiceRoleForAmazonOpenSearchService (created by the logs stack, logs.createServiceLinkedRole): ' +
+        'if the account already has it, the create fails; then set logs.createServiceLinkedRole: false.'
+      : '- OpenSearch service-linked role AWSServiceRoleForAmazonOpenSearchService (assumed to exist): once per account, ' +
+        "'aws iam create-service-linked-role --aws-service-name opensearchservice.amazonaws.com' (an 'already exists' error means it is there), " +
+        'or set logs.createServiceLinkedRole: true.',
+    oidcProviderLine(spec),
   ];
+}
+
+/** Who provides the account's one GitHub OIDC provider (IAM holds one per URL per account). */
+function oidcProviderLine(spec: ServiceSpec): string {
+  if (spec.github.createOidcProvider) {
+    return '- GitHub OIDC provider (created by the access stack, github.createOidcProvider): an account holds one per URL, ' +
+      'so if it already has token.actions.githubusercontent.com the create fails; then drop github.createOidcProvider.';
+  }
+  if (spec.github.oidcProviderArn) {
+    return `- GitHub OIDC provider (assumed to exist): ${spec.github.oidcProviderArn} (github.oidcProviderArn); the access stack only references it.`;
+  }
+  return `- GitHub OIDC provider (assumed to exist): arn:aws:iam::${spec.account ?? '<account-id>'}:oidc-provider/token.actions.githubusercontent.com, ` +
+    "the account's one provider for GitHub, which the access stack references; an account without one: set github.createOidcProvider: true.";
 }
 
 export function hostImage(spec: ServiceSpec): string {

@@ -64,7 +64,9 @@ describe('the account prerequisites and the host AMI', () => {
     expect(text).toContain("CDK bootstrap in <account-id>/eu-west-1 (assumed): 'npx cdk bootstrap aws://<account-id>/eu-west-1'");
     expect(text).toContain('AWSServiceRoleForAmazonOpenSearchService (assumed to exist)');
     expect(text).toContain('GitHub OIDC provider (assumed to exist): arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com');
-    const creating = normaliseServiceOptions({ ...seedOptions(), github: { ...seedOptions().github, createOidcProvider: true }, logs: { createServiceLinkedRole: true } });
+    const creating = normaliseServiceOptions({
+      ...seedOptions(), github: { ...seedOptions().github, createOidcProvider: true }, logs: { createServiceLinkedRole: true },
+    });
     expect(accountPrerequisites(creating).join('\n')).toMatch(/OpenSearch service-linked role .*\(created by the logs stack[\s\S]*GitHub OIDC provider \(created by the access stack/);
     const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
     const reused = normaliseServiceOptions({ ...seedOptions(), account: '123456789012', github: { ...seedOptions().github, oidcProviderArn: arn } });

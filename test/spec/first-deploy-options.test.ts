@@ -1,15 +1,6 @@
-import { seedOptions } from './fixtures';
-import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
+import { seedOptions, problemsOf } from './fixtures';
+import { normaliseServiceOptions } from '../../src/spec';
 
-function problemsOf(options: unknown): string[] {
-  try {
-    normaliseServiceOptions(options);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
 
 describe('alarms: a protected environment must tell someone', () => {
   // The seed is unprotected until it has HTTPS; a protected environment here has a certificate.

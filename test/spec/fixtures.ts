@@ -1,4 +1,4 @@
-import type { ServiceOptions } from '../../src/spec';
+import { SpecValidationError, normaliseServiceOptions, type ServiceOptions } from '../../src/spec';
 
 /** The seed's options, as `.projenrc.ts` spells them. Tests derive variants from this. */
 export function seedOptions(): ServiceOptions {
@@ -21,4 +21,15 @@ export function seedOptions(): ServiceOptions {
 export function withNetwork(network: Record<string, unknown>): unknown {
   const seed = seedOptions();
   return { ...seed, network: { ...seed.network, ...network } };
+}
+
+/** Runs the validator on options it must reject and returns its problems as `path: message` lines. */
+export function problemsOf(input: unknown): string[] {
+  try {
+    normaliseServiceOptions(input);
+  } catch (e) {
+    if (e instanceof SpecValidationError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  throw new Error('expected the options to be rejected');
 }

@@ -1,16 +1,6 @@
-import { seedOptions, withNetwork } from './fixtures';
+import { seedOptions, withNetwork, problemsOf } from './fixtures';
 import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
 
-/** Runs the validator and returns its problems as `path: message` lines. */
-function problemsOf(input: unknown): string[] {
-  try {
-    normaliseServiceOptions(input);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  throw new Error('expected the options to be rejected');
-}
 
 describe('the seed options', () => {
   const spec = normaliseServiceOptions(seedOptions());

@@ -3,18 +3,9 @@
  * required when protected, the domain must sit in its hosted zone, and the
  * OpenSearch sizing follows AWS's guidance when protected.
  */
-import { seedOptions } from './fixtures';
-import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
+import { seedOptions, problemsOf } from './fixtures';
+import { normaliseServiceOptions } from '../../src/spec';
 
-function problemsOf(input: unknown): string[] {
-  try {
-    normaliseServiceOptions(input);
-  } catch (e) {
-    if (e instanceof SpecValidationError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  throw new Error('expected the options to be rejected');
-}
 
 const DOMAIN = { name: 'app.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';

@@ -8,10 +8,9 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { request } from 'https';
-import { AddressInfo, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { REGISTRY_START_MS } from '../../actions/ecr-image/registry-harness';
+import { REGISTRY_START_MS, freePort } from '../../actions/ecr-image/registry-harness';
 
 export const TLS_REGISTRY_TOOLS = ['docker-registry', 'buildah', 'htpasswd', 'openssl', 'unshare', 'mount'] as const;
 
@@ -25,14 +24,6 @@ export interface TlsRegistry {
   readonly wrapper: readonly string[];
   manifest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; body: string }>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface Reply {

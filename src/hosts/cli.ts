@@ -3,7 +3,7 @@
  * the driver against the service's hosts. Exits non-zero when any host was
  * not configured, naming it.
  */
-import { readSpecFile } from '../spec';
+import { readSpecFile, selectStage } from '../spec';
 import { configureHosts } from './driver';
 import { realIO } from './io';
 import { USAGE, UsageError, parseOptions } from './options';
@@ -15,7 +15,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const repoRoot = process.cwd();
-  const spec = readSpecFile(repoRoot);
+  const spec = selectStage(readSpecFile(repoRoot), options.stage);
   const result = await configureHosts(spec, repoRoot, options, realIO({ repoRoot }));
   return result.exitCode;
 }

@@ -22,6 +22,8 @@ export interface DriverOptions {
   readonly connection: Connection;
   /** How hosts are discovered: the EC2 API by tag, or the hosts stack's outputs. */
   readonly discovery: Discovery;
+  /** The stage whose hosts are configured; required when the service has more than one. */
+  readonly stage?: string;
   readonly help: boolean;
 }
 
@@ -39,6 +41,7 @@ then checks every exporter answers and prints a table per host.
   --forks <n>              hosts configured in parallel (default ${DEFAULT_FORKS})
   --connection <ssm|ssh>   how discovered hosts are reached (default ssm)
   --discover <tags|stack>  find hosts by EC2 tags or the hosts stack's outputs (default tags)
+  --stage <name>           the stage whose hosts to configure (required with several stages)
   --help                   show this text
 
 Prerequisites on this machine (the controller):
@@ -62,7 +65,7 @@ export class UsageError extends Error {
   }
 }
 
-const VALUE_OPTIONS = ['--inventory', '--limit', '--tags', '--forks', '--connection', '--discover'] as const;
+const VALUE_OPTIONS = ['--inventory', '--limit', '--tags', '--forks', '--connection', '--discover', '--stage'] as const;
 const FLAG_OPTIONS = ['--check', '--help'] as const;
 const TAG = /^[A-Za-z0-9_]+$/;
 
@@ -110,6 +113,7 @@ export function parseOptions(argv: readonly string[]): DriverOptions {
   return {
     ...(values.has('--inventory') ? { inventory: values.get('--inventory') } : {}),
     ...(values.has('--limit') ? { limit: values.get('--limit') } : {}),
+    ...(values.has('--stage') ? { stage: values.get('--stage') } : {}),
     check: flags.has('--check'),
     tags,
     forks,
@@ -126,6 +130,7 @@ function example(name: string): string {
     case '--tags': return 'node_exporter';
     case '--forks': return String(DEFAULT_FORKS);
     case '--connection': return 'ssh';
+    case '--stage': return 'staging';
     default: return 'tags';
   }
 }

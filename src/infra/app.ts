@@ -5,12 +5,12 @@
  * deploy role from `access`, and return it in `ServiceStacks`.
  */
 import { App } from 'aws-cdk-lib';
-import type { ServiceSpec } from '../spec';
+import type { EstateSpec, ServiceSpec } from '../spec';
 import type { AccessStack } from './access';
 import { DataStack } from './data';
 import { DeliveryStack } from './delivery';
 import { stackEnvironment } from './env';
-import { buildFoundation, configureApp } from './foundation';
+import { buildFoundation, configureApp, tagStage } from './foundation';
 import type { HostsStack } from './hosts';
 import { LogsStack } from './logging';
 import type { NetworkStack } from './network';
@@ -28,9 +28,20 @@ export interface ServiceStacks {
   readonly delivery: DeliveryStack;
 }
 
-/** Adds every stack of the service to the app. */
+/** Adds every stage's stacks to the app, in promotion order: one assembly for the whole estate. */
+export function buildEstate(app: App, estate: EstateSpec): readonly ServiceStacks[] {
+  configureApp(app, estate);
+  return estate.stages.map((stage) => buildStage(app, stage));
+}
+
+/** Adds every stack of one stage to an app of its own (tests, single-stage tools). */
 export function buildApp(app: App, spec: ServiceSpec): ServiceStacks {
   configureApp(app, spec);
+  return buildStage(app, spec);
+}
+
+/** Adds one stage's stacks; the app is configured already. */
+export function buildStage(app: App, spec: ServiceSpec): ServiceStacks {
   const env = stackEnvironment(spec);
   const { stacks } = spec.names;
   const { network, hosts, access } = buildFoundation(app, spec);
@@ -89,5 +100,6 @@ export function buildApp(app: App, spec: ServiceSpec): ServiceStacks {
     description: `${spec.serviceName}: CodePipeline ${spec.names.pipeline} (V2, queued) from the S3 release source`,
   });
 
+  tagStage(spec, [data, platform, logs, observability, delivery]);
   return { network, hosts, access, data, platform, logs, observability, delivery };
 }

@@ -3,7 +3,7 @@
  * access. `buildApp` starts from these; tests of these stacks build only
  * them, so they do not depend on the workload stacks.
  */
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Stack, Tags } from 'aws-cdk-lib';
 import type { ServiceSpec } from '../spec';
 import { AccessStack } from './access';
 import { acknowledge } from './acknowledge';
@@ -18,12 +18,11 @@ export interface FoundationStacks {
   readonly access: AccessStack;
 }
 
-/** App-wide settings; call once, before adding any stack. */
-export function configureApp(app: App, spec: ServiceSpec): void {
+/** App-wide settings; call once, before adding any stack (every stage shares the platform kind). */
+export function configureApp(app: App, spec: Pick<ServiceSpec, 'platform'>): void {
   // The flags `cdk init` writes; among them weak cross-stack references (Fn::GetStackOutput), so
   // replacing a resource another stack reads (an instance on a new AMI) never locks an export.
   applyFeatureFlags(app);
-  for (const [key, value] of Object.entries(spec.tags)) Tags.of(app).add(key, value);
   if (spec.platform === 'eks') {
     // The EKS cluster cannot tag subnets it imports from the network stack, and says so on every synth;
     // the network stack writes those tags itself (ServiceVpc, eksSubnetTags), so the warning has nothing to act on.
@@ -59,5 +58,13 @@ export function buildFoundation(app: App, spec: ServiceSpec): FoundationStacks {
     env,
     description: `${spec.serviceName}: GitHub OIDC deploy role for ${spec.github.owner}/${spec.github.repo}`,
   });
+  tagStage(spec, [network, hosts, access]);
   return { network, hosts, access };
+}
+
+/** The stage's tags on its own stacks (not the app: one assembly holds every stage). */
+export function tagStage(spec: Pick<ServiceSpec, 'tags'>, stacks: readonly Stack[]): void {
+  for (const stack of stacks) {
+    for (const [key, value] of Object.entries(spec.tags)) Tags.of(stack).add(key, value);
+  }
 }

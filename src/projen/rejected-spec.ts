@@ -6,7 +6,7 @@
  */
 import { writeSync } from 'fs';
 import { basename } from 'path';
-import { ServiceSpec, SpecValidationError, normaliseServiceOptions } from '../spec';
+import { EstateSpec, SpecValidationError, normaliseEstate } from '../spec';
 
 /** The two effects of ending the run, injectable for tests. */
 export interface RunExit {
@@ -31,9 +31,9 @@ export function processRunExit(): RunExit {
 }
 
 /** Normalises the options; a rejected spec ends a `.projenrc.ts` run with the problem list, and throws elsewhere. */
-export function normaliseForProjenrc(options: unknown, exit: RunExit = processRunExit()): ServiceSpec {
+export function normaliseForProjenrc(options: unknown, exit: RunExit = processRunExit()): EstateSpec {
   try {
-    return normaliseServiceOptions(options);
+    return normaliseEstate(options);
   } catch (e) {
     if (e instanceof SpecValidationError && exit.isProjenrcRun) exit.reject(e.message);
     throw e;

@@ -1,6 +1,6 @@
 import { JsonFile, awscdk, javascript, typescript } from 'projen';
 import { recommendedFeatureFlags } from '../infra/feature-flags';
-import { SPEC_FILE, ServiceOptions, ServiceSpec } from '../spec';
+import { EstateSpec, SPEC_FILE, ServiceOptions } from '../spec';
 import { ActionBundles } from './action-bundles';
 import { ArchitectureDoc } from './architecture-doc';
 import { dropFalseCdkV1Warning } from './cdk-v1-warning';
@@ -31,8 +31,8 @@ const TYPESCRIPT_VERSION = '~5.9.3';
  * derived from one validated ServiceSpec.
  */
 export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
-  /** The normalised spec every component reads. */
-  readonly spec: ServiceSpec;
+  /** The normalised spec every component reads: every stage, in promotion order. */
+  readonly spec: EstateSpec;
 
   constructor(options: SlipwayProjectOptions) {
     // Validate first, before projen writes any file: a bad option ends `npx projen` with the problem list alone.
@@ -142,12 +142,13 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     new MainTask(this);
     const projenrcCheck = new ProjenrcCheck(this, 'tsconfig.dev.json');
     new InstallScripts(this);
-    new TestSplit(this, spec, projenrcCheck.task);
+    const firstStage = spec.stages[0];
+    new TestSplit(this, firstStage, projenrcCheck.task);
     new ActionBundles(this);
-    new Hosts(this, spec);
-    new SlipwayWorkflows(this, spec);
-    new SonarProperties(this, spec);
-    new ArchitectureDoc(this, spec);
+    new Hosts(this, firstStage);
+    new SlipwayWorkflows(this, firstStage);
+    new SonarProperties(this, firstStage);
+    new ArchitectureDoc(this, firstStage);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',
       exec: 'tsx test/bench/run.ts',

@@ -1,5 +1,5 @@
 /**
- * Every resource name derives from the service name here, and only here.
+ * Every resource name derives from the service and stage names here, and only here.
  * Each name carries the limit of the AWS resource it names, so a service
  * name that is too long for any of them is rejected with the culprit named.
  */
@@ -60,63 +60,73 @@ export interface ResourceNames {
 }
 
 /** AWS naming limits for the names that are length-bound. */
-interface Limited {
+export interface Limited {
   readonly what: string;
   readonly name: string;
   readonly max: number;
 }
 
 /**
- * @param region the spec's region: names AWS keeps account-wide across regions (the dashboard) carry it,
- *   so the same service in a second region does not take over the first one's. Omitted only where names
+ * Every name of one stage of the service: `<service>-<stage>` is the stem, so any two stages (and any two
+ * services) can share an account and region. The image repository alone is the service's, not the stage's:
+ * one image is built and every stage deploys it.
+ * @param region the stage's region: names AWS keeps account-wide across regions (the dashboard) carry it,
+ *   so the same stage in a second region does not take over the first one's. Omitted only where names
  *   are derived to check their lengths, none of which involves the region.
  */
-export function deriveNames(service: string, region?: string): ResourceNames {
+export function deriveNames(service: string, stage: string, region?: string): ResourceNames {
+  const stem = `${service}-${stage}`;
   return {
-    vpc: `vpc-${service}`,
-    internetGateway: `gateway-${service}`,
-    publicRouteTable: `${service}-public-route`,
-    privateRouteTablePrefix: `${service}-private-route`,
-    natGatewayPrefix: `${service}-nat`,
-    endpointSecurityGroup: `${service}-endpoints`,
-    publicNetworkAcl: `${service}-public-nacl`,
-    privateNetworkAcl: `${service}-private-nacl`,
-    flowLogGroup: `/slipway/${service}/vpc-flow-logs`,
-    hostRole: `${service}-host`,
-    hostSecurityGroup: `${service}-hosts`,
-    hostNamePrefix: `${service}-host`,
-    hostTransferBucketPrefix: `${service}-hosts`,
-    githubOidcProvider: `${service}-github-oidc`,
-    deployRole: `${service}-github-deploy`,
-    ecrRepository: service,
-    ecsCluster: service,
-    ecsService: service,
-    eksCluster: service,
-    loadBalancer: `${service}-alb`,
-    targetGroup: `${service}-tg`,
-    appLogGroup: `/slipway/${service}/app`,
-    dynamoTable: service,
-    auroraCluster: `${service}-db`,
-    openSearchDomain: `${service}-logs`,
-    logShipperFunction: `${service}-log-shipper`,
+    vpc: `vpc-${stem}`,
+    internetGateway: `gateway-${stem}`,
+    publicRouteTable: `${stem}-public-route`,
+    privateRouteTablePrefix: `${stem}-private-route`,
+    natGatewayPrefix: `${stem}-nat`,
+    endpointSecurityGroup: `${stem}-endpoints`,
+    publicNetworkAcl: `${stem}-public-nacl`,
+    privateNetworkAcl: `${stem}-private-nacl`,
+    flowLogGroup: `/slipway/${service}/${stage}/vpc-flow-logs`,
+    hostRole: `${stem}-host`,
+    hostSecurityGroup: `${stem}-hosts`,
+    hostNamePrefix: `${stem}-host`,
+    hostTransferBucketPrefix: `${stem}-hosts`,
+    githubOidcProvider: `${stem}-github-oidc`,
+    deployRole: `${stem}-github-deploy`,
+    ecrRepository: imageRepositoryName(service),
+    ecsCluster: stem,
+    ecsService: stem,
+    eksCluster: stem,
+    loadBalancer: `${stem}-alb`,
+    targetGroup: `${stem}-tg`,
+    appLogGroup: `/slipway/${service}/${stage}/app`,
+    dynamoTable: stem,
+    auroraCluster: `${stem}-db`,
+    // OpenSearch allows 28 characters: the stem alone names the stage's one domain.
+    openSearchDomain: stem,
+    logShipperFunction: `${stem}-log-shipper`,
     // "All dashboards in your account are global, not region-specific":
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html
-    dashboard: region === undefined ? service : `${service}-${region}`,
-    alarmTopic: `${service}-alarms`,
-    pipeline: `${service}-deploy`,
-    pipelineSourceKeyPrefix: `releases/${service}/`,
-    infraDeployProject: `${service}-infra-deploy`,
+    dashboard: region === undefined ? stem : `${stem}-${region}`,
+    alarmTopic: `${stem}-alarms`,
+    pipeline: `${stem}-deploy`,
+    pipelineSourceKeyPrefix: `releases/${service}/${stage}/`,
+    infraDeployProject: `${stem}-infra-deploy`,
     stacks: {
-      network: `${service}-network`,
-      hosts: `${service}-hosts`,
-      access: `${service}-access`,
-      platform: `${service}-platform`,
-      data: `${service}-data`,
-      logs: `${service}-logs`,
-      observability: `${service}-observability`,
-      delivery: `${service}-delivery`,
+      network: `${stem}-network`,
+      hosts: `${stem}-hosts`,
+      access: `${stem}-access`,
+      platform: `${stem}-platform`,
+      data: `${stem}-data`,
+      logs: `${stem}-logs`,
+      observability: `${stem}-observability`,
+      delivery: `${stem}-delivery`,
     },
   };
+}
+
+/** The service's one image repository, shared by its stages. */
+export function imageRepositoryName(service: string): string {
+  return service;
 }
 
 /** The transfer bucket's full name; `account` may be a deploy-time token or a Jinja expression's literal parts. */
@@ -142,10 +152,16 @@ export function lengthBoundNames(names: ResourceNames): readonly Limited[] {
   ];
 }
 
-/** The longest service name every derived name accepts. */
-export function maxServiceNameLength(): number {
+/** The longest service name every derived name accepts alongside a stage name of `stageLength` characters. */
+export function maxServiceNameLength(stageLength: number): number {
   const probe = 'x';
-  return Math.min(...lengthBoundNames(deriveNames(probe)).map((l) => l.max - (l.name.length - probe.length)));
+  const stage = 's'.repeat(Math.max(1, stageLength));
+  return Math.min(...lengthBoundNames(deriveNames(probe, stage)).map((l) => l.max - (l.name.length - probe.length)));
+}
+
+/** The names of a service and stage that are too long for AWS, each with its length and limit. */
+export function tooLongNames(service: string, stage: string): readonly Limited[] {
+  return lengthBoundNames(deriveNames(service, stage)).filter((l) => l.name.length > l.max);
 }
 
 /** AZ letters for subnet names: public-subnet-a, public-subnet-b, … */

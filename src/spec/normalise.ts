@@ -3,7 +3,7 @@
  * a complete ServiceSpec out, or a SpecValidationError listing every problem.
  */
 import { NODE_EXPORTER_PRODUCT, PROCESS_EXPORTER_PRODUCT, exporterRelease } from './exporter-releases';
-import { deriveNames, lengthBoundNames, maxServiceNameLength } from './names';
+import { deriveNames, imageRepositoryName, maxServiceNameLength, tooLongNames } from './names';
 import { LOG_RETENTION_DAYS, normaliseNetwork } from './network';
 import {
   DATABASES,
@@ -29,6 +29,7 @@ import {
   readString,
 } from './read';
 import { readRegion } from './regions';
+import { StageFacts, StageInput, crossStageProblems, mergeStageOptions, mergeStageProblems, readStages, relocate } from './stages';
 import {
   DEPLOY_STOP_WINDOW_MINUTES,
   IAM_SESSION_SECONDS,
@@ -40,18 +41,19 @@ import {
   PipelineSpec,
   SPEC_SCHEMA_VERSION,
   ServiceSpec,
+  EstateSpec,
+  ImageRepositorySpec,
   TAG_ENVIRONMENT,
   TAG_SERVICE,
 } from './spec';
 
 const SERVICE_KEYS: readonly (keyof ServiceOptions)[] = [
-  'serviceName', 'region', 'account', 'environment', 'protectedEnvironment', 'network', 'hosts', 'platform',
+  'serviceName', 'region', 'account', 'environment', 'protectedEnvironment', 'stages', 'network', 'hosts', 'platform',
   'container', 'database', 'logs', 'alarms', 'github', 'pipeline', 'monitoring',
 ];
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const ACCOUNT = /^\d{12}$/;
-const SIMPLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
@@ -82,7 +84,14 @@ export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
   4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
 };
 
-export function normaliseServiceOptions(input: unknown): ServiceSpec {
+/** What one stage resolves to before the estate gives it its place, names and image repository. */
+type StageCore = Omit<ServiceSpec, 'schemaVersion' | 'stage' | 'imageRepository' | 'names' | 'tags'>;
+
+/**
+ * Untrusted options in, the whole service out: every stage complete, or one SpecValidationError listing
+ * every problem of every stage.
+ */
+export function normaliseEstate(input: unknown): EstateSpec {
   const problems = new Problems();
   const root = 'service';
   const obj = readObject(problems, root, input, SERVICE_KEYS, "{ serviceName: 'flask-app', region: 'eu-west-1', network: { … }, github: { owner: 'my-org' } }");
@@ -90,16 +99,112 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
     problems.throwIfAny();
     throw new Error('unreachable');
   }
-
   const serviceName = readServiceName(problems, `${root}.serviceName`, obj.serviceName);
+  const environment = readOptionalString(problems, `${root}.environment`, obj.environment, {
+    pattern: DNS_LABEL,
+    maxLength: 20,
+    describe: "a stage name such as 'production' (a lowercase DNS label: every name of the stage carries it)",
+  });
+  const inputs = readStages(problems, root, obj, obj.stages === undefined ? (obj.environment === undefined ? 'production' : environment) : undefined);
+  const resolved = inputs.map((stage) => {
+    const own = new Problems();
+    const core = normaliseStage(own, root, mergeStageOptions(obj, stage));
+    return { stage, core, problems: own.list().map((p) => relocate(p, root, stage)) };
+  });
+  for (const p of mergeStageProblems(resolved)) problems.add(p.path, p.message);
+  if (serviceName) for (const { stage } of resolved) nameLengthProblems(problems, serviceName, stage);
+  crossStageProblems(problems, root, resolved.map(({ stage, core }) => stageFacts(root, stage, core)));
+
+  problems.throwIfAny();
+  const cores = resolved.map((r) => r.core);
+  if (!serviceName || cores.some((c) => c === undefined) || cores.length === 0) throw new Error('unreachable: validated options are incomplete');
+  const complete = cores as StageCore[];
+  const imageRepository = imageRepositoryOf(serviceName, inputs, complete);
+  const stages = complete.map((core, i): ServiceSpec => ({
+    schemaVersion: SPEC_SCHEMA_VERSION,
+    ...core,
+    stage: {
+      name: inputs[i].name,
+      index: i,
+      ...optional('previous', inputs[i - 1]?.name),
+      ...optional('next', inputs[i + 1]?.name),
+    },
+    imageRepository,
+    names: deriveNames(serviceName, inputs[i].name, core.region),
+    tags: { [TAG_SERVICE]: serviceName, [TAG_ENVIRONMENT]: inputs[i].name },
+  }));
+  const first = stages[0];
+  return {
+    schemaVersion: SPEC_SCHEMA_VERSION,
+    serviceName,
+    stages,
+    imageRepository,
+    platform: first.platform,
+    database: first.database,
+    github: first.github,
+    pipeline: first.pipeline,
+    monitoring: first.monitoring,
+  };
+}
+
+/**
+ * The spec of a service with exactly one stage (the options set no `stages`, or one). Tests and tools that
+ * handle one stage use it; a service with several stages is read with normaliseEstate.
+ */
+export function normaliseServiceOptions(input: unknown): ServiceSpec {
+  const estate = normaliseEstate(input);
+  if (estate.stages.length !== 1) {
+    throw new Error(`the options declare ${estate.stages.length} stages (${estate.stages.map((s) => s.environment).join(', ')}); read them with normaliseEstate`);
+  }
+  return estate.stages[0];
+}
+
+function imageRepositoryOf(serviceName: string, inputs: readonly StageInput[], stages: readonly StageCore[]): ImageRepositorySpec {
+  const owner = stages[0];
+  const pullAccounts = [...new Set(stages.map((s) => s.account).filter((a): a is string => a !== undefined && a !== owner.account))];
+  return {
+    name: imageRepositoryName(serviceName),
+    ownerStage: inputs[0].name,
+    region: owner.region,
+    ...optional('account', owner.account),
+    pullAccounts,
+  };
+}
+
+function stageFacts(root: string, stage: StageInput, core: StageCore | undefined): StageFacts {
+  const stageNetwork = stage.raw.network as { cidr?: unknown } | undefined;
+  return {
+    path: stage.path,
+    name: stage.name,
+    ...optional('account', core?.account),
+    ...optional('region', core?.region),
+    ...optional('cidr', core?.network.cidr),
+    protected: core?.protectedEnvironment ?? false,
+    promotesToUnprotected: stage.raw.promotesToUnprotected === true,
+    cidrPath: stage.explicit && stageNetwork?.cidr !== undefined ? `${stage.path}.network.cidr` : `${root}.network.cidr`,
+  };
+}
+
+/** AWS bounds some names' lengths, and every name carries both the service and the stage. */
+function nameLengthProblems(problems: Problems, serviceName: string, stage: StageInput): void {
+  const tooLong = tooLongNames(serviceName, stage.name);
+  if (tooLong.length === 0) return;
+  const which = tooLong.map((l) => `${l.what} '${l.name}' would be ${l.name.length} characters (limit ${l.max})`).join('; ');
+  const max = maxServiceNameLength(stage.name.length);
+  const path = stage.explicit ? `${stage.path}.name` : 'service.serviceName';
+  problems.add(
+    path,
+    `service '${serviceName}' with stage '${stage.name}' is too long for the names derived from them: ${which}. ` +
+      `Use a service name of at most ${max} characters with this stage, or a shorter stage name`,
+  );
+}
+
+/** One stage's options (the service's with the stage's merged in) checked exactly as a single-stage service's. */
+function normaliseStage(problems: Problems, root: string, obj: Obj): StageCore | undefined {
+  const serviceName = readServiceName(new Problems(), `${root}.serviceName`, obj.serviceName);
   const region = readRegion(problems, `${root}.region`, obj.region);
   const account = readOptionalString(problems, `${root}.account`, obj.account, { pattern: ACCOUNT, describe: 'a 12-digit AWS account id' });
-  const environment =
-    readOptionalString(problems, `${root}.environment`, obj.environment, {
-      pattern: SIMPLE_NAME,
-      maxLength: 255,
-      describe: "an environment name such as 'production'",
-    }) ?? 'production';
+  const environment = typeof obj.environment === 'string' ? obj.environment : 'production';
   const network = normaliseNetwork(problems, `${root}.network`, obj.network, region);
   const azCount = network?.availabilityZones.length ?? 2;
   const hosts = readHosts(problems, `${root}.hosts`, obj.hosts);
@@ -146,20 +251,13 @@ export function normaliseServiceOptions(input: unknown): ServiceSpec {
         "set network.egress: 'nat-gateway' (or 'nat-gateway-per-az'), or use registry: 'ecr'",
     );
   }
-
-  problems.throwIfAny();
-  // After throwIfAny every required value is present; the checks below narrow the types.
-  if (!serviceName || !region || !network || !github) throw new Error('unreachable: validated options are incomplete');
-
+  if (problems.count > 0 || !serviceName || !region || !network || !github) return undefined;
   return {
-    schemaVersion: SPEC_SCHEMA_VERSION,
     serviceName,
     region,
     ...(account ? { account } : {}),
     environment,
     protectedEnvironment,
-    names: deriveNames(serviceName, region),
-    tags: { [TAG_SERVICE]: serviceName, [TAG_ENVIRONMENT]: environment },
     network,
     hosts,
     platform,
@@ -189,13 +287,6 @@ function readServiceName(problems: Problems, path: string, value: unknown): stri
       `${quote(value)} is not a lowercase DNS label: use a–z, 0–9 and '-', starting with a letter and not ending with '-'` +
         (suggestion && DNS_LABEL.test(suggestion) ? ` (e.g. '${suggestion}')` : ''),
     );
-    return undefined;
-  }
-  const max = maxServiceNameLength();
-  if (value.length > max) {
-    const tooLong = lengthBoundNames(deriveNames(value)).filter((l) => l.name.length > l.max);
-    const which = tooLong.map((l) => `${l.what} '${l.name}' would be ${l.name.length} characters (limit ${l.max})`).join('; ');
-    problems.add(path, `${quote(value)} is ${value.length} characters, too long for the names derived from it: ${which}. Use at most ${max} characters`);
     return undefined;
   }
   return value;

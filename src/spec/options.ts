@@ -29,7 +29,10 @@ export interface ServiceOptions {
   readonly region: string;
   /** 12-digit AWS account id. @default - environment-agnostic stacks (account resolved at deploy time) */
   readonly account?: string;
-  /** Deployment environment; also the GitHub Environment the deploy job uses. @default 'production' */
+  /**
+   * The one stage's name when `stages` is not set; also its GitHub Environment. Use `stages` to promote
+   * through more than one. @default 'production'
+   */
   readonly environment?: string;
   /**
    * A protected environment gets a manual approval stage in CodePipeline, serves HTTPS only and keeps its load balancer
@@ -37,6 +40,13 @@ export interface ServiceOptions {
    * (certificateArn or domain), false until then
    */
   readonly protectedEnvironment?: boolean;
+  /**
+   * The stages a build is promoted through, in order (e.g. staging then production): each deploys the same
+   * image and cloud assembly once the stage before it succeeded. The service-level options are every stage's
+   * defaults; a stage overrides what differs. Replaces `environment` and `protectedEnvironment`.
+   * @default - one stage named `environment`
+   */
+  readonly stages?: readonly StageOptions[];
   /** The VPC and its subnets. */
   readonly network: NetworkOptions;
   /** The EC2 hosts that Ansible configures. @default - two t3.small hosts */
@@ -58,6 +68,58 @@ export interface ServiceOptions {
   /** Host monitoring: the exporters Ansible installs. */
   readonly monitoring?: MonitoringOptions;
 }
+
+/** One stage of the promotion path: its name, where it deploys, and what differs from the service-level options. */
+export interface StageOptions {
+  /** A lowercase DNS label such as 'staging'; every name of the stage carries it, and it is the stage's GitHub Environment. */
+  readonly name: string;
+  /** 12-digit AWS account id. @default - the service's `account`, else resolved at deploy time */
+  readonly account?: string;
+  /** AWS region. @default - the service's `region` */
+  readonly region?: string;
+  /**
+   * A protected stage waits for its GitHub Environment's approval and a CodePipeline approval showing what will
+   * change, serves HTTPS only and keeps its load balancer from deletion; it needs a certificate or domain.
+   * @default - true when the stage has HTTPS (certificateArn or domain), false until then
+   */
+  readonly protected?: boolean;
+  /**
+   * A protected stage followed by an unprotected one is refused as a likely mistake (promotion runs from the
+   * least to the most guarded stage); set this on the protected stage when the order is meant. @default false
+   */
+  readonly promotesToUnprotected?: boolean;
+  /** The stage's network: merged over the service-level `network` (give cidr with its subnets). */
+  readonly network?: Partial<NetworkOptions>;
+  /** The stage's hosts: merged over the service-level `hosts`. */
+  readonly hosts?: HostsOptions;
+  /** The stage's task count and size and its certificate: merged over the service-level `container`. */
+  readonly container?: StageContainerOptions;
+  /** The stage's OpenSearch sizing and log retention: merged over the service-level `logs`. */
+  readonly logs?: StageLogsOptions;
+  /** Who the stage's alarms notify: merged over the service-level `alarms`. */
+  readonly alarms?: AlarmOptions;
+}
+
+/** What a stage may set differently from the service-level container options. */
+export type StageContainerOptions = Pick<
+  ContainerOptions,
+  'cpu' | 'memoryMiB' | 'desiredCount' | 'maxCount' | 'cpuTargetPercent' | 'certificateArn' | 'domain'
+>;
+
+/** What a stage may set differently from the service-level logs options. */
+export type StageLogsOptions = Pick<
+  LogsOptions,
+  'retentionDays' | 'openSearchInstanceType' | 'openSearchDataNodes' | 'openSearchVolumeGiB' | 'openSearchMasterNodes' | 'openSearchMasterInstanceType' | 'readerPrincipalArns'
+>;
+
+/** The keys each override section of a stage accepts (checked against the types above by a test). */
+export const STAGE_OVERRIDE_KEYS = {
+  network: ['cidr', 'availabilityZones', 'publicSubnets', 'privateSubnets', 'egress', 'adminCidr', 'flowLogRetentionDays'],
+  hosts: ['count', 'instanceType', 'rootVolumeGiB', 'dataVolumeGiB', 'role', 'imageId'],
+  container: ['cpu', 'memoryMiB', 'desiredCount', 'maxCount', 'cpuTargetPercent', 'certificateArn', 'domain'],
+  logs: ['retentionDays', 'openSearchInstanceType', 'openSearchDataNodes', 'openSearchVolumeGiB', 'openSearchMasterNodes', 'openSearchMasterInstanceType', 'readerPrincipalArns'],
+  alarms: ['email'],
+} as const satisfies Record<string, readonly string[]>;
 
 export interface NetworkOptions {
   /** The VPC's IPv4 block, /16 to /28, a network address. */

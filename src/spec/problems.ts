@@ -29,20 +29,25 @@ export class SpecValidationError extends Error {
 
 /** Accumulates problems while the validator walks the options. */
 export class Problems {
-  private readonly list: SpecProblem[] = [];
+  private readonly items: SpecProblem[] = [];
 
   add(path: string, message: string): void {
-    this.list.push({ path, message });
+    this.items.push({ path, message });
+  }
+
+  /** Everything found so far, in the order found. */
+  list(): readonly SpecProblem[] {
+    return [...this.items];
   }
 
   get count(): number {
-    return this.list.length;
+    return this.items.length;
   }
 
   /** Throws one error listing everything found, if anything was. */
   throwIfAny(): void {
-    if (this.list.length > 0) {
-      throw new SpecValidationError([...this.list]);
+    if (this.items.length > 0) {
+      throw new SpecValidationError([...this.items]);
     }
   }
 }

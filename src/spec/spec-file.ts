@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { SPEC_SCHEMA_VERSION, ServiceSpec } from './spec';
+import { EstateSpec, SPEC_SCHEMA_VERSION } from './spec';
 
 /** Relative to the repository root. */
 export const SPEC_FILE = '.slipway/spec.json';
 
-export function parseSpecFile(text: string, source = SPEC_FILE): ServiceSpec {
+export function parseSpecFile(text: string, source = SPEC_FILE): EstateSpec {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -21,10 +21,10 @@ export function parseSpecFile(text: string, source = SPEC_FILE): ServiceSpec {
   if (version !== SPEC_SCHEMA_VERSION) {
     throw new Error(`${source} has schemaVersion ${JSON.stringify(version)}, expected ${SPEC_SCHEMA_VERSION}; run 'npx projen' to regenerate it`);
   }
-  return data as ServiceSpec;
+  return data as EstateSpec;
 }
 
-export function readSpecFile(rootDir: string = process.cwd()): ServiceSpec {
+export function readSpecFile(rootDir: string = process.cwd()): EstateSpec {
   const path = join(rootDir, SPEC_FILE);
   let text: string;
   try {

@@ -7,7 +7,7 @@ import type { ExporterRelease } from './exporter-releases';
 import type { ResourceNames } from './names';
 import type { Database, EcrSeverity, Egress, Platform, Registry, VeracodeSeverity } from './options';
 
-export const SPEC_SCHEMA_VERSION = 1;
+export const SPEC_SCHEMA_VERSION = 2;
 
 export type Tier = 'public' | 'private';
 
@@ -137,13 +137,47 @@ export interface MonitoringSpec {
   readonly releases: { readonly nodeExporter: ExporterRelease; readonly processExporter: ExporterRelease };
 }
 
+/** Where a stage sits on the promotion path. */
+export interface StageSpec {
+  /** The stage's name (a DNS label); every name of the stage carries it. Equals `environment`. */
+  readonly name: string;
+  /** 0-based position in promotion order. */
+  readonly index: number;
+  /** The stage promoted from (the one before), if any. */
+  readonly previous?: string;
+  /** The stage promoted to next, if any. */
+  readonly next?: string;
+}
+
+/**
+ * The one image repository every stage deploys from: the image is built and pushed once, into the
+ * first stage's account and region, and each stage pulls that exact digest.
+ */
+export interface ImageRepositorySpec {
+  readonly name: string;
+  /** The stage whose account and region hold it (the first stage). */
+  readonly ownerStage: string;
+  readonly region: string;
+  /** Set when the owner stage pins its account. */
+  readonly account?: string;
+  /** The other accounts whose stages pull from it (cross-account pull); empty when every stage shares the account. */
+  readonly pullAccounts: readonly string[];
+}
+
+/**
+ * One stage of the service, complete: every default resolved, every name carrying the stage. The CDK app
+ * builds one set of stacks from each; the host driver configures one at a time.
+ */
 export interface ServiceSpec {
   readonly schemaVersion: typeof SPEC_SCHEMA_VERSION;
   readonly serviceName: string;
   readonly region: string;
   readonly account?: string;
+  /** The stage's name: also its GitHub Environment and the `slipway:environment` tag. */
   readonly environment: string;
   readonly protectedEnvironment: boolean;
+  readonly stage: StageSpec;
+  readonly imageRepository: ImageRepositorySpec;
   readonly names: ResourceNames;
   /** Tags on every resource; the Ansible inventory and Prometheus discovery select on these. */
   readonly tags: Readonly<Record<string, string>>;
@@ -154,6 +188,23 @@ export interface ServiceSpec {
   readonly database: Database;
   readonly logs: LogsSpec;
   readonly alarms: { readonly email?: string };
+  readonly github: GitHubSpec;
+  readonly pipeline: PipelineSpec;
+  readonly monitoring: MonitoringSpec;
+}
+
+/**
+ * The whole service: its stages in promotion order, each a complete ServiceSpec. What is the same for every
+ * stage (the repository, the pipeline, the exporters, the platform and database kind) is repeated here.
+ * This is what `npx projen` writes to the spec file.
+ */
+export interface EstateSpec {
+  readonly schemaVersion: typeof SPEC_SCHEMA_VERSION;
+  readonly serviceName: string;
+  readonly stages: readonly ServiceSpec[];
+  readonly imageRepository: ImageRepositorySpec;
+  readonly platform: Platform;
+  readonly database: Database;
   readonly github: GitHubSpec;
   readonly pipeline: PipelineSpec;
   readonly monitoring: MonitoringSpec;

@@ -4,8 +4,9 @@ import { readAssembly } from './assembly';
 import { renderSummary } from './render';
 
 try {
-  const spec = readSpecFile();
-  process.stdout.write(`${renderSummary(spec, readAssembly('cdk.out'))}\n`);
+  const estate = readSpecFile();
+  const assembly = readAssembly('cdk.out');
+  process.stdout.write(`${estate.stages.map((stage) => renderSummary(stage, assembly)).join('\n\n')}\n`);
 } catch (e) {
   process.stderr.write(`slipway summary: ${(e as Error).message}\n`);
   process.exitCode = 1;

@@ -44,7 +44,7 @@ export const suite: BenchSuite = {
       root: true,
     });
     if (missing) throw new Error(`the hosts bench needs real hosts: ${missing}`);
-    const spec = readSpecFile(REPO);
+    const spec = readSpecFile(REPO).stages[0];
     const dir = mkdtempSync(join(tmpdir(), 'slipway-hosts-bench-'));
     const server = await serveReleases(
       [

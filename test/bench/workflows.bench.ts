@@ -55,7 +55,7 @@ export const suite: BenchSuite = {
     // The seed estate against a re-addressed one with NAT egress: the change touches most resources.
     const work = mkdtempSync(join(tmpdir(), 'slipway-diff-bench-'));
     try {
-      const base = synthInProcess(join(work, 'base'), readSpecFile(REPO_ROOT));
+      const base = synthInProcess(join(work, 'base'), readSpecFile(REPO_ROOT).stages[0]);
       const head = synthInProcess(
         join(work, 'head'),
         normaliseServiceOptions(withNetwork({

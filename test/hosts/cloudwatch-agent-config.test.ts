@@ -57,7 +57,7 @@ describeWithTools('cloudwatch_agent configuration', { commands: ['ansible-playbo
   }
 
   test('memory, swap and disk metrics, region from the spec, no logs section without log files', () => {
-    const spec = readSpecFile(REPO);
+    const spec = readSpecFile(REPO).stages[0];
     const config = render({ cloudwatch_agent_log_files: [] });
     expect(config.agent).toEqual({ metrics_collection_interval: 60, run_as_user: 'cwagent', region: spec.region });
     expect(Object.keys(config.metrics.metrics_collected).sort()).toEqual(['disk', 'mem', 'swap']);
@@ -68,7 +68,7 @@ describeWithTools('cloudwatch_agent configuration', { commands: ['ansible-playbo
   });
 
   test("ships each log file to the service's log group, one stream per instance", () => {
-    const spec = readSpecFile(REPO);
+    const spec = readSpecFile(REPO).stages[0];
     const config = render({ cloudwatch_agent_log_files: ['/var/log/app/app.log', '/var/log/app/*.err'] });
     expect(config.logs.logs_collected.files.collect_list).toEqual([
       { file_path: '/var/log/app/app.log', log_group_name: spec.names.appLogGroup, log_stream_name: '{instance_id}' },

@@ -53,7 +53,7 @@ describeWithTools(
       Object.fromEntries(net.exec(host, ['systemctl', 'show', 'node_exporter', ...props.flatMap((p) => ['-p', p])]).stdout.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
 
     beforeAll(async () => {
-      spec = readSpecFile(REPO);
+      spec = readSpecFile(REPO).stages[0];
       dir = mkdtempSync(join(tmpdir(), 'slipway-scenarios-'));
       net = new TestNetwork('sc');
       [held, other] = await net.addHosts(2);

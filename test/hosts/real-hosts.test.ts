@@ -59,7 +59,7 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
   }
 
   beforeAll(async () => {
-    spec = readSpecFile(REPO);
+    spec = readSpecFile(REPO).stages[0];
     dir = mkdtempSync(join(tmpdir(), 'slipway-real-hosts-'));
     net = new TestNetwork('it');
     hosts = await net.addHosts(2);

@@ -5,12 +5,12 @@ import { SpecValidationError, normaliseServiceOptions } from '../../src/spec';
 describe('the seed options', () => {
   const spec = normaliseServiceOptions(seedOptions());
 
-  test('derive every name from the service name', () => {
-    expect(spec.names.vpc).toBe('vpc-flask-app');
-    expect(spec.names.internetGateway).toBe('gateway-flask-app');
-    expect(spec.names.publicRouteTable).toBe('flask-app-public-route');
+  test('derive every name from the service and stage names; the image repository is the service\'s alone', () => {
+    expect(spec.names.vpc).toBe('vpc-flask-app-production');
+    expect(spec.names.internetGateway).toBe('gateway-flask-app-production');
+    expect(spec.names.publicRouteTable).toBe('flask-app-production-public-route');
     expect(spec.names.ecrRepository).toBe('flask-app');
-    expect(spec.names.stacks.network).toBe('flask-app-network');
+    expect(spec.names.stacks.network).toBe('flask-app-production-network');
   });
 
   test('plan the four subnets over two AZs with AWS address counts', () => {
@@ -211,16 +211,17 @@ describe('service name', () => {
     expect(problem).toContain("(e.g. 'flask-app')");
   });
 
-  test('a name too long for the derived names says which name and the limit', () => {
-    const name = 'a-very-long-service-name-x';
+  test('a name too long for the derived names with its stage says which name and the limit', () => {
+    const name = 'a-very-long-service';
     const [problem] = problemsOf({ ...seedOptions(), serviceName: name });
-    expect(problem).toContain(`'${name}' is ${name.length} characters`);
-    expect(problem).toContain(`the OpenSearch domain name '${name}-logs' would be ${name.length + 5} characters (limit 28)`);
-    expect(problem).toContain('Use at most 23 characters');
+    expect(problem).toContain(`service.serviceName: service '${name}' with stage 'production' is too long`);
+    expect(problem).toContain(`the OpenSearch domain name '${name}-production' would be ${name.length + 11} characters (limit 28)`);
+    expect(problem).toContain('Use a service name of at most 17 characters with this stage, or a shorter stage name');
   });
 
-  test('the longest accepted name is 23 characters', () => {
-    expect(() => normaliseServiceOptions({ ...seedOptions(), serviceName: 'a'.repeat(23) })).not.toThrow();
+  test("the longest accepted name with the stage 'production' is 17 characters", () => {
+    expect(() => normaliseServiceOptions({ ...seedOptions(), serviceName: 'a'.repeat(17) })).not.toThrow();
+    expect(() => normaliseServiceOptions({ ...seedOptions(), serviceName: 'a'.repeat(18) })).toThrow(/at most 17 characters/);
   });
 });
 

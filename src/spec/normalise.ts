@@ -108,12 +108,13 @@ export function normaliseEstate(input: unknown): EstateSpec {
   const inputs = readStages(problems, root, obj, obj.stages === undefined ? (obj.environment === undefined ? 'production' : environment) : undefined);
   const resolved = inputs.map((stage) => {
     const own = new Problems();
-    const core = normaliseStage(own, root, mergeStageOptions(obj, stage));
-    return { stage, core, problems: own.list().map((p) => relocate(p, root, stage)) };
+    const seen: SeenFacts = {};
+    const core = normaliseStage(own, root, mergeStageOptions(obj, stage), seen);
+    return { stage, core, seen, problems: own.list().map((p) => relocate(p, root, stage)) };
   });
   for (const p of mergeStageProblems(resolved)) problems.add(p.path, p.message);
   if (serviceName) for (const { stage } of resolved) nameLengthProblems(problems, serviceName, stage);
-  crossStageProblems(problems, root, resolved.map(({ stage, core }) => stageFacts(root, stage, core)));
+  crossStageProblems(problems, root, resolved.map(({ stage, seen }) => stageFacts(root, stage, seen)));
 
   problems.throwIfAny();
   const cores = resolved.map((r) => r.core);
@@ -171,15 +172,26 @@ function imageRepositoryOf(serviceName: string, inputs: readonly StageInput[], s
   };
 }
 
-function stageFacts(root: string, stage: StageInput, core: StageCore | undefined): StageFacts {
+/**
+ * What a stage's valid values say for the checks across stages, read even when another of its values is
+ * wrong, so an overlap or an order problem is reported in the same run as the stage's own problems.
+ */
+interface SeenFacts {
+  region?: string;
+  account?: string;
+  cidr?: string;
+  protected?: boolean;
+}
+
+function stageFacts(root: string, stage: StageInput, seen: SeenFacts): StageFacts {
   const stageNetwork = stage.raw.network as { cidr?: unknown } | undefined;
   return {
     path: stage.path,
     name: stage.name,
-    ...optional('account', core?.account),
-    ...optional('region', core?.region),
-    ...optional('cidr', core?.network.cidr),
-    protected: core?.protectedEnvironment ?? false,
+    ...optional('account', seen.account),
+    ...optional('region', seen.region),
+    ...optional('cidr', seen.cidr),
+    protected: seen.protected ?? false,
     promotesToUnprotected: stage.raw.promotesToUnprotected === true,
     cidrPath: stage.explicit && stageNetwork?.cidr !== undefined ? `${stage.path}.network.cidr` : `${root}.network.cidr`,
   };
@@ -200,7 +212,7 @@ function nameLengthProblems(problems: Problems, serviceName: string, stage: Stag
 }
 
 /** One stage's options (the service's with the stage's merged in) checked exactly as a single-stage service's. */
-function normaliseStage(problems: Problems, root: string, obj: Obj): StageCore | undefined {
+function normaliseStage(problems: Problems, root: string, obj: Obj, seen: SeenFacts = {}): StageCore | undefined {
   const serviceName = readServiceName(new Problems(), `${root}.serviceName`, obj.serviceName);
   const region = readRegion(problems, `${root}.region`, obj.region);
   const account = readOptionalString(problems, `${root}.account`, obj.account, { pattern: ACCOUNT, describe: 'a 12-digit AWS account id' });
@@ -251,6 +263,7 @@ function normaliseStage(problems: Problems, root: string, obj: Obj): StageCore |
         "set network.egress: 'nat-gateway' (or 'nat-gateway-per-az'), or use registry: 'ecr'",
     );
   }
+  Object.assign(seen, { region, account, cidr: network?.cidr, protected: protectedEnvironment });
   if (problems.count > 0 || !serviceName || !region || !network || !github) return undefined;
   return {
     serviceName,

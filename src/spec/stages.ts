@@ -189,10 +189,12 @@ export function crossStageProblems(problems: Problems, root: string, stages: rea
   });
   const pinned = stages.filter((s) => s.account !== undefined);
   if (pinned.length > 0 && pinned.length < stages.length) {
-    const unpinned = stages.filter((s) => s.account === undefined).map((s) => `'${s.name}'`).join(', ');
+    const unpinned = stages.filter((s) => s.account === undefined);
+    const pins = pinned.length > 1 ? 'stages' : 'stage';
     problems.add(
       `${root}.stages`,
-      `stage${pinned.length > 1 ? 's' : ''} ${pinned.map((s) => `'${s.name}' (${s.account})`).join(', ')} pin an account but ${unpinned} do not: ` +
+      `${pins} ${pinned.map((s) => `'${s.name}' (${s.account})`).join(', ')} ${pinned.length > 1 ? 'pin' : 'pins'} an account but ` +
+        `${unpinned.map((s) => `'${s.name}'`).join(', ')} ${unpinned.length > 1 ? 'do' : 'does'} not: ` +
         'the image repository grants pulls to the stages\' accounts, so set account on every stage (or on none, or service.account for all)',
     );
   }

@@ -3,8 +3,8 @@
  * read and the amazon.aws.aws_ec2 inventory configs. Pure: spec in, plain
  * objects out; the projen component writes them.
  */
-import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, hostTransferBucketName, type ExporterRelease, type ServiceSpec } from '../spec';
-import { EC2_SSH_USER, HOSTS_GROUP, ROLE_GROUP_PREFIX, type Connection } from './layout';
+import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, hostTransferBucketName, type ExporterRelease, type MonitoringSpec, type ServiceSpec } from '../spec';
+import { EC2_SSH_USER, HOSTS_GROUP, ROLE_GROUP_PREFIX, stageGroup, type Connection } from './layout';
 
 /** One exporter's release and port, as the role's variables (`<role>_version`, …). */
 function exporterVars(role: string, release: ExporterRelease, port: number): Record<string, unknown> {
@@ -18,16 +18,22 @@ function exporterVars(role: string, release: ExporterRelease, port: number): Rec
   };
 }
 
-/** The service's facts the roles need; role defaults stay free of them. */
-export function groupVars(spec: ServiceSpec): Record<string, unknown> {
-  const m = spec.monitoring;
+/** The service's facts every stage shares (the estate's monitoring); role defaults stay free of them. */
+export function groupVars(service: { readonly monitoring: MonitoringSpec }): Record<string, unknown> {
+  const m = service.monitoring;
   return {
     ...exporterVars('node_exporter', m.releases.nodeExporter, m.nodeExporterPort),
     ...exporterVars('process_exporter', m.releases.processExporter, m.processExporterPort),
     process_exporter_names: [...m.processNames],
+    cloudwatch_agent_log_files: [...m.logFiles],
+  };
+}
+
+/** One stage's own facts, for the hosts in its `stage_<name>` group: where its agent sends metrics and logs. */
+export function stageGroupVars(spec: ServiceSpec): Record<string, unknown> {
+  return {
     cloudwatch_agent_region: spec.region,
     cloudwatch_agent_log_group: spec.names.appLogGroup,
-    cloudwatch_agent_log_files: [...m.logFiles],
   };
 }
 
@@ -53,8 +59,8 @@ function literal(value: string): string {
 }
 
 /**
- * The amazon.aws.aws_ec2 inventory config: running instances of this service
- * only, grouped by their `slipway:role` tag, with the connection set here
+ * A stage's amazon.aws.aws_ec2 inventory config: running instances of this service's stage
+ * only, in the stage's group, grouped by their `slipway:role` tag, with the connection set here
  * (never as `-e`). SSM needs no SSH keys or open port; SSH is the alternative
  * for hosts that allow it.
  */
@@ -79,7 +85,10 @@ export function ec2InventoryConfig(spec: ServiceSpec, connection: Connection): R
     filters: { 'instance-state-name': 'running', ...hostTagFilters(spec) },
     hostnames: connection === 'ssm' ? ['instance-id'] : ['private-ip-address', 'instance-id'],
     keyed_groups: [{ key: `tags['${TAG_ROLE}']`, prefix: ROLE_GROUP_PREFIX }],
-    groups: { [HOSTS_GROUP]: `tags.get(${literal(TAG_ROLE)}) == ${literal(spec.hosts.role)}` },
+    groups: {
+      [HOSTS_GROUP]: `tags.get(${literal(TAG_ROLE)}) == ${literal(spec.hosts.role)}`,
+      [stageGroup(spec.environment)]: `tags.get(${literal(TAG_ENVIRONMENT)}) == ${literal(spec.environment)}`,
+    },
     compose,
     strict: true,
   };

@@ -10,7 +10,7 @@ import { playbookCommand, type PlaybookCommand } from './argv';
 import { explainAwsError } from './aws-errors';
 import { splitByState } from './discovery';
 import { inventoryFromDiscovery, targetsFromInventoryList, type DiscoveredHost, type TargetHost } from './inventory';
-import { HOSTS_GROUP } from './layout';
+import { HOSTS_GROUP, stageGroup, stageGroupVarsFile } from './layout';
 import type { DriverOptions } from './options';
 import { PlaybookOutput } from './playbook-output';
 import { Progress, type Output, type ProgressMode } from './progress';
@@ -64,7 +64,7 @@ const REMOTE_ONLY_CONNECTIONS = new Set(['community.aws.aws_ssm', 'aws_ssm']);
 export async function configureHosts(spec: ServiceSpec, repoRoot: string, options: DriverOptions, io: DriverIO): Promise<DriverResult> {
   const { inventory, notRunning } = await resolveInventory(spec, options, io);
   // Listing the inventory overlaps the playbook run; with --limit it must first prove the pattern matches.
-  const pendingTargets = targetHosts(inventory, options, io);
+  const pendingTargets = targetHosts(spec, inventory, options, io);
   pendingTargets.catch(() => undefined);
   if (options.limit !== undefined) await pendingTargets;
 
@@ -139,16 +139,27 @@ async function resolveInventory(
   if (running.length === 0) {
     const how = options.discovery === 'stack' ? `the outputs of stack ${spec.names.stacks.hosts}` : `EC2 tags ${JSON.stringify(spec.tags)} and slipway:role=${spec.hosts.role}`;
     const others = notRunning.length > 0 ? `; found only ${notRunning.map((h) => `${h.instanceId} (${h.state})`).join(', ')}` : '';
-    throw new DriverError(`no running hosts found in ${spec.region} by ${how}${others}. Deploy the hosts stack, or pass --inventory <file>`);
+    throw new DriverError(`no running hosts of stage '${spec.environment}' found in ${spec.region} by ${how}${others}. Deploy the stage's hosts stack, or pass --inventory <file>`);
   }
   const inventory = inventoryFromDiscovery(spec, running, options.connection);
   return { inventory: await io.writeInventory(stringify(inventory)), notRunning };
 }
 
-async function targetHosts(inventory: string, options: DriverOptions, io: DriverIO): Promise<TargetHost[]> {
-  let targets = targetsFromInventoryList(await io.listInventory(inventory));
+async function targetHosts(spec: ServiceSpec, inventory: string, options: DriverOptions, io: DriverIO): Promise<TargetHost[]> {
+  const list = await io.listInventory(inventory);
+  let targets = targetsFromInventoryList(list);
   if (targets.length === 0) {
     throw new DriverError(`inventory ${inventory} has no hosts in group '${HOSTS_GROUP}', the group the playbook configures; put the hosts under it`);
+  }
+  // A host outside its stage's group would get no region or log group (role defaults are empty): stop instead of configuring it half.
+  const group = stageGroup(spec.environment);
+  const inStage = new Set(targetsFromInventoryList(list, group).map((t) => t.name));
+  const outside = targets.filter((t) => !inStage.has(t.name)).map((t) => t.name);
+  if (outside.length > 0) {
+    throw new DriverError(
+      `inventory ${inventory}: host(s) ${outside.join(', ')} are not in group '${group}', which gives stage '${spec.environment}' its facts ` +
+        `(${stageGroupVarsFile(spec.environment)}); list them under '${group}' as well, or name their stage with --stage`,
+    );
   }
   if (options.limit !== undefined) {
     const selected = new Set(await io.listHosts(inventory, options.limit));

@@ -4,7 +4,7 @@
  * Pure: data in, data out.
  */
 import { hostTransferBucketName, type ServiceSpec } from '../spec';
-import { EC2_SSH_USER, HOSTS_GROUP, roleGroup, type Connection } from './layout';
+import { EC2_SSH_USER, HOSTS_GROUP, roleGroup, stageGroup, type Connection } from './layout';
 
 /** A host the EC2 API or the hosts stack reported. */
 export interface DiscoveredHost {
@@ -20,9 +20,12 @@ export interface InventoryHost {
   readonly vars: Readonly<Record<string, unknown>>;
 }
 
+type HostsGroup = { hosts: Record<string, Readonly<Record<string, unknown>>> };
+
 export interface Inventory {
   readonly all: {
-    readonly children: Record<string, { children: Record<string, { hosts: Record<string, Readonly<Record<string, unknown>>> }> }>;
+    /** `slipway_hosts` (children: the role group) and the stage's group (the same hosts, no variables of their own). */
+    readonly children: Record<string, { children: Record<string, HostsGroup> } | HostsGroup>;
   };
 }
 
@@ -42,15 +45,20 @@ export function connectionVars(spec: ServiceSpec, host: DiscoveredHost, connecti
   return { ansible_connection: 'ansible.builtin.ssh', ansible_host: host.privateIp, ansible_user: EC2_SSH_USER };
 }
 
-/** Hosts grouped like the aws_ec2 inventory config groups them: role_<role> under slipway_hosts. */
+/**
+ * Hosts grouped like the stage's aws_ec2 inventory config groups them: role_<role> under slipway_hosts, and
+ * every host in stage_<stage> too, which gives it the stage's group variables.
+ */
 export function buildInventory(spec: ServiceSpec, hosts: readonly InventoryHost[]): Inventory {
   const group = roleGroup(spec.hosts.role);
   const byName: Record<string, Readonly<Record<string, unknown>>> = {};
+  const members: Record<string, Readonly<Record<string, unknown>>> = {};
   for (const host of hosts) {
     if (byName[host.name]) throw new Error(`host '${host.name}' appears twice in the inventory; host names must be unique`);
     byName[host.name] = host.vars;
+    members[host.name] = {};
   }
-  return { all: { children: { [HOSTS_GROUP]: { children: { [group]: { hosts: byName } } } } } };
+  return { all: { children: { [HOSTS_GROUP]: { children: { [group]: { hosts: byName } } }, [stageGroup(spec.environment)]: { hosts: members } } } };
 }
 
 export function inventoryFromDiscovery(spec: ServiceSpec, hosts: readonly DiscoveredHost[], connection: Connection): Inventory {

@@ -3,7 +3,7 @@
  * service discovery selecting on the same tags as the Ansible inventory.
  * Pure: spec in, config object out.
  */
-import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, type ServiceSpec } from '../spec';
+import { TAG_ENVIRONMENT, TAG_ROLE, TAG_SERVICE, type EstateSpec, type ServiceSpec } from '../spec';
 import { hostTagFilters } from './ansible-vars';
 import { NODE_EXPORTER_JOB, PROCESS_EXPORTER_JOB } from './layout';
 
@@ -20,9 +20,14 @@ export function ec2TagLabel(tagKey: string): string {
   return `__meta_ec2_tag_${tagKey.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
+/** One stage's job for one exporter: unique in the config, relabelled to the exporter's job name. */
+export function scrapeJobName(job: string, stage: string): string {
+  return `${job}_${stage.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
 function job(spec: ServiceSpec, name: string, port: number): ScrapeJob {
   return {
-    job_name: name,
+    job_name: scrapeJobName(name, spec.environment),
     metrics_path: '/metrics',
     scheme: 'http',
     ec2_sd_configs: [
@@ -42,12 +47,15 @@ function job(spec: ServiceSpec, name: string, port: number): ScrapeJob {
       { source_labels: ['__meta_ec2_availability_zone'], target_label: 'availability_zone' },
       { source_labels: [ec2TagLabel(TAG_SERVICE)], target_label: 'service' },
       { source_labels: [ec2TagLabel(TAG_ENVIRONMENT)], target_label: 'environment' },
+      { source_labels: [ec2TagLabel(TAG_ENVIRONMENT)], target_label: 'stage' },
       { source_labels: [ec2TagLabel(TAG_ROLE)], target_label: 'role' },
+      // Every stage's job reads as the exporter's one job name; the stage label tells them apart.
+      { target_label: 'job', replacement: name },
     ],
   };
 }
 
-/** A config fragment with `scrape_configs` only: merge it into the team's Prometheus config. */
+/** One stage's jobs, as a config fragment with `scrape_configs` only. */
 export function scrapeConfig(spec: ServiceSpec): { scrape_configs: ScrapeJob[] } {
   return {
     scrape_configs: [
@@ -55,4 +63,9 @@ export function scrapeConfig(spec: ServiceSpec): { scrape_configs: ScrapeJob[] }
       job(spec, PROCESS_EXPORTER_JOB, spec.monitoring.processExporterPort),
     ],
   };
+}
+
+/** Every stage's jobs in promotion order: the fragment to merge into the team's Prometheus config. */
+export function estateScrapeConfig(estate: EstateSpec): { scrape_configs: ScrapeJob[] } {
+  return { scrape_configs: estate.stages.flatMap((stage) => scrapeConfig(stage).scrape_configs) };
 }

@@ -6,7 +6,8 @@
  */
 import type { IConstruct } from 'constructs';
 import { Component, FileBase, IResolver, awscdk } from 'projen';
-import type { ServiceSpec } from '../spec';
+import type { EstateSpec } from '../spec';
+import { imageContext } from './test-split';
 
 export const SONAR_PROPERTIES_FILE = 'sonar-project.properties';
 
@@ -25,14 +26,15 @@ export function isSonarCloud(hostUrl: string): boolean {
 }
 
 /** The properties in file order, as [key, value] pairs: pure, so tests check values, not text. */
-export function sonarProperties(spec: ServiceSpec, layout: SonarLayout = {}): [string, string][] {
-  const sonar = spec.pipeline.sonar;
+export function sonarProperties(estate: EstateSpec, layout: SonarLayout = {}): [string, string][] {
+  const sonar = estate.pipeline.sonar;
+  const context = imageContext(estate);
   const coverage = layout.coverageDirectory ?? 'coverage';
   // The service's code (its image context), the platform code and our actions; tests apart, so they are not counted as code.
-  const sources = [spec.container.imageContext, 'src', 'actions'];
+  const sources = [context, 'src', 'actions'];
   return [
     ['sonar.projectKey', sonar.projectKey],
-    ['sonar.projectName', spec.serviceName],
+    ['sonar.projectName', estate.serviceName],
     ...(isSonarCloud(sonar.hostUrl) ? [['sonar.organization', sonar.organization] as [string, string]] : []),
     ['sonar.sourceEncoding', 'UTF-8'],
     ['sonar.sources', sources.join(',')],
@@ -40,11 +42,11 @@ export function sonarProperties(spec: ServiceSpec, layout: SonarLayout = {}): [s
     // Bundles are generated from actions/*/src; cdk.out and coverage are build output; the service's own tests are not code.
     ['sonar.exclusions', [
       '**/node_modules/**', 'actions/*/dist/**', 'cdk.out/**', `${coverage}/**`, '**/*.d.ts',
-      `${spec.container.imageContext}/tests/**`, `${spec.container.imageContext}/**/test_*.py`,
+      `${context}/tests/**`, `${context}/**/test_*.py`,
     ].join(',')],
     ['sonar.javascript.lcov.reportPaths', `${coverage}/lcov.info`],
     // jest covers the TypeScript only; the service's Python would otherwise read as 0% covered.
-    ['sonar.coverage.exclusions', [`${spec.container.imageContext}/**`].join(',')],
+    ['sonar.coverage.exclusions', [`${context}/**`].join(',')],
   ];
 }
 
@@ -70,10 +72,10 @@ class PropertiesFile extends FileBase {
 
 /** Registers sonar-project.properties when the spec turns the Sonar stage on. */
 export class SonarProperties extends Component {
-  constructor(project: awscdk.AwsCdkTypeScriptApp, spec: ServiceSpec) {
+  constructor(project: awscdk.AwsCdkTypeScriptApp, estate: EstateSpec) {
     super(project);
-    if (!spec.pipeline.stages.sonar) return;
+    if (!estate.pipeline.stages.sonar) return;
     const coverageDirectory = (project.jest?.config as { coverageDirectory?: string } | undefined)?.coverageDirectory;
-    new PropertiesFile(project, SONAR_PROPERTIES_FILE, () => sonarProperties(spec, { coverageDirectory }));
+    new PropertiesFile(project, SONAR_PROPERTIES_FILE, () => sonarProperties(estate, { coverageDirectory }));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Component, Task, awscdk } from 'projen';
 import { OFFLINE_CDK_ENV, OFFLINE_SYNTH_COMMAND } from './offline-cdk';
-import type { ServiceSpec } from '../spec';
+import type { EstateSpec } from '../spec';
 
 /** jest roots of the service checks: they read this repository's own spec, so they hold for any valid one. */
 export const SERVICE_TEST_DIR = 'test/service';
@@ -15,24 +15,29 @@ export const PLATFORM_OWNED_PATHS = [
   'src/**', 'actions/**', 'ansible/**', 'test/**', 'monitoring/**', '.ci/**', '.projen/**', 'package.json', 'package-lock.json',
 ] as const;
 
+/** The image context: the same in every stage (a stage cannot override container.imageContext), so the first stage's. */
+export function imageContext(estate: EstateSpec): string {
+  return estate.stages[0].container.imageContext;
+}
+
 /** The command the app's own tests run with, from the image context; no bytecode or caches left in the tree. */
-export function appTestCommand(spec: ServiceSpec): string {
-  return `cd ${spec.container.imageContext} && PYTHONDONTWRITEBYTECODE=1 ${spec.pipeline.appTestCommand}`;
+export function appTestCommand(estate: EstateSpec): string {
+  return `cd ${imageContext(estate)} && PYTHONDONTWRITEBYTECODE=1 ${estate.pipeline.appTestCommand}`;
 }
 
 export const TASKS = { service: 'test:service', platform: 'test:platform', app: 'test:app', typecheck: 'typecheck' } as const;
 
 export class TestSplit extends Component {
   /** `projenrcCheck` type-checks .projenrc.ts alone; it runs first, before regeneration executes that file. */
-  constructor(project: awscdk.AwsCdkTypeScriptApp, spec: ServiceSpec, projenrcCheck: Task) {
+  constructor(project: awscdk.AwsCdkTypeScriptApp, estate: EstateSpec, projenrcCheck: Task) {
     super(project);
     const typecheck = project.addTask(TASKS.typecheck, {
       description: 'Type-check .projenrc.ts, the sources and the tests (tsx runs .projenrc.ts without a type-check)',
       exec: 'tsc --noEmit -p tsconfig.dev.json',
     });
     const app = project.addTask(TASKS.app, {
-      description: `The app's own tests (pipeline.appTestCommand, in ${spec.container.imageContext}/)`,
-      exec: appTestCommand(spec),
+      description: `The app's own tests (pipeline.appTestCommand, in ${imageContext(estate)}/)`,
+      exec: appTestCommand(estate),
     });
     const service = project.addTask(TASKS.service, {
       description: "Service checks: spec and regeneration, type-check, cdk-nag and workflow lint on this repository's spec, offline synth, the app's tests",

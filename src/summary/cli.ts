@@ -6,7 +6,7 @@ import { renderSummary } from './render';
 try {
   const estate = readSpecFile();
   const assembly = readAssembly('cdk.out');
-  process.stdout.write(`${estate.stages.map((stage) => renderSummary(stage, assembly)).join('\n\n')}\n`);
+  process.stdout.write(`${renderSummary(estate, assembly)}\n`);
 } catch (e) {
   process.stderr.write(`slipway summary: ${(e as Error).message}\n`);
   process.exitCode = 1;

@@ -8,18 +8,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parse, stringify } from 'yaml';
-import { GROUP_VARS_FILE } from '../../src/hosts/layout';
-import { readSpecFile } from '../../src/spec';
+import { GROUP_VARS_FILE, stageGroupVarsFile } from '../../src/hosts/layout';
+import { readSpecFile, selectStage, type ServiceSpec } from '../../src/spec';
 import { describeWithTools } from '../support/real-tools';
 
 const REPO = resolve(__dirname, '../..');
+const estate = readSpecFile(REPO);
+/** The last stage, chosen on purpose: its own group vars (region, log group) must reach the agent over the shared ones. */
+const spec: ServiceSpec = selectStage(estate, estate.stages[estate.stages.length - 1].environment);
 
 describeWithTools('cloudwatch_agent configuration', { commands: ['ansible-playbook'] }, () => {
   jest.setTimeout(120000);
 
   function render(extraVars: Record<string, unknown>): Record<string, any> {
     const dir = mkdtempSync(join(tmpdir(), 'slipway-cwagent-'));
-    const groupVars = parse(readFileSync(join(REPO, GROUP_VARS_FILE), 'utf8')) as Record<string, unknown>;
+    const read = (file: string) => parse(readFileSync(join(REPO, file), 'utf8')) as Record<string, unknown>;
+    // What a host of this stage gets: the shared group vars and its stage group's.
+    const groupVars = { ...read(GROUP_VARS_FILE), ...read(stageGroupVarsFile(spec.environment)) };
     try {
       const target = join(dir, 'amazon-cloudwatch-agent.json');
       const playbook = join(dir, 'render.yml');
@@ -57,7 +62,6 @@ describeWithTools('cloudwatch_agent configuration', { commands: ['ansible-playbo
   }
 
   test('memory, swap and disk metrics, region from the spec, no logs section without log files', () => {
-    const spec = readSpecFile(REPO).stages[0];
     const config = render({ cloudwatch_agent_log_files: [] });
     expect(config.agent).toEqual({ metrics_collection_interval: 60, run_as_user: 'cwagent', region: spec.region });
     expect(Object.keys(config.metrics.metrics_collected).sort()).toEqual(['disk', 'mem', 'swap']);
@@ -68,7 +72,6 @@ describeWithTools('cloudwatch_agent configuration', { commands: ['ansible-playbo
   });
 
   test("ships each log file to the service's log group, one stream per instance", () => {
-    const spec = readSpecFile(REPO).stages[0];
     const config = render({ cloudwatch_agent_log_files: ['/var/log/app/app.log', '/var/log/app/*.err'] });
     expect(config.logs.logs_collected.files.collect_list).toEqual([
       { file_path: '/var/log/app/app.log', log_group_name: spec.names.appLogGroup, log_stream_name: '{instance_id}' },

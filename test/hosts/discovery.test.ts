@@ -47,10 +47,10 @@ describe('discoverByTags', () => {
 
 describe('discoverByStack', () => {
   test("reads the instance ids from the hosts stack's outputs and names ids EC2 no longer knows", async () => {
-    cfnMock.on(DescribeStacksCommand, { StackName: 'flask-app-hosts' }).resolves({
+    cfnMock.on(DescribeStacksCommand, { StackName: 'flask-app-production-hosts' }).resolves({
       Stacks: [
         {
-          StackName: 'flask-app-hosts',
+          StackName: 'flask-app-production-hosts',
           CreationTime: new Date(0),
           StackStatus: 'CREATE_COMPLETE',
           Outputs: [
@@ -75,9 +75,9 @@ describe('discoverByStack', () => {
   });
 
   test('a missing stack says what to do', async () => {
-    cfnMock.on(DescribeStacksCommand).rejects(new Error('Stack with id flask-app-hosts does not exist'));
+    cfnMock.on(DescribeStacksCommand).rejects(new Error('Stack with id flask-app-production-hosts does not exist'));
     await expect(discoverByStack(new CloudFormationClient({ region: spec.region }), new EC2Client({ region: spec.region }), spec)).rejects.toThrow(
-      'cannot read the outputs of stack flask-app-hosts in eu-west-1 (Stack with id flask-app-hosts does not exist); deploy it first, or use --discover tags',
+      'cannot read the outputs of stack flask-app-production-hosts in eu-west-1 (Stack with id flask-app-production-hosts does not exist); deploy it first, or use --discover tags',
     );
   });
 });

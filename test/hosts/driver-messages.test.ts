@@ -8,11 +8,13 @@ import { join, resolve } from 'path';
 import { parse } from 'yaml';
 import { explainAwsError } from '../../src/hosts/aws-errors';
 import { USAGE } from '../../src/hosts/options';
-import { normaliseServiceOptions } from '../../src/spec';
-import { seedOptions } from '../spec/fixtures';
+import { readSpecFile } from '../../src/spec';
 
 const REPO = resolve(__dirname, '../..');
-const spec = normaliseServiceOptions(seedOptions());
+const estate = readSpecFile(REPO);
+/** The stage these runs name: the last one (the most guarded), chosen with --stage as a person would. */
+const spec = estate.stages[estate.stages.length - 1];
+const STAGE = ['--stage', spec.environment];
 
 /** The CLI with no credential source at all; IMDS off, so the SDK's chain fails without any request. */
 function cli(args: string[]) {
@@ -31,7 +33,7 @@ describe('configure-hosts tells a new user what to do', () => {
   jest.setTimeout(120000);
 
   test('without AWS credentials it says what to set, the region and the permissions, not the SDK\'s raw error', () => {
-    const run = cli(['--connection', 'ssh']);
+    const run = cli([...STAGE, '--connection', 'ssh']);
     expect(run.status).toBe(1);
     expect(run.stderr).not.toContain('Could not load credentials from any providers');
     expect(run.stderr).toContain(`configure-hosts: no AWS credentials were found to look up the hosts in ${spec.region}.`);
@@ -41,10 +43,25 @@ describe('configure-hosts tells a new user what to do', () => {
   });
 
   test('--inventory naming a missing file says the file is missing', () => {
-    const run = cli(['--inventory', 'ansible/inventory/typo.yml']);
+    const run = cli([...STAGE, '--inventory', 'ansible/inventory/typo.yml']);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('configure-hosts: --inventory ansible/inventory/typo.yml: no such file.');
     expect(run.stderr).not.toContain('no hosts in group');
+  });
+
+  test('with several stages and no --stage it names the stages to choose from; an unknown stage likewise', () => {
+    const names = estate.stages.map((s) => s.environment);
+    if (names.length === 1) {
+      // One stage needs no --stage: the run gets as far as looking for credentials.
+      expect(cli(['--connection', 'ssh']).stderr).toContain('no AWS credentials were found');
+    } else {
+      const run = cli(['--connection', 'ssh']);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(`configure-hosts: ${estate.serviceName} has ${names.length} stages (${names.join(', ')}); say which with --stage <${names.join('|')}>\n`);
+    }
+    const unknown = cli(['--stage', 'nope', '--connection', 'ssh']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe(`configure-hosts: 'nope' is not a stage of ${estate.serviceName}; use --stage with one of: ${names.join(', ')}\n`);
   });
 
   test('--help lists the prerequisites, naming files that exist', () => {

@@ -31,6 +31,7 @@ function fakeIO(over: Partial<DriverIO> & { discovered?: DiscoveredHost[]; playb
       _meta: { hostvars: { 'i-1': { ansible_host: '10.0.0.1', ansible_connection: 'ansible.builtin.ssh' } } },
       slipway_hosts: { children: ['role_app'] },
       role_app: { hosts: ['i-1'] },
+      stage_production: { hosts: ['i-1'] },
     }),
     listHosts: async () => [],
     runPlaybook: async (command, onLine) => {
@@ -62,8 +63,8 @@ describe('configureHosts', () => {
     const f = fakeIO({ discovered: [running('i-9', 'stopped')] });
     await expect(configureHosts(spec, '/repo', parseOptions([]), f.io)).rejects.toThrow(
       new DriverError(
-        'no running hosts found in eu-west-1 by EC2 tags {"slipway:service":"flask-app","slipway:environment":"production"} and slipway:role=app; ' +
-          'found only i-9 (stopped). Deploy the hosts stack, or pass --inventory <file>',
+        'no running hosts of stage \'production\' found in eu-west-1 by EC2 tags {"slipway:service":"flask-app","slipway:environment":"production"} and slipway:role=app; ' +
+          'found only i-9 (stopped). Deploy the stage\'s hosts stack, or pass --inventory <file>',
       ),
     );
   });
@@ -111,7 +112,7 @@ describe('configureHosts', () => {
   test('SSM hosts are checked from the host itself, on 127.0.0.1', async () => {
     const seen: string[] = [];
     const f = fakeIO({
-      listInventory: async () => ({ _meta: { hostvars: { 'i-1': { ansible_connection: 'community.aws.aws_ssm' } } }, slipway_hosts: { hosts: ['i-1'] } }),
+      listInventory: async () => ({ _meta: { hostvars: { 'i-1': { ansible_connection: 'community.aws.aws_ssm' } } }, slipway_hosts: { hosts: ['i-1'] }, stage_production: { hosts: ['i-1'] } }),
       checkOnHosts: async (_inv, endpoints) => {
         for (const list of endpoints.values()) seen.push(...list.map((e) => e.url));
         return new Map([['i-1', [{ exporter: 'node_exporter', url: 'u', up: false, detail: 'HTTP 503 from u' }]]]);

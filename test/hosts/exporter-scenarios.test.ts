@@ -12,12 +12,13 @@ import { configureHosts, type DriverResult } from '../../src/hosts/driver';
 import { buildInventory } from '../../src/hosts/inventory';
 import { realIO } from '../../src/hosts/io';
 import { parseOptions } from '../../src/hosts/options';
-import { exporterRelease, readSpecFile, type ServiceSpec } from '../../src/spec';
+import { exporterRelease, readSpecFile, selectStage, type EstateSpec, type ServiceSpec } from '../../src/spec';
 import { describeWithTools } from '../support/real-tools';
 import { NODE_EXPORTER, buildRelease, serveReleases, type ReleaseServer } from './support/release-server';
 import { TestNetwork, type TestHost } from './support/test-hosts';
 
 const REPO = resolve(__dirname, '../..');
+const firstStage = (estate: EstateSpec): ServiceSpec => selectStage(estate, estate.stages[0].environment);
 
 describeWithTools(
   'node_exporter scenarios on systemd-booted hosts',
@@ -53,7 +54,8 @@ describeWithTools(
       Object.fromEntries(net.exec(host, ['systemctl', 'show', 'node_exporter', ...props.flatMap((p) => ['-p', p])]).stdout.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
 
     beforeAll(async () => {
-      spec = readSpecFile(REPO).stages[0];
+      // The first stage, where every build lands first; the exporters (versions, ports) are the same in every stage.
+      spec = firstStage(readSpecFile(REPO));
       dir = mkdtempSync(join(tmpdir(), 'slipway-scenarios-'));
       net = new TestNetwork('sc');
       [held, other] = await net.addHosts(2);

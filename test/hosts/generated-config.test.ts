@@ -1,9 +1,9 @@
 import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { parse } from 'yaml';
-import { ec2InventoryConfig, groupVars } from '../../src/hosts/ansible-vars';
-import { ec2TagLabel, scrapeConfig } from '../../src/hosts/scrape-config';
-import { normaliseServiceOptions } from '../../src/spec';
+import { ec2InventoryConfig, groupVars, stageGroupVars } from '../../src/hosts/ansible-vars';
+import { ec2TagLabel, estateScrapeConfig, scrapeConfig } from '../../src/hosts/scrape-config';
+import { normaliseEstate, normaliseServiceOptions } from '../../src/spec';
 import { seedOptions } from '../spec/fixtures';
 
 const ROLES = resolve(__dirname, '../../ansible/roles');
@@ -33,10 +33,12 @@ describe('group vars', () => {
       process_exporter_checksums_file: 'checksums.txt',
       process_exporter_binary: 'process-exporter',
       process_exporter_names: ['celery'],
-      cloudwatch_agent_region: 'us-east-2',
-      cloudwatch_agent_log_group: '/slipway/orders/app',
       cloudwatch_agent_log_files: ['/var/log/orders/*.log'],
     });
+  });
+
+  test("a stage's own group vars: its region and its log group", () => {
+    expect(stageGroupVars(spec)).toEqual({ cloudwatch_agent_region: 'us-east-2', cloudwatch_agent_log_group: '/slipway/orders/staging/app' });
   });
 
   test('a releases mirror moves every release folder to it', () => {
@@ -61,7 +63,7 @@ describe('group vars', () => {
 });
 
 describe('aws_ec2 inventory config', () => {
-  test('SSM: running instances of this service only, grouped by role, connection set in the inventory', () => {
+  test("SSM: running instances of this service's stage only, grouped by role and in the stage's group, connection set in the inventory", () => {
     expect(ec2InventoryConfig(spec, 'ssm')).toEqual({
       plugin: 'amazon.aws.aws_ec2',
       regions: ['us-east-2'],
@@ -73,12 +75,12 @@ describe('aws_ec2 inventory config', () => {
       },
       hostnames: ['instance-id'],
       keyed_groups: [{ key: "tags['slipway:role']", prefix: 'role' }],
-      groups: { slipway_hosts: "tags.get('slipway:role') == 'worker'" },
+      groups: { slipway_hosts: "tags.get('slipway:role') == 'worker'", stage_staging: "tags.get('slipway:environment') == 'staging'" },
       compose: {
         ansible_connection: "'community.aws.aws_ssm'",
         ansible_aws_ssm_instance_id: 'instance_id',
         ansible_aws_ssm_region: "'us-east-2'",
-        ansible_aws_ssm_bucket_name: "'orders-hosts-' ~ owner_id ~ '-us-east-2'",
+        ansible_aws_ssm_bucket_name: "'orders-staging-hosts-' ~ owner_id ~ '-us-east-2'",
       },
       strict: true,
     });
@@ -97,7 +99,7 @@ describe('Prometheus scrape config', () => {
   const config = scrapeConfig(spec);
 
   test('one job per exporter on its spec port, discovered by the same tags as the inventory', () => {
-    expect(config.scrape_configs.map((j) => [j.job_name, j.ec2_sd_configs[0].port])).toEqual([['node_exporter', 9101], ['process_exporter', 9300]]);
+    expect(config.scrape_configs.map((j) => [j.job_name, j.ec2_sd_configs[0].port])).toEqual([['node_exporter_staging', 9101], ['process_exporter_staging', 9300]]);
     expect(config.scrape_configs[0].ec2_sd_configs[0]).toEqual({
       region: 'us-east-2',
       port: 9101,
@@ -110,10 +112,27 @@ describe('Prometheus scrape config', () => {
     });
   });
 
-  test('scrapes the private address and labels each series with instance, service, environment and role', () => {
+  test('scrapes the private address and labels each series with instance, service, environment, stage and role; the job reads as the exporter', () => {
     const relabel = config.scrape_configs[1].relabel_configs;
     expect(relabel[0]).toEqual({ source_labels: ['__meta_ec2_private_ip'], regex: '(.+)', target_label: '__address__', replacement: '$1:9300' });
-    expect(relabel.map((r) => r.target_label)).toEqual(['__address__', 'instance', 'availability_zone', 'service', 'environment', 'role']);
+    expect(relabel.map((r) => r.target_label)).toEqual(['__address__', 'instance', 'availability_zone', 'service', 'environment', 'stage', 'role', 'job']);
+    expect(relabel.at(-1)).toEqual({ target_label: 'job', replacement: 'process_exporter' });
+  });
+
+  test('with several stages: a job per stage and exporter, each selecting its stage by tag in its region', () => {
+    const estate = normaliseEstate({
+      ...seedOptions(),
+      stages: [
+        { name: 'staging', region: 'eu-west-2' },
+        { name: 'production' },
+      ],
+    });
+    const jobs = estateScrapeConfig(estate).scrape_configs;
+    expect(jobs.map((j) => j.job_name)).toEqual(['node_exporter_staging', 'process_exporter_staging', 'node_exporter_production', 'process_exporter_production']);
+    expect(new Set(jobs.map((j) => j.job_name)).size).toBe(jobs.length);
+    expect(jobs.map((j) => [j.ec2_sd_configs[0].region, (j.ec2_sd_configs[0].filters as { name: string; values: string[] }[]).find((f) => f.name === 'tag:slipway:environment')?.values])).toEqual([
+      ['eu-west-2', ['staging']], ['eu-west-2', ['staging']], ['eu-west-1', ['production']], ['eu-west-1', ['production']],
+    ]);
   });
 
   test('tag keys become label names the way Prometheus makes them', () => {

@@ -67,14 +67,15 @@ describe('the harness reads what a rendered unit runs', () => {
 });
 
 describe('the scrape test uses the generated job with static targets', () => {
-  test('EC2 discovery and EC2-only relabelling are swapped for the given targets', () => {
+  test('EC2 discovery and EC2-only relabelling are swapped for the given targets; the job relabelling stays', () => {
     const [job] = scrapeConfig(normaliseServiceOptions(seedOptions())).scrape_configs;
     expect(staticJob(job, ['10.200.1.2:9100'])).toEqual({
-      job_name: 'node_exporter',
+      job_name: 'node_exporter_production',
       metrics_path: '/metrics',
       scheme: 'http',
       scrape_interval: '1s',
       static_configs: [{ targets: ['10.200.1.2:9100'] }],
+      relabel_configs: [{ target_label: 'job', replacement: 'node_exporter' }],
     });
   });
 });

@@ -11,7 +11,7 @@ describe('connectionVars', () => {
       ansible_connection: 'community.aws.aws_ssm',
       ansible_aws_ssm_instance_id: 'i-0123456789abcdef0',
       ansible_aws_ssm_region: 'eu-west-1',
-      ansible_aws_ssm_bucket_name: 'flask-app-hosts-123456789012-eu-west-1',
+      ansible_aws_ssm_bucket_name: 'flask-app-production-hosts-123456789012-eu-west-1',
     });
   });
 
@@ -25,7 +25,7 @@ describe('connectionVars', () => {
 });
 
 describe('buildInventory', () => {
-  test('puts the hosts in role_<role> under slipway_hosts, as the aws_ec2 config groups them', () => {
+  test("puts the hosts in role_<role> under slipway_hosts and in the stage's group, as the aws_ec2 config groups them", () => {
     expect(inventoryFromDiscovery(spec, [host], 'ssh')).toEqual({
       all: {
         children: {
@@ -34,6 +34,7 @@ describe('buildInventory', () => {
               role_web_app: { hosts: { 'i-0123456789abcdef0': { ansible_connection: 'ansible.builtin.ssh', ansible_host: '192.168.2.10', ansible_user: 'ec2-user' } } },
             },
           },
+          stage_production: { hosts: { 'i-0123456789abcdef0': {} } },
         },
       },
     });

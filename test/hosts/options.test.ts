@@ -17,6 +17,8 @@ describe('parseOptions', () => {
       help: false,
     });
     expect(parseOptions(['--connection', 'ssh', '--discover', 'stack'])).toMatchObject({ connection: 'ssh', discovery: 'stack' });
+    expect(parseOptions(['--stage', 'staging'])).toMatchObject({ stage: 'staging' });
+    expect(parseOptions(['--stage=production', '--inventory', 'inv.yml'])).toMatchObject({ stage: 'production', inventory: 'inv.yml' });
   });
 
   test.each([
@@ -31,6 +33,8 @@ describe('parseOptions', () => {
     [['--limit', 'a', '--limit', 'b'], "--limit was given twice ('a' and 'b'); give it once"],
     [['--inventory', 'x.yml', '--connection', 'ssh'], '--inventory brings its own hosts and connection'],
     [['-e', 'x=1'], "unknown argument '-e'"],
+    [['--stage'], '--stage needs a value, e.g. --stage staging'],
+    [['--stage', 'a', '--stage', 'b'], "--stage was given twice ('a' and 'b'); give it once"],
   ])('%j is rejected with an actionable message', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
     expect(() => parseOptions(argv)).toThrow(message);

@@ -16,9 +16,9 @@ import { buildInventory, targetsFromInventoryList } from '../../src/hosts/invent
 import { realIO } from '../../src/hosts/io';
 import { NODE_EXPORTER_JOB, PROCESS_EXPORTER_JOB, SCRAPE_CONFIG_FILE } from '../../src/hosts/layout';
 import { parseOptions } from '../../src/hosts/options';
-import type { ScrapeJob } from '../../src/hosts/scrape-config';
+import { scrapeJobName, type ScrapeJob } from '../../src/hosts/scrape-config';
 import { EXPORTERS, endpointFor } from '../../src/hosts/verify';
-import { exporterRelease, readSpecFile, type ServiceSpec } from '../../src/spec';
+import { exporterRelease, readSpecFile, selectStage, type EstateSpec, type ServiceSpec } from '../../src/spec';
 import { describeWithTools, hasCommand } from '../support/real-tools';
 import { startPrometheus, staticJob, type RunningPrometheus } from './support/prometheus';
 import { NODE_EXPORTER, PROCESS_EXPORTER, buildRelease, releaseArch, serveReleases, type ReleaseServer } from './support/release-server';
@@ -26,6 +26,7 @@ import { TestNetwork, type TestHost } from './support/test-hosts';
 import { parseUnitService } from './support/unit-file';
 
 const REPO = resolve(__dirname, '../..');
+const firstStage = (estate: EstateSpec): ServiceSpec => selectStage(estate, estate.stages[0].environment);
 const TAMPERED_VERSION = '9.9.9';
 
 const REQUIREMENTS = {
@@ -59,7 +60,8 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
   }
 
   beforeAll(async () => {
-    spec = readSpecFile(REPO).stages[0];
+    // The first stage, where every build lands first; the exporters (versions, ports) are the same in every stage.
+    spec = firstStage(readSpecFile(REPO));
     dir = mkdtempSync(join(tmpdir(), 'slipway-real-hosts-'));
     net = new TestNetwork('it');
     hosts = await net.addHosts(2);
@@ -212,7 +214,7 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
       { name: NODE_EXPORTER_JOB, port: spec.monitoring.nodeExporterPort },
       { name: PROCESS_EXPORTER_JOB, port: spec.monitoring.processExporterPort },
     ].map(({ name, port }) => {
-      const job = generated.scrape_configs.find((j) => j.job_name === name);
+      const job = generated.scrape_configs.find((j) => j.job_name === scrapeJobName(name, spec.environment));
       if (!job) throw new Error(`the generated scrape config has no job '${name}'`);
       return { name, targets: hosts.map((h) => `${h.address}:${port}`), config: job };
     });
@@ -231,7 +233,7 @@ describeWithTools('configure-hosts on real hosts', REQUIREMENTS, () => {
 
   test('an unreachable host is named and fails the command while the others finish', async () => {
     // The real command line, asynchronously: the release server lives in this process and must keep answering.
-    const cli = await run('npx', ['tsx', 'src/hosts/cli.ts', '--inventory', inventories.withDown, '--tags', 'node_exporter']);
+    const cli = await run('npx', ['tsx', 'src/hosts/cli.ts', '--stage', spec.environment, '--inventory', inventories.withDown, '--tags', 'node_exporter']);
     expect(cli.status).toBe(1);
     const table = cli.stdout.split('\n');
     const row = (name: string) => table.find((l) => l.startsWith(`${name} `)) ?? '';

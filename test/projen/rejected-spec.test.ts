@@ -50,7 +50,8 @@ describe('npx projen on a rejected spec', () => {
       '👾 default | tsx .projenrc.ts',
       'Slipway found 2 problems in the service options (.projenrc.ts); nothing was written:',
       "  - service.region: 'eu-westt-1' is not an AWS region; did you mean 'eu-west-1'?",
-      "  - service.network.publicSubnets[0]: '192.168.0.1/24' is not a network address (its host bits are set); did you mean '192.168.0.0/24'?",
+      // Only production inherits the service-level network (staging writes its own), so the problem says which stage.
+      "  - service.network.publicSubnets[0]: in stage 'production': '192.168.0.1/24' is not a network address (its host bits are set); did you mean '192.168.0.0/24'?",
       `👾 Synthesis failed: Task "default" failed when executing "tsx .projenrc.ts" (cwd: ${dir})`,
       '',
     ]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'projen';
 import { SlipwayProject } from '../../src/projen';
-import { SPEC_FILE, SpecValidationError, normaliseServiceOptions } from '../../src/spec';
+import { SPEC_FILE, SpecValidationError, normaliseEstate } from '../../src/spec';
 import { seedOptions } from '../spec/fixtures';
 
 describe('SlipwayProject', () => {
@@ -11,7 +11,7 @@ describe('SlipwayProject', () => {
   const out = Testing.synth(project);
 
   test('writes the normalised spec for the CDK app and the host driver', () => {
-    expect(out[SPEC_FILE]).toEqual(normaliseServiceOptions(seedOptions()));
+    expect(out[SPEC_FILE]).toEqual(normaliseEstate(seedOptions()));
   });
 
   test('runs the CDK app from source with tsx and no bundle step before synth', () => {

@@ -2,7 +2,7 @@
  * Validation across stages (issue 15): every problem at once, each naming the stage (or both stages)
  * and the offending values; a stage's own values checked exactly like a single stage's.
  */
-import { SpecValidationError, normaliseEstate } from '../../src/spec';
+import { SpecValidationError, normaliseEstate, selectStage } from '../../src/spec';
 import { seedOptions } from './fixtures';
 
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
@@ -175,5 +175,19 @@ describe('stages: rejected, naming the stages and the values', () => {
     // staging has a bad hosts.count, yet its network is still compared with the others in this same run.
     expect(problems).toContainEqual(expect.stringMatching(/^service\.network\.cidr: stage 'qa' network 192\.168\.0\.0\/16 overlaps stage 'staging' network/));
     expect(problems).toContainEqual(expect.stringMatching(/^service\.network\.cidr: stage 'production' network 192\.168\.0\.0\/16 overlaps stage 'qa' network/));
+  });
+});
+
+describe('selectStage: one stage at a time, for the tools that act on one', () => {
+  const estate = normaliseEstate(withStages([{ name: 'staging', network: STAGING_NETWORK }, { name: 'production' }]));
+
+  test('by name; the only stage needs none', () => {
+    expect(selectStage(estate, 'production').names.vpc).toBe('vpc-flask-app-production');
+    expect(selectStage(normaliseEstate(seedOptions()), undefined).environment).toBe('production');
+  });
+
+  test('several stages and no name, or an unknown name, lists the stages to choose from', () => {
+    expect(() => selectStage(estate, undefined)).toThrow('flask-app has 2 stages (staging, production); say which with --stage <staging|production>');
+    expect(() => selectStage(estate, 'prod')).toThrow("'prod' is not a stage of flask-app; use --stage with one of: staging, production");
   });
 });

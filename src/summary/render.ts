@@ -77,8 +77,10 @@ export function renderStageNextSteps(spec: ServiceSpec, stacks: readonly Synthes
 
 /** The steps every stage shares, said once: edit, test, the repository variable for the one image, push. */
 export function renderNextSteps(estate: EstateSpec, stacks: readonly SynthesizedStack[] = []): string {
-  const first = estate.stages[0];
-  const pushRole = `ImagePushRoleArn output of ${outputStack(stacks, 'ImagePushRoleArn', first.names.stacks.access)}`;
+  const owner = estate.stages.find((s) => s.environment === estate.imageRepository.ownerStage) ?? estate.stages[0];
+  // The role lives with the repository, in its owner stage: look there first.
+  const ownerFirst = [...stageStacks(owner, stacks), ...stacks];
+  const pushRole = `ImagePushRoleArn output of ${outputStack(ownerFirst, 'ImagePushRoleArn', owner.names.stacks.access)}`;
   const order = estate.stages.map((s) => s.environment).join(' → ');
   return [
     'Next:',

@@ -7,10 +7,13 @@
 import { execFileSync } from 'child_process';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
-import { readSpecFile } from '../../src/spec';
+import { inventoryFile, stageGroupVarsFile } from '../../src/hosts/layout';
+import { readSpecFile, type EstateSpec } from '../../src/spec';
 import { REPO_ROOT, copyRepo, generatedFiles, regenerate } from '../support/repo-copy';
 
 const SEED = readSpecFile(REPO_ROOT).serviceName;
+/** The stages as this repository's .projenrc.ts declares them; the rename must reach every one. */
+const STAGES = readSpecFile(REPO_ROOT).stages.map((s) => s.environment);
 const STAMPED = SEED === 'orders-api' ? 'billing-api' : 'orders-api';
 
 function walk(dir: string): string[] {
@@ -41,16 +44,26 @@ describe('stamping a new service from the template', () => {
     return [...generatedFiles(copy), ...walk(join(copy, 'cdk.out')).map((f) => relative(copy, f))];
   }
 
-  test('the stamped name is used', () => {
-    const spec = JSON.parse(readFileSync(join(copy, '.slipway', 'spec.json'), 'utf8')) as { names: { vpc: string } };
-    expect(spec.names.vpc).toBe(`vpc-${STAMPED}`);
+  test('the stamped name is used in every stage', () => {
+    const estate = JSON.parse(readFileSync(join(copy, '.slipway', 'spec.json'), 'utf8')) as EstateSpec;
+    expect(estate.serviceName).toBe(STAMPED);
+    expect(estate.imageRepository.name).toBe(STAMPED);
+    expect(estate.stages.map((s) => s.names.vpc)).toEqual(STAGES.map((stage) => `vpc-${STAMPED}-${stage}`));
     const templates = readdirSync(join(copy, 'cdk.out')).filter((f) => f.endsWith('.template.json'));
-    expect(templates).toContain(`${STAMPED}-network.template.json`);
-    expect(readFileSync(join(copy, 'cdk.out', `${STAMPED}-network.template.json`), 'utf8')).toContain(`vpc-${STAMPED}`);
+    for (const stage of STAGES) {
+      expect(templates).toContain(`${STAMPED}-${stage}-network.template.json`);
+      expect(readFileSync(join(copy, 'cdk.out', `${STAMPED}-${stage}-network.template.json`), 'utf8')).toContain(`vpc-${STAMPED}-${stage}`);
+    }
   });
 
-  test(`no generated file or synthesized template mentions '${SEED}'`, () => {
-    const traces = generatedOutputs().filter((file) => readFileSync(join(copy, file), 'utf8').includes(SEED));
+  test(`no generated file of any stage, and no synthesized template, mentions '${SEED}'`, () => {
+    const outputs = generatedOutputs();
+    // Every stage's own generated files are among those searched (not only the shared ones).
+    for (const stage of STAGES) {
+      expect(outputs).toEqual(expect.arrayContaining([inventoryFile(stage, 'ssm'), inventoryFile(stage, 'ssh'), stageGroupVarsFile(stage)]));
+      expect(outputs.filter((f) => f.startsWith('cdk.out/') && f.includes(`${STAMPED}-${stage}-`)).length).toBeGreaterThan(0);
+    }
+    const traces = outputs.filter((file) => readFileSync(join(copy, file), 'utf8').includes(SEED));
     expect(traces).toEqual([]);
   });
 

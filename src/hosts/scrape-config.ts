@@ -21,8 +21,8 @@ export function ec2TagLabel(tagKey: string): string {
 }
 
 /** One stage's job for one exporter: unique in the config, relabelled to the exporter's job name. */
-export function scrapeJobName(job: string, stage: string): string {
-  return `${job}_${stage.replace(/[^A-Za-z0-9_]/g, '_')}`;
+export function scrapeJobName(exporterJob: string, stage: string): string {
+  return `${exporterJob}_${stage.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
 function job(spec: ServiceSpec, name: string, port: number): ScrapeJob {

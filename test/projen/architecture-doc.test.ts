@@ -1,7 +1,7 @@
 import { renderArchitectureDiagram, renderArchitectureDoc, renderPromotionDiagram } from '../../src/projen/architecture-diagram';
 import { normaliseEstate, type EstateSpec, type ServiceSpec } from '../../src/spec';
-import { seedOptions } from '../spec/fixtures';
 import { specWith } from '../infra/fixtures';
+import { seedOptions } from '../spec/fixtures';
 
 /** A one-stage estate around a stage spec, as normaliseEstate makes it for options without stages. */
 function estateOf(spec: ServiceSpec): EstateSpec {
@@ -126,7 +126,7 @@ describe('the stages in the architecture document', () => {
     expect(doc).toContain('| 2 | `production` | 222222222222 | eu-central-1 | `vpc-flask-app-production` 192.168.0.0/16 | yes | `flask-app-production-deploy` |');
     expect(doc.match(/^## Stage `/gm)).toHaveLength(2);
     expect(doc.match(/```mermaid/g)).toHaveLength(3);
-    expect(doc).toContain("deploys what `staging` deployed, once it succeeded");
+    expect(doc).toContain('deploys what `staging` deployed, once it succeeded');
     expect(doc).toContain('| delivery | `flask-app-staging-delivery` |');
     expect(doc).toContain('| delivery | `flask-app-production-delivery` |');
     expect(doc.indexOf('## Stage `staging`')).toBeLessThan(doc.indexOf('## Stage `production`'));

@@ -2,8 +2,8 @@
  * Validation across stages (issue 15): every problem at once, each naming the stage (or both stages)
  * and the offending values; a stage's own values checked exactly like a single stage's.
  */
-import { SpecValidationError, normaliseEstate, selectStage } from '../../src/spec';
 import { seedOptions } from './fixtures';
+import { SpecValidationError, normaliseEstate, selectStage } from '../../src/spec';
 
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 const STAGING_NETWORK = {

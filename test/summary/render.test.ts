@@ -119,7 +119,7 @@ describe('the summary of several stages', () => {
     expect(text.match(/^Network plan for .*$/gm)?.map((l) => l.split(' (')[0])).toEqual(['Network plan for vpc-flask-app-staging', 'Network plan for vpc-flask-app-production']);
   });
 
-  test("each stage lists only its own stacks; a stack of no stage is listed once, apart", () => {
+  test('each stage lists only its own stacks; a stack of no stage is listed once, apart', () => {
     expect(sections[1]).toContain('flask-app-staging-network');
     expect(sections[1]).not.toContain('flask-app-production-network');
     expect(sections[2]).toContain('flask-app-production-network');

@@ -131,12 +131,19 @@ export function renderStageSection(spec: ServiceSpec): string {
   ].join('\n');
 }
 
+/** An unpinned stage deploys into the account of the credentials that deploy it. */
+const UNPINNED_ACCOUNT = "the deploying credentials' account";
+
+function accountOf(account: string | undefined): string {
+  return account ?? UNPINNED_ACCOUNT;
+}
+
 function where(spec: ServiceSpec): string {
-  return `Account \`${spec.account ?? 'the deploying credentials\' account'}\`, region \`${spec.region}\``;
+  return `${spec.account ? `Account \`${spec.account}\`` : "The deploying credentials' account"}, region \`${spec.region}\``;
 }
 
 function ownerWhere(repo: ImageRepositorySpec): string {
-  return `${repo.account ?? 'the account'} ${repo.region} (stage ${repo.ownerStage})`;
+  return `${accountOf(repo.account)} · ${repo.region} (stage ${repo.ownerStage})`;
 }
 
 /** Mermaid node ids allow letters, digits and '_'; stage names are DNS labels. */
@@ -154,7 +161,7 @@ export function renderPromotionDiagram(estate: EstateSpec): string {
   for (const stage of estate.stages) {
     add(`${stageNode(stage)}[${label(
       `${stage.stage.index + 1}. ${stage.environment}`,
-      `${stage.account ?? 'account of the credentials'} · ${stage.region}`,
+      `${accountOf(stage.account)} · ${stage.region}`,
       `VPC ${stage.names.vpc} ${stage.network.cidr}`,
       stage.protectedEnvironment ? 'protected: reviewers + pipeline approval' : 'unprotected',
     )}]`);
@@ -169,7 +176,7 @@ export function renderPromotionDiagram(estate: EstateSpec): string {
 
 export function renderArchitectureDoc(estate: EstateSpec): string {
   const rows = estate.stages.map((s) =>
-    `| ${s.stage.index + 1} | \`${s.environment}\` | ${s.account ?? '(credentials\')'} | ${s.region} | \`${s.names.vpc}\` ${s.network.cidr} | ${s.protectedEnvironment ? 'yes' : 'no'} | \`${s.names.pipeline}\` |`);
+    `| ${s.stage.index + 1} | \`${s.environment}\` | ${accountOf(s.account)} | ${s.region} | \`${s.names.vpc}\` ${s.network.cidr} | ${s.protectedEnvironment ? 'yes' : 'no'} | \`${s.names.pipeline}\` |`);
   return [
     `# ${estate.serviceName}: architecture`,
     '',

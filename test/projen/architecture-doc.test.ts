@@ -115,7 +115,7 @@ describe('the stages in the architecture document', () => {
     const { edges } = checkFlowchart(diagram.replace('flowchart LR', 'flowchart TB'));
     expect(diagram).toContain('"1. staging<br/>111111111111 · eu-west-1<br/>VPC vpc-flask-app-staging 172.20.0.0/16<br/>unprotected"');
     expect(diagram).toContain('"2. production<br/>222222222222 · eu-central-1<br/>VPC vpc-flask-app-production 192.168.0.0/16<br/>protected: reviewers + pipeline approval"');
-    expect(diagram).toContain('"ECR flask-app<br/>111111111111 eu-west-1 (stage staging)<br/>pulled by 222222222222"');
+    expect(diagram).toContain('"ECR flask-app<br/>111111111111 · eu-west-1 (stage staging)<br/>pulled by 222222222222"');
     expect(edges).toEqual(expect.arrayContaining([['build', 'ecr'], ['build', 'stage_staging'], ['stage_staging', 'stage_production'], ['ecr', 'stage_production']]));
     expect(diagram).toContain('stage_staging -->|"succeeded → approval"| stage_production');
   });

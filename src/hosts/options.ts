@@ -45,12 +45,12 @@ then checks every exporter answers and prints a table per host.
   --help                   show this text
 
 Prerequisites on this machine (the controller):
-  - AWS credentials for the service's account: AWS_PROFILE (after \`aws sso login\`
+  - AWS credentials for the stage's account: AWS_PROFILE (after \`aws sso login\`
     for IAM Identity Center) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; the region
-    is the spec's. They need ec2:DescribeInstances (cloudformation:DescribeStacks
+    is the stage's. They need ec2:DescribeInstances (cloudformation:DescribeStacks
     with --discover stack) and, over SSM, ssm:StartSession/TerminateSession and
-    s3:PutObject/GetObject/DeleteObject/ListBucket/GetBucketLocation on the hosts
-    stack's transfer bucket (the access stack's hosts-configuration role has them).
+    s3:PutObject/GetObject/DeleteObject/ListBucket/GetBucketLocation on the stage's
+    hosts stack's transfer bucket (its access stack's hosts-configuration role has them).
   - ansible-core 2.14+ with the collections in ansible/requirements.yml
     (ansible-galaxy collection install -r ansible/requirements.yml).
   - boto3 and botocore for Ansible's Python (the aws_ec2 inventory and aws_ssm).

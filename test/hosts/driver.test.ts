@@ -95,6 +95,24 @@ describe('configureHosts', () => {
     expect(f.calls).toEqual([]);
   });
 
+  test("an inventory whose hosts are not in the stage's group is refused before anything runs, naming the hosts and the group", async () => {
+    const f = fakeIO({
+      listInventory: async () => ({
+        _meta: { hostvars: { 'i-1': {}, 'i-2': {} } },
+        slipway_hosts: { hosts: ['i-1', 'i-2'] },
+        stage_staging: { hosts: ['i-1', 'i-2'] },
+        stage_production: { hosts: ['i-2'] },
+      }),
+    });
+    await expect(configureHosts(spec, '/repo', parseOptions(['--inventory', 'inv.yml', '--limit', 'i-1']), f.io)).rejects.toThrow(
+      new DriverError(
+        "inventory inv.yml: host(s) i-1 are not in group 'stage_production', which gives stage 'production' its facts " +
+          "(ansible/group_vars/stage_production/slipway.yml); list them under 'stage_production' as well, or name their stage with --stage",
+      ),
+    );
+    expect(f.calls).toEqual([]);
+  });
+
   test('--check runs a dry run and checks no exporter', async () => {
     let fetched = 0;
     const f = fakeIO({

@@ -146,7 +146,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     new TestSplit(this, firstStage, projenrcCheck.task);
     new ActionBundles(this);
     new Hosts(this, firstStage);
-    new SlipwayWorkflows(this, firstStage);
+    new SlipwayWorkflows(this, spec);
     new SonarProperties(this, firstStage);
     new ArchitectureDoc(this, firstStage);
     this.addTask('bench', {

@@ -75,6 +75,10 @@ describe('rollback.yml', () => {
     for (const job of Object.values(wf.jobs)) for (const s of job.steps) expect(s.run ?? '').not.toContain('${{');
   });
 
+  test('snapshot', () => {
+    expect(rollbackText).toMatchSnapshot();
+  });
+
   test('without the deploy stage there is no rollback workflow', () => {
     expect(synthWorkflows({ stages: { deploy: false } }).rollback).toBeUndefined();
   });

@@ -38,9 +38,9 @@ export function writeReleaseManifestScript(): string {
   return [
     'set -euo pipefail',
     FAIL,
-    `[[ "\${IMAGE_DIGEST}" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "No image digest" "the image job's digest output is '\${IMAGE_DIGEST}', not sha256:<64 hex digits>; re-run the image job"`,
+    '[[ "${IMAGE_DIGEST}" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "No image digest" "the image job\'s digest output is \'${IMAGE_DIGEST}\', not sha256:<64 hex digits>; re-run the image job"',
     // A tag follows the last ':' after the last '/'; a registry port (host:5000/…) comes before a '/'.
-    `[[ "\${IMAGE_TAG_URI##*/}" == *:* ]] || fail "No image tag" "the image job's image-uri '\${IMAGE_TAG_URI}' is not <registry>/<repository>:<tag>"`,
+    '[[ "${IMAGE_TAG_URI##*/}" == *:* ]] || fail "No image tag" "the image job\'s image-uri \'${IMAGE_TAG_URI}\' is not <registry>/<repository>:<tag>"',
     'repository="${IMAGE_TAG_URI%:*}"',
     `[ -f ${cloudAssembly.path} ] || fail "No cloud assembly" "${cloudAssembly.path} was not downloaded from artifact ${cloudAssembly.name}"`,
     `assembly_sha256="$(sha256sum ${cloudAssembly.path} | cut -d ' ' -f 1)"`,
@@ -51,7 +51,7 @@ export function writeReleaseManifestScript(): string {
     `  --arg artifact ${cloudAssembly.name} --arg file ${cloudAssembly.path} --arg sha256 "\${assembly_sha256}" \\`,
     '  --arg stages "${STAGES}" \\',
     "  '{schemaVersion: $schema, service: $service, image: {uri: $uri, tag: $tag, digest: $digest}, commit: $commit, ref: $ref,",
-    "    run: {id: $run_id, attempt: $run_attempt}, assembly: {artifact: $artifact, file: $file, sha256: $sha256},",
+    '    run: {id: $run_id, attempt: $run_attempt}, assembly: {artifact: $artifact, file: $file, sha256: $sha256},',
     `    stages: ($stages | split(" ") | map(select(. != "")))}' > ${releaseManifest.path}`,
     `cat ${releaseManifest.path}`,
     '{',
@@ -60,7 +60,7 @@ export function writeReleaseManifestScript(): string {
     '  echo "- image: \\`${repository}@${IMAGE_DIGEST}\\` (pushed as \\`${IMAGE_TAG_URI}\\`)"',
     `  echo "- cloud assembly: artifact \\\`${cloudAssembly.name}\\\`, sha256 \\\`\${assembly_sha256}\\\`"`,
     '  echo "- promoted through: ${STAGES// / → }"',
-    `  echo "- roll a stage back to this release: run rollback.yml with run id \\\`\${RUN_ID}\\\`"`,
+    '  echo "- roll a stage back to this release: run rollback.yml with run id \\`${RUN_ID}\\`"',
     '} >> "${GITHUB_STEP_SUMMARY}"',
   ].join('\n');
 }

@@ -17,7 +17,11 @@ import { seedOptions } from '../../spec/fixtures';
 const estate = normaliseEstate({ ...seedOptions(), ...TWO_STAGES });
 const { pipeline, rollback } = synthWorkflows(undefined, undefined, TWO_STAGES);
 const built = buildEstate(new App(), estate);
-const stages: { name: string; spec: ServiceSpec; stacks: ServiceStacks }[] = estate.stages.map((spec, i) => ({ name: spec.stage.name, spec, stacks: built[i] }));
+const stages: { name: string; spec: ServiceSpec; stacks: ServiceStacks }[] = estate.stages.map((spec, i) => ({
+  name: spec.stage.name,
+  spec,
+  stacks: built[i],
+}));
 interface CfnResource {
   readonly Type: string;
   readonly Properties: Record<string, unknown>;
@@ -126,14 +130,14 @@ describe.each(stages)('stage $name: pipeline.yml and the role trust', ({ name, s
       if (v['Fn::Join']) return v['Fn::Join'][1].map(text).join(v['Fn::Join'][0]);
       throw new Error(`cannot read ${JSON.stringify(value)} as text`);
     };
-    const name = text(bucket.Properties.BucketName);
-    expect(name).toBe(hostTransferBucketName(spec.names, '<AccountId>', spec.region));
+    const transferBucket = text(bucket.Properties.BucketName);
+    expect(transferBucket).toBe(hostTransferBucketName(spec.names, '<AccountId>', spec.region));
     const roleId = (access.findOutputs('HostsConfigRoleArn').HostsConfigRoleArn.Value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policy = Object.values(access.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))!;
     const s3Resources = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
       .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')))
       .map((st) => text(st.Resource));
-    expect(s3Resources.sort()).toEqual([`arn:<Partition>:s3:::${name}`, `arn:<Partition>:s3:::${name}/*`]);
+    expect(s3Resources.sort()).toEqual([`arn:<Partition>:s3:::${transferBucket}`, `arn:<Partition>:s3:::${transferBucket}/*`]);
   });
 
   test('the deploy credentials last as long as the role allows, and outlast the deploy job', () => {

@@ -46,11 +46,11 @@ describe('pipeline.yml for the seed spec', () => {
 
   test('the job graph is build → { sonar ‖ veracode ‖ image } → release → deploy-production → configure-hosts-production', () => {
     expect(graphOf(pipeline)).toEqual({
-      'build': [],
-      'sonar': ['build'],
-      'veracode': ['build'],
-      'image': ['build'],
-      'release': ['build', 'sonar', 'veracode', 'image'],
+      build: [],
+      sonar: ['build'],
+      veracode: ['build'],
+      image: ['build'],
+      release: ['build', 'sonar', 'veracode', 'image'],
       [DEPLOY]: ['release'],
       [HOSTS]: [DEPLOY],
     });
@@ -70,11 +70,11 @@ describe('pipeline.yml for the seed spec', () => {
     expect(pipeline.permissions).toEqual({ contents: 'read' });
     const perms = Object.fromEntries(Object.entries(pipeline.jobs).map(([id, job]) => [id, job.permissions]));
     expect(perms).toEqual({
-      'build': { contents: 'read' },
-      'sonar': { contents: 'read' },
-      'veracode': { contents: 'read' },
-      'image': { 'contents': 'read', 'id-token': 'write' },
-      'release': { contents: 'read' },
+      build: { contents: 'read' },
+      sonar: { contents: 'read' },
+      veracode: { contents: 'read' },
+      image: { 'contents': 'read', 'id-token': 'write' },
+      release: { contents: 'read' },
       [DEPLOY]: { 'contents': 'read', 'id-token': 'write' },
       [HOSTS]: { 'contents': 'read', 'id-token': 'write' },
     });
@@ -253,9 +253,9 @@ describe('pipeline.yml for the seed spec', () => {
 
 describe('stage toggles remove jobs and their needs cleanly', () => {
   const cases: { stages: Record<string, boolean>; jobs: Record<string, string[]> }[] = [
-    { stages: { veracode: false }, jobs: { 'build': [], 'sonar': ['build'], 'image': ['build'], 'release': ['build', 'sonar', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
-    { stages: { sonar: false }, jobs: { 'build': [], 'veracode': ['build'], 'image': ['build'], 'release': ['build', 'veracode', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
-    { stages: { sonar: false, veracode: false }, jobs: { 'build': [], 'image': ['build'], 'release': ['build', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
+    { stages: { veracode: false }, jobs: { build: [], sonar: ['build'], image: ['build'], release: ['build', 'sonar', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
+    { stages: { sonar: false }, jobs: { build: [], veracode: ['build'], image: ['build'], release: ['build', 'veracode', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
+    { stages: { sonar: false, veracode: false }, jobs: { build: [], image: ['build'], release: ['build', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
     { stages: { deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'], image: ['build'] } },
     { stages: { image: false, deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'] } },
     { stages: { sonar: false, veracode: false, image: false, deploy: false }, jobs: { build: [] } },

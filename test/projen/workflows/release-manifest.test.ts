@@ -13,6 +13,8 @@ import { readReleaseManifestScript, writeReleaseManifestScript } from '../../../
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
 const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+// Each test starts bash (and curl, jq) several times; on a loaded 2-core machine that outlasts jest's 5 s.
+jest.setTimeout(30_000);
 
 describe('release manifest scripts', () => {
   let dir: string;

@@ -14,6 +14,8 @@ import { Job, ROLLBACK_PATH, TWO_STAGES, graphOf, synthWorkflows } from './synth
 import { RELEASE_RETENTION_DAYS } from '../../../src/projen/workflows';
 
 const { pipeline, rollback, rollbackText } = synthWorkflows(undefined, undefined, TWO_STAGES);
+// Each test starts bash (and curl, jq) several times; on a loaded 2-core machine that outlasts jest's 5 s.
+jest.setTimeout(30_000);
 const wf = rollback!;
 
 function step(job: Job, id: string) {
@@ -88,9 +90,9 @@ interface Artifact { name: string; expired: boolean; expires_at: string; created
 
 describe('the verify step, run by bash against a local GitHub REST API', () => {
   const runs: Record<string, { path: string; head_branch: string; head_sha: string }> = {
-    '4242': { path: '.github/workflows/pipeline.yml', head_branch: 'main', head_sha: 'c0ffee0123456789abcdef0123456789abcdef01' },
-    '5000': { path: '.github/workflows/pull-request.yml', head_branch: 'feature', head_sha: 'a'.repeat(40) },
-    '6000': { path: '.github/workflows/pipeline.yml@refs/heads/feature', head_branch: 'feature', head_sha: 'b'.repeat(40) },
+    4242: { path: '.github/workflows/pipeline.yml', head_branch: 'main', head_sha: 'c0ffee0123456789abcdef0123456789abcdef01' },
+    5000: { path: '.github/workflows/pull-request.yml', head_branch: 'feature', head_sha: 'a'.repeat(40) },
+    6000: { path: '.github/workflows/pipeline.yml@refs/heads/feature', head_branch: 'feature', head_sha: 'b'.repeat(40) },
   };
   const live = (name: string): Artifact => ({ name, expired: false, created_at: '2026-11-01T10:00:00Z', expires_at: '2027-01-30T10:00:00Z' });
   let artifacts: Record<string, Artifact[]> = {};

@@ -1,7 +1,7 @@
 /**
- * The configure-hosts job: after every deploy (which is when hosts are replaced: a new AMI, a resize, a
- * count change) it runs `npx projen configure-hosts` over SSM against every host, new or old, so no person
- * has to. The driver is idempotent: where nothing changed it changes nothing and transfers nothing.
+ * A stage's configure-hosts job: after every deploy of the stage (which is when hosts are replaced: a new AMI,
+ * a resize, a count change) it runs `npx projen configure-hosts --stage <stage>` over SSM against every host of
+ * that stage, new or old, so no person has to; the next stage waits for it. The driver is idempotent: where nothing changed it changes nothing and transfers nothing.
  * The hosts have no internet; this runner fetches and verifies the exporter releases and ships them.
  */
 import { github } from 'projen';

@@ -143,8 +143,9 @@ const ROLE_DURATION_SECONDS: Partial<Record<AwsRole, (spec: ServiceSpec) => numb
 };
 
 /**
- * OIDC credentials for one of the access stack's roles; the ARN is a repository variable set once from
- * the stack's output. The account id is left unmasked (configure-aws-credentials' own default): the runner
+ * OIDC credentials for one of the access stack's roles; the ARN is a GitHub variable set once from the
+ * stack's output: the image-push role's a repository variable, each stage's deploy and hosts roles
+ * variables of the stage's Environment (same names, one value per Environment). The account id is left unmasked (configure-aws-credentials' own default): the runner
  * drops any job output containing a masked value ("Skip output ... since it may contain secret",
  * actions/runner JobExtension.cs), and AWS does not treat account ids as secrets.
  */

@@ -22,10 +22,13 @@ export const ROLLBACK_INPUTS = { stage: 'stage', runId: 'run_id' } as const;
 const RUN_ID = `\${{ inputs.${ROLLBACK_INPUTS.runId} }}`;
 
 /**
- * Checks the run a person named before any stage is touched, failing with the run id and what to do instead.
- * env: RUN_ID, GH_TOKEN; the runner's GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_REF and RUNNER_TEMP.
- * Uses GET /repos/{owner}/{repo}/actions/runs/{run_id} and .../runs/{run_id}/artifacts?name=
- * (https://docs.github.com/en/rest/actions/workflow-runs, https://docs.github.com/en/rest/actions/artifacts).
+ * Checks the run a person named before any stage is touched, failing with the run id and what to do instead:
+ * a pipeline run from a deploy branch, its release artifacts still kept, and (for any stage but the first) the
+ * release deployed to the stage before by that run, so this workflow cannot promote past a stage.
+ * env: RUN_ID, STAGE, GH_TOKEN; the runner's GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_REF and RUNNER_TEMP.
+ * Uses GET /repos/{owner}/{repo}/actions/runs/{run_id}, .../runs/{run_id}/artifacts?name= and .../runs/{run_id}/jobs
+ * (https://docs.github.com/en/rest/actions/workflow-runs, https://docs.github.com/en/rest/actions/artifacts,
+ * https://docs.github.com/en/rest/actions/workflow-jobs).
  */
 export function verifyRollbackScript(estate: EstateSpec): string {
   const branches = estate.github.branches;
@@ -64,6 +67,16 @@ export function verifyRollbackScript(estate: EstateSpec): string {
       `${RELEASE_RETENTION_DAYS} days (fewer if Settings → Actions → General → Artifact and log retention is shorter); pick a newer run, or revert the change on ${branches[0]} and let the pipeline release it"`,
     '  fi',
     'done',
+    'case "${STAGE}" in',
+    ...estate.stages.filter((s) => s.stage.previous).map((s) => `  ${s.stage.name}) previous=${s.stage.previous} ;;`),
+    '  *) previous="" ;;',
+    'esac',
+    'if [ -n "${previous}" ]; then',
+    // The run's latest attempt of each job; the deploy job's name is 'deploy <stage>'.
+    '  api "actions/runs/${RUN_ID}/jobs?per_page=100"',
+    '  conclusion="$(jq -r --arg name "deploy ${previous}" \'[.jobs // [] | .[] | select(.name == $name)] | last | .conclusion // "none"\' "${body}")"',
+    '  [ "${conclusion}" = success ] || fail "Not deployed to ${previous}" "run ${RUN_ID} did not deploy to ${previous} (deploy ${previous}: ${conclusion}); a release reaches ${STAGE} only after ${previous}: roll ${previous} back to it first, or pick a run that reached ${STAGE}"',
+    'fi',
     'echo "run ${RUN_ID} (${branch}, ${commit:0:12}) has its release artifacts; deploying it to ${STAGE}"',
     'echo "### Rolling ${STAGE} back to run ${RUN_ID} (${branch}, commit ${commit:0:12})" >> "${GITHUB_STEP_SUMMARY}"',
   ].join('\n');

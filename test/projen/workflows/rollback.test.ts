@@ -96,6 +96,7 @@ describe('the verify step, run by bash against a local GitHub REST API', () => {
   };
   const live = (name: string): Artifact => ({ name, expired: false, created_at: '2026-11-01T10:00:00Z', expires_at: '2027-01-30T10:00:00Z' });
   let artifacts: Record<string, Artifact[]> = {};
+  let jobs: Record<string, { name: string; conclusion: string | null }[]> = {};
   const requests: string[] = [];
   let api = '';
   let dir: string;
@@ -104,6 +105,7 @@ describe('the verify step, run by bash against a local GitHub REST API', () => {
     const url = new URL(req.url!, 'http://localhost');
     const run = /^\/repos\/slipway-dev\/flask-app\/actions\/runs\/(\d+)$/.exec(url.pathname);
     const list = /^\/repos\/slipway-dev\/flask-app\/actions\/runs\/(\d+)\/artifacts$/.exec(url.pathname);
+    const runJobs = /^\/repos\/slipway-dev\/flask-app\/actions\/runs\/(\d+)\/jobs$/.exec(url.pathname);
     const reply = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     if (req.headers.authorization !== 'Bearer test-token') return reply(401, { message: 'Bad credentials' });
     if (run && runs[run[1]]) return reply(200, { id: Number(run[1]), ...runs[run[1]] });
@@ -111,6 +113,7 @@ describe('the verify step, run by bash against a local GitHub REST API', () => {
       const found = (artifacts[list[1]] ?? []).filter((a) => a.name === url.searchParams.get('name'));
       return reply(200, { total_count: found.length, artifacts: found });
     }
+    if (runJobs && runs[runJobs[1]]) return reply(200, { total_count: (jobs[runJobs[1]] ?? []).length, jobs: jobs[runJobs[1]] ?? [] });
     return reply(404, { message: 'Not Found' });
   });
 
@@ -125,6 +128,7 @@ describe('the verify step, run by bash against a local GitHub REST API', () => {
   });
   beforeEach(() => {
     artifacts = { 4242: [live('cloud-assembly'), live('release-manifest')] };
+    jobs = { 4242: [{ name: 'release', conclusion: 'success' }, { name: 'deploy staging', conclusion: 'success' }, { name: 'deploy production', conclusion: 'failure' }] };
     requests.length = 0;
     writeFileSync(join(dir, 'summary.md'), '');
   });
@@ -162,7 +166,25 @@ describe('the verify step, run by bash against a local GitHub REST API', () => {
       'GET /repos/slipway-dev/flask-app/actions/runs/4242 Bearer test-token',
       'GET /repos/slipway-dev/flask-app/actions/runs/4242/artifacts?name=cloud-assembly Bearer test-token',
       'GET /repos/slipway-dev/flask-app/actions/runs/4242/artifacts?name=release-manifest Bearer test-token',
+      'GET /repos/slipway-dev/flask-app/actions/runs/4242/jobs?per_page=100 Bearer test-token',
     ]);
+  });
+
+  test('the first stage needs no earlier stage: the run\'s jobs are not asked for', async () => {
+    expect((await verify({ RUN_ID: '4242', STAGE: 'staging' })).status).toBe(0);
+    expect(requests.some((r) => r.includes('/jobs'))).toBe(false);
+  });
+
+  test('a later stage only takes a release the run deployed to the stage before it', async () => {
+    jobs[4242] = [{ name: 'release', conclusion: 'success' }, { name: 'deploy staging', conclusion: 'failure' }];
+    const failed = await verify({ RUN_ID: '4242' });
+    expect(failed.status).toBe(1);
+    expect(failed.stdout.trim()).toBe(
+      '::error title=Not deployed to staging::run 4242 did not deploy to staging (deploy staging: failure); a release reaches production only after staging: ' +
+        'roll staging back to it first, or pick a run that reached production',
+    );
+    jobs[4242] = [{ name: 'release', conclusion: 'success' }];
+    expect((await verify({ RUN_ID: '4242' })).stdout).toContain('(deploy staging: none)');
   });
 
   test('an expired artifact fails naming the run, the expiry, the retention and what to do', async () => {

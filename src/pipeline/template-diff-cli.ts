@@ -3,11 +3,12 @@
  *   [--base-label main] [--head-label my-branch] [--output <file>]`
  *
  * Compares two synthesized cloud assemblies offline and appends the Markdown
- * report to --output (the job summary in CI) or prints it. Prints one line of
+ * report to --output (the job summary in CI) or prints it, a section per stage
+ * (the head's stages in order, then stages only the base has). Prints one line of
  * totals, and a warning annotation when security-relevant changes are present.
  */
 import { appendFileSync } from 'fs';
-import { readAssemblyTemplates } from './cloud-assembly';
+import { readAssembly } from './cloud-assembly';
 import { diffAssemblies, totals } from './template-diff';
 import { renderDiffMarkdown } from './template-diff-render';
 
@@ -49,8 +50,12 @@ export function main(argv: readonly string[]): number {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
-    const diff = diffAssemblies(readAssemblyTemplates(args.base), readAssemblyTemplates(args.head));
-    const markdown = renderDiffMarkdown(diff, { base: args.baseLabel, head: args.headLabel });
+    const base = readAssembly(args.base);
+    const head = readAssembly(args.head);
+    const diff = diffAssemblies(base.templates, head.templates);
+    // A stack keeps the stage the head gives it; a stack the head removed keeps the base's.
+    const stageOf = new Map([...head.stages, ...[...base.stages].filter(([stack]) => !head.stages.has(stack))]);
+    const markdown = renderDiffMarkdown(diff, { base: args.baseLabel, head: args.headLabel }, stageOf);
     if (args.output) appendFileSync(args.output, `${markdown}\n`);
     else process.stdout.write(`${markdown}\n`);
     const t = totals(diff);

@@ -1,8 +1,9 @@
 /**
  * Renders an AssemblyDiff as Markdown for a GitHub job summary, in the
- * `[+] [-] [~]` vocabulary of `cdk diff`. Pure.
+ * `[+] [-] [~]` vocabulary of `cdk diff`; with stages, a section per stage
+ * holding that stage's stacks, in promotion order. Pure.
  */
-import { AssemblyDiff, ChangeKind, NamedChange, ResourceChange, StackDiff, ValueChange, totals } from './template-diff';
+import { AssemblyDiff, ChangeKind, NamedChange, ResourceChange, StackDiff, StageDiff, ValueChange, groupByStage, totals } from './template-diff';
 
 const MARK: Readonly<Record<ChangeKind, string>> = { added: '[+]', removed: '[-]', modified: '[~]' };
 /** Long values (policy documents, user data) are cut so the summary stays readable. */
@@ -15,7 +16,8 @@ export interface RenderLabels {
   readonly head: string;
 }
 
-export function renderDiffMarkdown(diff: AssemblyDiff, labels: RenderLabels): string {
+/** `stageOf` maps a stack to its stage; empty (an assembly of no Slipway stage), the stacks are listed as one. */
+export function renderDiffMarkdown(diff: AssemblyDiff, labels: RenderLabels, stageOf: ReadonlyMap<string, string> = new Map()): string {
   const t = totals(diff);
   const lines = [`## Infrastructure diff: ${code(labels.head)} against ${code(labels.base)}`, ''];
   if (t.stacksChanged === 0) {
@@ -28,13 +30,31 @@ export function renderDiffMarkdown(diff: AssemblyDiff, labels: RenderLabels): st
   );
   if (t.securityRelevant > 0) lines.push(`> [!WARNING]\n> ${t.securityRelevant} change${t.securityRelevant === 1 ? ' touches' : 's touch'} IAM, security groups, network ACLs or resource policies: review them below.`, '');
   if (t.mayReplace > 0) lines.push(`> [!CAUTION]\n> ${t.mayReplace} resource${t.mayReplace === 1 ? '' : 's'} may be replaced (deleted and created again): see "may replace".`, '');
-  for (const stack of diff.stacks.filter((s) => s.kind !== 'unchanged')) lines.push(...renderStack(stack));
+  if (stageOf.size === 0) {
+    for (const stack of diff.stacks.filter((s) => s.kind !== 'unchanged')) lines.push(...renderStack(stack, '###'));
+  } else {
+    for (const group of groupByStage(diff, stageOf)) lines.push(...renderStage(group));
+  }
   lines.push('_Computed offline from the synthesized templates; `cdk diff` against the account is the authority on replacements._', '');
   return lines.join('\n');
 }
 
-function renderStack(stack: StackDiff): string[] {
-  const lines = [`### ${code(stack.stack)} (${stack.kind})`, ''];
+function renderStage(group: StageDiff): string[] {
+  const t = totals({ stacks: group.stacks });
+  const title = group.stage === undefined ? 'Stacks of no stage' : `Stage ${code(group.stage)}`;
+  const n = group.stacks.length;
+  if (t.stacksChanged === 0) return [`### ${title}: no changes (${n} stack${n === 1 ? '' : 's'})`, ''];
+  const lines = [
+    `### ${title}: ${t.stacksChanged} of ${n} stack${n === 1 ? '' : 's'} changed, ${t.added} added, ${t.removed} removed, ${t.modified} modified` +
+      `${t.securityRelevant > 0 ? `, ${t.securityRelevant} security-relevant` : ''}${t.mayReplace > 0 ? `, ${t.mayReplace} may replace` : ''}`,
+    '',
+  ];
+  for (const stack of group.stacks.filter((s) => s.kind !== 'unchanged')) lines.push(...renderStack(stack, '####'));
+  return lines;
+}
+
+function renderStack(stack: StackDiff, heading: '###' | '####'): string[] {
+  const lines = [`${heading} ${code(stack.stack)} (${stack.kind})`, ''];
   if (stack.resources.length > 0) {
     lines.push('| | logical id | type | notes |', '|---|---|---|---|');
     for (const r of stack.resources) lines.push(`| ${MARK[r.kind]} | ${code(r.logicalId)} | ${code(r.type)} | ${notes(r)} |`);

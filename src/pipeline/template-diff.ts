@@ -259,3 +259,20 @@ export function totals(diff: AssemblyDiff): DiffTotals {
     mayReplace: resources.filter((r) => r.replacedBy.length > 0).length,
   };
 }
+
+/** The stacks of one stage; `stage` absent for the stacks no stage tags. */
+export interface StageDiff {
+  readonly stage?: string;
+  readonly stacks: readonly StackDiff[];
+}
+
+/**
+ * Groups a diff's stacks by stage: the stages in the order `stageOf` first names them (the head assembly's
+ * promotion order, then stages only the base has), the stacks of no stage last. Pure.
+ */
+export function groupByStage(diff: AssemblyDiff, stageOf: ReadonlyMap<string, string>): StageDiff[] {
+  const order = [...new Set(stageOf.values())];
+  const groups: StageDiff[] = order.map((stage) => ({ stage, stacks: diff.stacks.filter((s) => stageOf.get(s.stack) === stage) }));
+  const unstaged = diff.stacks.filter((s) => !stageOf.has(s.stack));
+  return [...groups.filter((g) => g.stacks.length > 0), ...(unstaged.length > 0 ? [{ stacks: unstaged }] : [])];
+}

@@ -145,8 +145,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     new TestSplit(this, spec, projenrcCheck.task);
     new ActionBundles(this);
     new Hosts(this, spec);
-    // TRANSITIONAL: the workflows take the first stage until the pipeline engineer converts them to the estate.
-    new SlipwayWorkflows(this, spec.stages[0]);
+    new SlipwayWorkflows(this, spec);
     new SonarProperties(this, spec);
     new ArchitectureDoc(this, spec);
     this.addTask('bench', {

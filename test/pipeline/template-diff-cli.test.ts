@@ -6,10 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, Stack, Stage, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { readAssemblyTemplates, stackTemplateRefs } from '../../src/pipeline/cloud-assembly';
+import { readAssembly, readAssemblyTemplates, stackTemplateRefs } from '../../src/pipeline/cloud-assembly';
 import { main, parseArgs } from '../../src/pipeline/template-diff-cli';
 
 interface Variant {
@@ -77,6 +77,51 @@ describe('template-diff CLI', () => {
     synthAssembly(broken, { cidr: '10.0.0.0/16', openSsh: false });
     writeFileSync(join(broken, 'svc-network.template.json'), '{ not json');
     expect(() => readAssemblyTemplates(broken)).toThrow(`${join(broken, 'svc-network.template.json')} is not valid JSON`);
+  });
+});
+
+/** Stacks as buildEstate makes them: one assembly, each stage's stacks tagged slipway:environment=<stage>. */
+function synthStages(dir: string, stages: { name: string; cidr: string }[]): void {
+  const app = new App({ outdir: dir });
+  for (const stage of stages) {
+    const network = new Stack(app, `svc-${stage.name}-network`);
+    new ec2.CfnVPC(network, 'Vpc', { cidrBlock: stage.cidr });
+    Tags.of(network).add('slipway:environment', stage.name);
+  }
+  app.synth();
+}
+
+describe('template-diff CLI, stage by stage', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'slipway-diff-stages-'));
+    synthStages(join(root, 'base'), [{ name: 'staging', cidr: '10.1.0.0/16' }, { name: 'production', cidr: '10.0.0.0/16' }, { name: 'qa', cidr: '10.2.0.0/16' }]);
+    synthStages(join(root, 'head'), [{ name: 'staging', cidr: '10.9.0.0/16' }, { name: 'production', cidr: '10.0.0.0/16' }]);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  test('the manifest gives each stack its stage, in the order the stages were synthesized', () => {
+    expect([...readAssembly(join(root, 'base')).stages]).toEqual([
+      ['svc-staging-network', 'staging'], ['svc-production-network', 'production'], ['svc-qa-network', 'qa'],
+    ]);
+  });
+
+  test('the report has a section per stage: the head\'s stages in order, then the stage the head removed', () => {
+    const summary = join(root, 'summary.md');
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(main(['--base', join(root, 'base'), '--head', join(root, 'head'), '--output', summary])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const headings = readFileSync(summary, 'utf8').split('\n').filter((l) => /^#{3,4} /.test(l));
+    expect(headings).toEqual([
+      '### Stage `staging`: 1 of 1 stack changed, 0 added, 0 removed, 1 modified, 1 may replace',
+      '#### `svc-staging-network` (modified)',
+      '### Stage `production`: no changes (1 stack)',
+      '### Stage `qa`: 1 of 1 stack changed, 0 added, 1 removed, 0 modified',
+      '#### `svc-qa-network` (removed)',
+    ]);
   });
 });
 

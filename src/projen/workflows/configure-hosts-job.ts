@@ -1,10 +1,11 @@
 /**
- * The configure-hosts job: after every deploy (which is when hosts are replaced: a new AMI, a resize, a
- * count change) it runs `npx projen configure-hosts` over SSM against every host, new or old, so no person
- * has to. The driver is idempotent: where nothing changed it changes nothing and transfers nothing.
+ * A stage's configure-hosts job: after every deploy of the stage (which is when hosts are replaced: a new AMI,
+ * a resize, a count change) it runs `npx projen configure-hosts --stage <stage>` over SSM against every host of
+ * that stage, new or old, so no person has to; the next stage waits for it. The driver is idempotent: where nothing changed it changes nothing and transfers nothing.
  * The hosts have no internet; this runner fetches and verifies the exporter releases and ships them.
  */
 import { github } from 'projen';
+import { stageConcurrency } from './deploy-job';
 import { RUNNER, awsCredentialsStep, checkoutStep, deployBranchCondition, npmCiStep, setupNodeStep, setupPythonStep } from './steps';
 import { hostTagFilters } from '../../hosts/ansible-vars';
 import { CONFIGURE_HOSTS_TIMEOUT_MINUTES, type ServiceSpec } from '../../spec';
@@ -20,7 +21,17 @@ export const CONTROLLER_PYTHON = '3.12';
 export const CONTROLLER_PIP_PACKAGES = ['ansible-core>=2.15', 'boto3', 'botocore'] as const;
 export const CONFIGURE_HOSTS_COMMAND = 'npx projen configure-hosts --connection ssm';
 
-/** Whether the pipeline has the job: hosts to configure, and a deploy that can replace them. */
+/** The driver's command for one stage's hosts. */
+export function configureHostsCommand(spec: Pick<ServiceSpec, 'stage'>): string {
+  return `${CONFIGURE_HOSTS_COMMAND} --stage ${spec.stage.name}`;
+}
+
+/** A stage's configure-hosts job id in pipeline.yml and rollback.yml. */
+export function configureHostsJobId(spec: Pick<ServiceSpec, 'stage'>): string {
+  return `configure-hosts-${spec.stage.name}`;
+}
+
+/** Whether a stage has the job: hosts to configure, and a deploy that can replace them. */
 export function hasConfigureHostsJob(spec: ServiceSpec): boolean {
   return spec.pipeline.stages.deploy && spec.hosts.count > 0;
 }
@@ -61,20 +72,20 @@ function waitForSsmStep(spec: ServiceSpec): github.workflows.JobStep {
   };
 }
 
-export function configureHostsJob(spec: ServiceSpec, options: { needs: string[] }): Job {
+export function configureHostsJob(spec: ServiceSpec, options: { needs: string[]; if?: string }): Job {
+  const branches = deployBranchCondition(spec);
   return {
-    name: 'configure-hosts',
+    name: `configure-hosts ${spec.stage.name}`,
     needs: options.needs,
-    if: deployBranchCondition(spec),
+    if: options.if ? `(${branches}) && ${options.if}` : branches,
     runsOn: RUNNER,
     permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
     // The environment's subject is the one the hosts-configuration role trusts (as the deploy role does).
     environment: { name: spec.environment },
-    // The deploy job's group, never cancelling the running job: the next push's deploy waits until these hosts are
-    // configured. A group holds one running and one pending job; a newer pending one replaces the older
-    // (https://docs.github.com/en/actions/using-jobs/using-concurrency), which for this job is harmless: the
-    // newer push's own configure-hosts follows its deploy and configures every host.
-    concurrency: { 'group': `deploy-${spec.environment}`, 'cancel-in-progress': false },
+    // The stage's deploy group, never cancelling the running job: the next push's deploy waits until these hosts
+    // are configured. A newer pending job replacing this one is harmless: the newer push's own configure-hosts
+    // follows its deploy and configures every host.
+    concurrency: stageConcurrency(spec),
     timeoutMinutes: CONFIGURE_HOSTS_TIMEOUT_MINUTES,
     steps: [
       checkoutStep(),
@@ -106,8 +117,8 @@ export function configureHostsJob(spec: ServiceSpec, options: { needs: string[] 
       waitForSsmStep(spec),
       {
         id: CONFIGURE_HOSTS_STEP_ID,
-        name: 'Configure every host over SSM (fails naming each host that was not configured)',
-        run: CONFIGURE_HOSTS_COMMAND,
+        name: `Configure every ${spec.stage.name} host over SSM (fails naming each host that was not configured)`,
+        run: configureHostsCommand(spec),
       },
     ],
   };

@@ -1,7 +1,8 @@
 /**
  * The pull request's infrastructure diff: synthesize the PR and its base
- * offline (no AWS credentials), compare the templates and write a
- * `cdk diff`-style report to the job summary.
+ * offline (no AWS credentials), every stage into one assembly each, compare
+ * the templates and write a `cdk diff`-style report to the job summary, a
+ * section per stage (the stacks' slipway:environment tag says whose they are).
  */
 import { github } from 'projen';
 import { CDK_OUT, OFFLINE_CDK_ENV, OFFLINE_SYNTH, RUNNER, checkoutStep, npmCiStep, setupNodeStep } from './steps';
@@ -39,7 +40,7 @@ export function infraDiffJob(spec: ServiceSpec): Job {
       },
       {
         id: INFRA_DIFF_WORK_STEPS.last,
-        name: 'Compare the templates (written to the job summary)',
+        name: 'Compare the templates, stage by stage (written to the job summary)',
         // Branch names reach the script through env, never through the command text.
         env: { BASE_LABEL: '${{ github.base_ref }}', HEAD_LABEL: '${{ github.head_ref }}' },
         run: `npx tsx ${TEMPLATE_DIFF_CLI} --base "${BASE_CHECKOUT_DIR}/${CDK_OUT}" --head "${CDK_OUT}" --base-label "\${BASE_LABEL}" --head-label "\${HEAD_LABEL}" --output "\${GITHUB_STEP_SUMMARY}"`,

@@ -7,7 +7,7 @@ import { Component, github } from 'projen';
 import { ANTI_TAMPER } from './build-job';
 import { OFFLINE_CDK_ENV, RUNNER, checkoutStep, npmCiStep, setupNodeStep } from './steps';
 import { finishWorkflowFile } from './workflow-file';
-import type { ServiceSpec } from '../../spec';
+import type { EstateSpec } from '../../spec';
 import { PLATFORM_OWNED_PATHS, TASKS } from '../test-split';
 
 export const PLATFORM_FILE = 'platform.yml';
@@ -24,7 +24,7 @@ const INSTALL_TEST_TOOLS = [
 export class PlatformWorkflow extends Component {
   readonly workflow: github.GithubWorkflow;
 
-  constructor(project: github.GitHubProject, spec: ServiceSpec) {
+  constructor(project: github.GitHubProject, spec: EstateSpec) {
     super(project);
     const gh = project.github;
     if (!gh) throw new Error("the platform workflow needs GitHub support: keep 'github: true' in SlipwayProject");

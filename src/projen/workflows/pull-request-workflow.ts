@@ -1,15 +1,16 @@
 /**
  * `.github/workflows/pull-request.yml`: build and Sonar, plus the offline
- * infrastructure diff against the base branch. No AWS credentials, no
- * `id-token`, no deploy: nothing here can change an account.
+ * infrastructure diff against the base branch, a section per stage. No AWS
+ * credentials, no `id-token`, no deploy: nothing here can change an account.
  */
 import { Component, github } from 'projen';
 import { BUILD_WORK_STEPS, buildJob } from './build-job';
+import { imageOwnerStage } from './image-job';
 import { INFRA_DIFF_WORK_STEPS, infraDiffJob } from './infra-diff-job';
 import { StepHooks, WorkSteps, insertHooks } from './job-hooks';
 import { SONAR_WORK_STEPS, sonarJob } from './scan-jobs';
 import { finishWorkflowFile } from './workflow-file';
-import type { ServiceSpec } from '../../spec';
+import type { EstateSpec } from '../../spec';
 
 export const PULL_REQUEST_JOB_IDS = ['build', 'sonar', 'infra-diff'] as const;
 export type PullRequestJobId = (typeof PULL_REQUEST_JOB_IDS)[number];
@@ -23,8 +24,10 @@ export class PullRequestWorkflow extends Component {
   readonly workflow: github.GithubWorkflow;
   private readonly workSteps = new Map<PullRequestJobId, WorkSteps>();
 
-  constructor(project: github.GitHubProject, spec: ServiceSpec) {
+  constructor(project: github.GitHubProject, estate: EstateSpec) {
     super(project);
+    // The build is the estate's one build; it reads the values every stage shares from the image's owner stage.
+    const spec = imageOwnerStage(estate);
     const gh = project.github;
     if (!gh) throw new Error("the pull-request workflow needs GitHub support: keep 'github: true' in SlipwayProject");
 

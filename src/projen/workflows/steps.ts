@@ -27,12 +27,26 @@ export interface Artifact {
   readonly downloadTo: string;
   /** upload-artifact's if-no-files-found. @default 'error' */
   readonly ifNoFilesFound?: 'error' | 'warn' | 'ignore';
+  /** How long GitHub keeps it. @default ARTIFACT_RETENTION_DAYS */
+  readonly retentionDays?: number;
 }
+
+/** How long run artifacts are kept when they are inputs to the same run only (scans, coverage). */
+export const ARTIFACT_RETENTION_DAYS = 7;
+/**
+ * How long a release (its assembly and manifest) is kept: the window in which rollback.yml can deploy it again.
+ * 90 is upload-artifact's documented maximum "unless changed from the repository settings page"; a repository
+ * or organisation limit below it shortens the retention to that limit and the upload goes on
+ * (https://github.com/actions/upload-artifact/blob/v7.0.0/action.yml, retention-days).
+ */
+export const RELEASE_RETENTION_DAYS = 90;
 
 /** What the build job hands to later jobs. */
 export const ARTIFACTS = {
   /** The synthesized cloud assembly, zipped: CodePipeline's source object. */
-  cloudAssembly: { name: 'cloud-assembly', path: 'cloud-assembly.zip', downloadTo: '.' },
+  cloudAssembly: { name: 'cloud-assembly', path: 'cloud-assembly.zip', downloadTo: '.', retentionDays: RELEASE_RETENTION_DAYS },
+  /** What a release is (the image by digest, the commit, the assembly's digest, the stages): every stage deploys it. */
+  releaseManifest: { name: 'release-manifest', path: 'release-manifest.json', downloadTo: '.', retentionDays: RELEASE_RETENTION_DAYS },
   /** jest's lcov report, where sonar-project.properties points the scanner. */
   coverage: { name: 'coverage', path: 'coverage/lcov.info', downloadTo: 'coverage' },
   /** The sources packaged for Veracode's pipeline scan. */
@@ -40,9 +54,6 @@ export const ARTIFACTS = {
   /** Veracode's findings as SARIF, kept whether or not code scanning receives them. */
   veracodeSarif: { name: 'veracode-sarif', path: 'veracode-results.sarif', downloadTo: '.' },
 } as const satisfies Record<string, Artifact>;
-
-/** How long run artifacts are kept; they are inputs to the same run only. */
-const ARTIFACT_RETENTION_DAYS = 7;
 
 export function checkoutStep(options: { fetchDepth?: number; ref?: string; path?: string } = {}): JobStep {
   return {
@@ -63,7 +74,7 @@ export function setupPythonStep(version: string): JobStep {
   return { id: 'setup-python', name: `Set up Python ${version}`, uses: pinnedUses('setupPython'), with: { 'python-version': version } };
 }
 
-export function setupNodeStep(spec: ServiceSpec, lockFiles: readonly string[] = ['package-lock.json']): JobStep {
+export function setupNodeStep(spec: Pick<ServiceSpec, 'pipeline'>, lockFiles: readonly string[] = ['package-lock.json']): JobStep {
   return {
     id: 'setup-node',
     name: `Set up Node.js ${spec.pipeline.nodeVersion}`,
@@ -90,19 +101,28 @@ export function uploadArtifactStep(artifact: Artifact): JobStep {
       'name': artifact.name,
       'path': artifact.path,
       'if-no-files-found': artifact.ifNoFilesFound ?? 'error',
-      'retention-days': ARTIFACT_RETENTION_DAYS,
+      'retention-days': artifact.retentionDays ?? ARTIFACT_RETENTION_DAYS,
       // A re-run of the job uploads the same name again; without overwrite upload-artifact v4+ refuses (409 Conflict).
       'overwrite': true,
     },
   };
 }
 
-export function downloadArtifactStep(artifact: Artifact): JobStep {
+/**
+ * Downloads an artifact of this run, or of the run `fromRun` names (an expression). Another run's artifacts need
+ * a token with actions: read ("Download Artifacts from other Workflow Runs or Repositories",
+ * https://github.com/actions/download-artifact/blob/v8.0.1/README.md); v8 fails on a digest mismatch by default.
+ */
+export function downloadArtifactStep(artifact: Artifact, options: { fromRun?: string } = {}): JobStep {
   return {
     id: `download-${artifact.name}`,
-    name: `Download ${artifact.name}`,
+    name: options.fromRun ? `Download ${artifact.name} of the earlier run` : `Download ${artifact.name}`,
     uses: pinnedUses('downloadArtifact'),
-    with: { name: artifact.name, path: artifact.downloadTo },
+    with: {
+      name: artifact.name,
+      path: artifact.downloadTo,
+      ...(options.fromRun ? { 'run-id': options.fromRun, 'github-token': '${{ github.token }}' } : {}),
+    },
   };
 }
 
@@ -123,12 +143,13 @@ const ROLE_DURATION_SECONDS: Partial<Record<AwsRole, (spec: ServiceSpec) => numb
 };
 
 /**
- * OIDC credentials for one of the access stack's roles; the ARN is a repository variable set once from
- * the stack's output. The account id is left unmasked (configure-aws-credentials' own default): the runner
+ * OIDC credentials for one of the access stack's roles; the ARN is a GitHub variable set once from the
+ * stack's output: the image-push role's a repository variable, each stage's deploy and hosts roles
+ * variables of the stage's Environment (same names, one value per Environment). The account id is left unmasked (configure-aws-credentials' own default): the runner
  * drops any job output containing a masked value ("Skip output ... since it may contain secret",
  * actions/runner JobExtension.cs), and AWS does not treat account ids as secrets.
  */
-export function awsCredentialsStep(spec: ServiceSpec, role: AwsRole): JobStep {
+export function awsCredentialsStep(spec: ServiceSpec, role: AwsRole, region: string = spec.region): JobStep {
   const variable = ROLE_VARIABLE[role](spec);
   const duration = ROLE_DURATION_SECONDS[role];
   return {
@@ -137,7 +158,7 @@ export function awsCredentialsStep(spec: ServiceSpec, role: AwsRole): JobStep {
     uses: pinnedUses('configureAwsCredentials'),
     with: {
       'role-to-assume': `\${{ vars.${variable} }}`,
-      'aws-region': spec.region,
+      'aws-region': region,
       // At most 23 + 1 + role + 1 + run id characters, well inside IAM's 64.
       'role-session-name': `${spec.serviceName}-${role}-\${{ github.run_id }}`,
       'mask-aws-account-id': false,
@@ -152,6 +173,6 @@ export function setupBuildxStep(): JobStep {
 }
 
 /** The `if:` that limits a job to the branches allowed to deploy (spec.github.branches). */
-export function deployBranchCondition(spec: ServiceSpec): string {
+export function deployBranchCondition(spec: Pick<ServiceSpec, 'github'>): string {
   return spec.github.branches.map((branch) => `github.ref == 'refs/heads/${branch}'`).join(' || ');
 }

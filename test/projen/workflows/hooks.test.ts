@@ -46,7 +46,7 @@ describe('hooks keep to policy and say what to fix', () => {
   test('an unpinned action is refused with the job, the step and the fix', () => {
     expect(() =>
       synthWorkflows(undefined, (w) => w.pipeline.addSteps('deploy', { after: [{ name: 'Notify', uses: 'slackapi/slack-github-action@v2' }] })),
-    ).toThrow(/pipeline job 'deploy', after step 1 \('Notify'\) uses 'slackapi\/slack-github-action@v2', which is not pinned: write a local action .* or 'owner\/repo@<40-hex commit SHA>'/);
+    ).toThrow(/pipeline job 'deploy-production', after step 1 \('Notify'\) uses 'slackapi\/slack-github-action@v2', which is not pinned: write a local action .* or 'owner\/repo@<40-hex commit SHA>'/);
   });
 
   test('a short SHA is not a pin', () => {

@@ -1,20 +1,27 @@
 /**
  * The workflows and the stacks they drive agree, both derived from the same
- * spec: the deploy job uploads the object the pipeline's source action reads
- * and passes exactly the pipeline's variables; the OIDC subjects the image
- * and deploy jobs present are ones the deploy role trusts.
+ * spec, stage by stage (the default two stages, built into one assembly as
+ * `cdk synth` builds them): each stage's deploy job uploads the object its
+ * stage's pipeline source action reads and passes exactly that pipeline's
+ * variables; the OIDC subjects the jobs present are ones the stage's roles
+ * trust, and not the other stage's.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PIPELINE_PATH, synthWorkflows } from './synth';
+import { PIPELINE_PATH, ROLLBACK_PATH, TWO_STAGES, synthWorkflows } from './synth';
 import { ConditionBlock, conditionsAllow } from '../../../src/infra/access';
-import { buildApp } from '../../../src/infra/app';
-import { hostTransferBucketName, normaliseServiceOptions } from '../../../src/spec';
+import { ServiceStacks, buildEstate } from '../../../src/infra/app';
+import { ServiceSpec, hostTransferBucketName, normaliseEstate } from '../../../src/spec';
 import { seedOptions } from '../../spec/fixtures';
 
-const spec = normaliseServiceOptions(seedOptions());
-const { pipeline } = synthWorkflows();
-const stacks = buildApp(new App(), spec);
+const estate = normaliseEstate({ ...seedOptions(), ...TWO_STAGES });
+const { pipeline, rollback } = synthWorkflows(undefined, undefined, TWO_STAGES);
+const built = buildEstate(new App(), estate);
+const stages: { name: string; spec: ServiceSpec; stacks: ServiceStacks }[] = estate.stages.map((spec, i) => ({
+  name: spec.stage.name,
+  spec,
+  stacks: built[i],
+}));
 interface CfnResource {
   readonly Type: string;
   readonly Properties: Record<string, unknown>;
@@ -29,10 +36,10 @@ function resources(stack: Stack): CfnResource[] {
   return Object.values((Template.fromStack(stack).toJSON() as { Resources: Record<string, CfnResource> }).Resources);
 }
 
-const codePipeline = resources(stacks.delivery).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties as unknown as PipelineProperties;
-const deployStep = pipeline.jobs.deploy.steps.find((s) => s.id === 'deploy')!;
+describe.each(stages)('stage $name: pipeline.yml and the stage\'s delivery stack', ({ name, stacks }) => {
+  const codePipeline = resources(stacks.delivery).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties as unknown as PipelineProperties;
+  const deployStep = pipeline.jobs[`deploy-${name}`].steps.find((s) => s.id === 'deploy')!;
 
-describe('pipeline.yml and the delivery stack', () => {
   test('the deploy job starts the pipeline the delivery stack creates', () => {
     expect(deployStep.with!['pipeline-name']).toBe(codePipeline.Name);
   });
@@ -48,38 +55,55 @@ describe('pipeline.yml and the delivery stack', () => {
   });
 });
 
-describe('pipeline.yml and the role trust', () => {
+describe.each(stages)('stage $name: pipeline.yml and the role trust', ({ name, spec, stacks }) => {
   const access = Template.fromStack(stacks.access);
-  const roleOf = (output: string) => {
-    const ref = access.findOutputs(output)[output].Value as { 'Fn::GetAtt': [string, string] };
-    return access.findResources('AWS::IAM::Role')[ref['Fn::GetAtt'][0]] as { Properties: { AssumeRolePolicyDocument: { Statement: { Condition: ConditionBlock }[] } } };
+  const other = stages.find((s) => s.name !== name)!;
+  const owner = name === estate.imageRepository.ownerStage;
+  const roleIn = (template: Template, output: string) => {
+    const ref = template.findOutputs(output)[output].Value as { 'Fn::GetAtt': [string, string] };
+    return template.findResources('AWS::IAM::Role')[ref['Fn::GetAtt'][0]] as { Properties: { AssumeRolePolicyDocument: { Statement: { Condition: ConditionBlock }[] } } };
   };
-  const admits = (output: string, sub: string) =>
-    roleOf(output).Properties.AssumeRolePolicyDocument.Statement.some((st) =>
+  const roleOf = (output: string) => roleIn(access, output);
+  const admitsIn = (template: Template, output: string, sub: string) =>
+    roleIn(template, output).Properties.AssumeRolePolicyDocument.Statement.some((st) =>
       conditionsAllow(st.Condition, { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': sub }));
+  const admits = (output: string, sub: string) => admitsIn(access, output, sub);
   const repo = `${spec.github.owner}/${spec.github.repo}`;
   const branches = (pipeline.on.push as { branches: string[] }).branches;
   // The subject GitHub issues under the template repo, context, job_workflow_ref for a job of this workflow file.
-  const subject = (context: string, branch: string) => `repo:${repo}:${context}:job_workflow_ref:${repo}/${PIPELINE_PATH}@refs/heads/${branch}`;
+  const subject = (context: string, branch: string, file = PIPELINE_PATH) => `repo:${repo}:${context}:job_workflow_ref:${repo}/${file}@refs/heads/${branch}`;
   const roleVariable = (job: string) => /vars\.([A-Z0-9_]+)/.exec(String(pipeline.jobs[job].steps.find((st) => st.id === 'aws-credentials')!.with!['role-to-assume']))![1];
+  const deploy = pipeline.jobs[`deploy-${name}`];
+  const hostsJob = pipeline.jobs[`configure-hosts-${name}`];
 
-  test('the image job assumes the image-push role, which admits its subject on every pushed branch', () => {
-    expect(pipeline.jobs.image.environment).toBeUndefined();
-    expect(roleVariable('image')).toBe(spec.pipeline.imagePushRoleVariable);
-    for (const branch of branches) expect(admits('ImagePushRoleArn', subject(`ref:refs/heads/${branch}`, branch))).toBe(true);
-  });
+  if (owner) {
+    test('the image job assumes the image-push role of the repository\'s stage, which admits its subject on every pushed branch', () => {
+      expect(pipeline.jobs.image.environment).toBeUndefined();
+      expect(roleVariable('image')).toBe(spec.pipeline.imagePushRoleVariable);
+      for (const branch of branches) expect(admits('ImagePushRoleArn', subject(`ref:refs/heads/${branch}`, branch))).toBe(true);
+    });
+  }
 
-  test('the deploy job (in the environment) assumes the deploy role, which admits its subject and not the image job\'s', () => {
-    expect(roleVariable('deploy')).toBe(spec.pipeline.deployRoleVariable);
+  test('the deploy job (in the stage\'s environment) assumes the stage\'s deploy role, which admits its subject and not the image job\'s nor the other stage\'s', () => {
+    expect(roleVariable(`deploy-${name}`)).toBe(spec.pipeline.deployRoleVariable);
+    expect(deploy.environment!.name).toBe(name);
     for (const branch of branches) {
-      expect(admits('DeployRoleArn', subject(`environment:${pipeline.jobs.deploy.environment!.name}`, branch))).toBe(true);
+      expect(admits('DeployRoleArn', subject(`environment:${name}`, branch))).toBe(true);
       expect(admits('DeployRoleArn', subject(`ref:refs/heads/${branch}`, branch))).toBe(false);
+      expect(admitsIn(Template.fromStack(other.stacks.access), 'DeployRoleArn', subject(`environment:${name}`, branch))).toBe(false);
     }
   });
 
+  // rollback.yml's jobs carry its own job_workflow_ref; the stage's deploy role must trust it too (asked of the
+  // infra side in /work/notes/stages-pipeline-to-infra.md). Flip to test() once deploySubjects lists rollback.yml.
+  test.failing('the rollback deploy job (same environment, rollback.yml) is admitted by the stage\'s deploy role', () => {
+    expect(rollback!.jobs[`deploy-${name}`].environment!.name).toBe(name);
+    for (const branch of branches) expect(admits('DeployRoleArn', subject(`environment:${name}`, branch, ROLLBACK_PATH))).toBe(true);
+  });
+
   test('the configure-hosts job (in the environment) assumes the hosts-configuration role, which admits its subject and not the image job\'s', () => {
-    const job = pipeline.jobs['configure-hosts'];
-    expect(roleVariable('configure-hosts')).toBe(spec.pipeline.hostsRoleVariable);
+    const job = hostsJob;
+    expect(roleVariable(`configure-hosts-${name}`)).toBe(spec.pipeline.hostsRoleVariable);
     // The output the README tells the team to copy into that variable names the same variable.
     expect(access.findOutputs('HostsConfigRoleArn').HostsConfigRoleArn.Description).toContain(spec.pipeline.hostsRoleVariable);
     for (const branch of branches) {
@@ -89,7 +113,7 @@ describe('pipeline.yml and the role trust', () => {
   });
 
   test('the hosts credentials last as long as the role allows, and outlast the configure-hosts job', () => {
-    const job = pipeline.jobs['configure-hosts'];
+    const job = hostsJob;
     const asked = Number(job.steps.find((st) => st.id === 'aws-credentials')!.with!['role-duration-seconds']);
     expect(asked).toBe((roleOf('HostsConfigRoleArn').Properties as unknown as { MaxSessionDuration: number }).MaxSessionDuration);
     expect(asked).toBeGreaterThan(job['timeout-minutes']! * 60);
@@ -106,21 +130,22 @@ describe('pipeline.yml and the role trust', () => {
       if (v['Fn::Join']) return v['Fn::Join'][1].map(text).join(v['Fn::Join'][0]);
       throw new Error(`cannot read ${JSON.stringify(value)} as text`);
     };
-    const name = text(bucket.Properties.BucketName);
-    expect(name).toBe(hostTransferBucketName(spec.names, '<AccountId>', spec.region));
+    const transferBucket = text(bucket.Properties.BucketName);
+    expect(transferBucket).toBe(hostTransferBucketName(spec.names, '<AccountId>', spec.region));
     const roleId = (access.findOutputs('HostsConfigRoleArn').HostsConfigRoleArn.Value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policy = Object.values(access.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))!;
     const s3Resources = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
       .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')))
       .map((st) => text(st.Resource));
-    expect(s3Resources.sort()).toEqual([`arn:<Partition>:s3:::${name}`, `arn:<Partition>:s3:::${name}/*`]);
+    expect(s3Resources.sort()).toEqual([`arn:<Partition>:s3:::${transferBucket}`, `arn:<Partition>:s3:::${transferBucket}/*`]);
   });
 
   test('the deploy credentials last as long as the role allows, and outlast the deploy job', () => {
-    const asked = Number(pipeline.jobs.deploy.steps.find((st) => st.id === 'aws-credentials')!.with!['role-duration-seconds']);
+    const asked = Number(deploy.steps.find((st) => st.id === 'aws-credentials')!.with!['role-duration-seconds']);
     const max = (roleOf('DeployRoleArn').Properties as unknown as { MaxSessionDuration: number }).MaxSessionDuration;
     expect(asked).toBe(max);
-    expect(asked).toBeGreaterThanOrEqual(pipeline.jobs.deploy['timeout-minutes']! * 60);
-    expect(pipeline.jobs.deploy['timeout-minutes']!).toBeGreaterThan(Number(deployStep.with!['timeout-minutes']));
+    expect(asked).toBeGreaterThanOrEqual(deploy['timeout-minutes']! * 60);
+    const bridge = deploy.steps.find((st) => st.id === 'deploy')!;
+    expect(deploy['timeout-minutes']!).toBeGreaterThan(Number(bridge.with!['timeout-minutes']));
   });
 });

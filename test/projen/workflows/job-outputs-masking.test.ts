@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { synthWorkflows, Workflow } from './synth';
+import { TWO_STAGES, synthWorkflows, Workflow } from './synth';
 import { normaliseServiceOptions } from '../../../src/spec';
 import { AwsJsonServer, startAwsJsonServer } from '../../actions/support/aws-json-server';
 import { seedOptions } from '../../spec/fixtures';
@@ -27,7 +27,8 @@ const SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
 // A fixture service, not this repository's values: the rule must hold for any valid spec.
 const overrides = { serviceName: 'orders-api', region: 'eu-central-1', github: { owner: 'acme', repo: 'orders-api' } };
 const spec = normaliseServiceOptions({ ...seedOptions(), ...overrides });
-const { pipeline, pullRequest } = synthWorkflows(undefined, undefined, overrides);
+// Two stages, so every consumer of the promotion graph is in view.
+const { pipeline, pullRequest, rollback } = synthWorkflows(undefined, undefined, { ...overrides, ...TWO_STAGES });
 
 jest.setTimeout(300_000);
 
@@ -116,14 +117,18 @@ describeWithTools('job outputs under the runner\'s masking rule (real buildah pu
   const consumed = [
     ...consumedJobOutputs(pipeline.jobs).map((c) => ({ ...c, workflow: 'pipeline' as const })),
     ...consumedJobOutputs(pullRequest.jobs).map((c) => ({ ...c, workflow: 'pull-request' as const })),
+    ...consumedJobOutputs(rollback!.jobs).map((c) => ({ ...c, workflow: 'rollback' as const })),
   ];
 
-  test('the generated workflows hand at least one job output on (the image to the deploy job)', () => {
-    expect(consumed.map((c) => `${c.workflow}: ${c.consumer} ← ${c.job}.${c.output}`)).toContain('pipeline: deploy ← image.image-uri');
+  test('the job outputs the generated workflows hand on: the image\'s, to the release job alone (the stages read the manifest)', () => {
+    expect(consumed.map((c) => `${c.workflow}: ${c.consumer} ← ${c.job}.${c.output}`).sort()).toEqual([
+      'pipeline: release ← image.image-digest',
+      'pipeline: release ← image.image-uri',
+    ]);
   });
 
   test.each(consumed)('$workflow: $consumer reads output $output of job $job: set, non-empty, unmasked', async ({ workflow, job, output }) => {
-    const jobs = (workflow === 'pipeline' ? pipeline : pullRequest).jobs as Workflow['jobs'];
+    const jobs = ({ 'pipeline': pipeline, 'pull-request': pullRequest, 'rollback': rollback! })[workflow].jobs as Workflow['jobs'];
     const run = await runJob(jobs[job] as unknown as WorkflowJob, world());
     expect(run.outputs.skipped).toEqual({});
     const value = run.outputs.set[output];
@@ -131,6 +136,7 @@ describeWithTools('job outputs under the runner\'s masking rule (real buildah pu
     expect(value.length).toBeGreaterThan(0);
     for (const secret of run.secrets) expect(value).not.toContain(secret);
     if (output === 'image-uri') expect(value).toBe(`${registry.host}/${spec.names.ecrRepository}:${SHA}`);
+    if (output === 'image-digest') expect(value).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   test('the rule bites: the same image job with mask-aws-account-id: true (the workflow before this fix) loses image-uri', async () => {

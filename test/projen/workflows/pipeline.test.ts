@@ -4,11 +4,14 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { actionlint } from './actionlint';
 import { Job, PIPELINE_PATH, Step, Workflow, graphOf, needsOf, synthWorkflows, usesOf } from './synth';
-import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS } from '../../../src/projen/workflows';
+import { criticalPath, isLocalOrShaPinned, PINNED_ACTIONS, RELEASE_RETENTION_DAYS } from '../../../src/projen/workflows';
 import { CONFIGURE_HOSTS_SESSION_SECONDS, CONFIGURE_HOSTS_TIMEOUT_MINUTES } from '../../../src/spec';
 
 const seed = synthWorkflows();
 const { pipeline } = seed;
+/** The seed has one stage, production: its jobs carry the stage's name. */
+const DEPLOY = 'deploy-production';
+const HOSTS = 'configure-hosts-production';
 
 function step(job: Job, id: string) {
   const found = job.steps.find((s) => s.id === id);
@@ -41,23 +44,24 @@ describe('pipeline.yml for the seed spec', () => {
     expect(pipeline.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: {} });
   });
 
-  test('the job graph is build → { sonar ‖ veracode ‖ image } → deploy → configure-hosts', () => {
+  test('the job graph is build → { sonar ‖ veracode ‖ image } → release → deploy-production → configure-hosts-production', () => {
     expect(graphOf(pipeline)).toEqual({
-      'build': [],
-      'sonar': ['build'],
-      'veracode': ['build'],
-      'image': ['build'],
-      'deploy': ['build', 'sonar', 'veracode', 'image'],
-      'configure-hosts': ['deploy'],
+      build: [],
+      sonar: ['build'],
+      veracode: ['build'],
+      image: ['build'],
+      release: ['build', 'sonar', 'veracode', 'image'],
+      [DEPLOY]: ['release'],
+      [HOSTS]: [DEPLOY],
     });
-    // Four jobs deep: the scans and the image never wait for each other.
-    expect(criticalPath(graphOf(pipeline))).toHaveLength(4);
+    // Five jobs deep: the scans and the image never wait for each other.
+    expect(criticalPath(graphOf(pipeline))).toHaveLength(5);
     expect(danglingNeedsReferences(pipeline)).toEqual([]);
   });
 
   test('only deploys and host configuration queue, together per environment, nothing cancelled; a push during a deploy is built and scanned at once', () => {
     expect(pipeline.concurrency).toBeUndefined();
-    const serialised = ['deploy', 'configure-hosts'];
+    const serialised = [DEPLOY, HOSTS];
     for (const id of serialised) expect([id, pipeline.jobs[id].concurrency]).toEqual([id, { 'group': 'deploy-production', 'cancel-in-progress': false }]);
     for (const [id, job] of Object.entries(pipeline.jobs)) if (!serialised.includes(id)) expect([id, job.concurrency]).toEqual([id, undefined]);
   });
@@ -66,12 +70,13 @@ describe('pipeline.yml for the seed spec', () => {
     expect(pipeline.permissions).toEqual({ contents: 'read' });
     const perms = Object.fromEntries(Object.entries(pipeline.jobs).map(([id, job]) => [id, job.permissions]));
     expect(perms).toEqual({
-      'build': { contents: 'read' },
-      'sonar': { contents: 'read' },
-      'veracode': { contents: 'read' },
-      'image': { 'contents': 'read', 'id-token': 'write' },
-      'deploy': { 'contents': 'read', 'id-token': 'write' },
-      'configure-hosts': { 'contents': 'read', 'id-token': 'write' },
+      build: { contents: 'read' },
+      sonar: { contents: 'read' },
+      veracode: { contents: 'read' },
+      image: { 'contents': 'read', 'id-token': 'write' },
+      release: { contents: 'read' },
+      [DEPLOY]: { 'contents': 'read', 'id-token': 'write' },
+      [HOSTS]: { 'contents': 'read', 'id-token': 'write' },
     });
   });
 
@@ -79,8 +84,8 @@ describe('pipeline.yml for the seed spec', () => {
     for (const [id, job] of Object.entries(pipeline.jobs)) {
       expect([id, typeof job['timeout-minutes']]).toEqual([id, 'number']);
     }
-    const bridgeWait = Number(step(pipeline.jobs.deploy, 'deploy').with!['timeout-minutes']);
-    expect(pipeline.jobs.deploy['timeout-minutes']!).toBeGreaterThan(bridgeWait);
+    const bridgeWait = Number(step(pipeline.jobs[DEPLOY], 'deploy').with!['timeout-minutes']);
+    expect(pipeline.jobs[DEPLOY]['timeout-minutes']!).toBeGreaterThan(bridgeWait);
     const scanWait = Number(step(pipeline.jobs.veracode, 'veracode').with!['timeout-minutes']);
     expect(pipeline.jobs.veracode['timeout-minutes']!).toBeGreaterThan(scanWait);
   });
@@ -97,7 +102,7 @@ describe('pipeline.yml for the seed spec', () => {
       'sonar:./actions/sonar-scan',
       'veracode:./actions/veracode-scan',
       'image:./actions/ecr-image',
-      'deploy:./actions/codepipeline-deploy',
+      `${DEPLOY}:./actions/codepipeline-deploy`,
     ]);
   });
 
@@ -118,13 +123,15 @@ describe('pipeline.yml for the seed spec', () => {
     expect(step(pipeline.jobs.build, 'anti-tamper').run).toContain('exit 1');
   });
 
-  test('artifacts: what build uploads is what the later jobs download', () => {
-    const uploaded = pipeline.jobs.build.steps.filter((s) => s.id?.startsWith('upload-')).map((s) => s.with!.name);
-    const downloaded = Object.values(pipeline.jobs).flatMap((j) => j.steps.filter((s) => s.id?.startsWith('download-')).map((s) => s.with!.name));
-    expect([...uploaded].sort()).toEqual([...downloaded].sort());
+  test('artifacts: what build and release upload is what the later jobs download', () => {
+    const uploadsOf = (id: string) => pipeline.jobs[id].steps.filter((s) => s.id?.startsWith('upload-')).map((s) => String(s.with!.name));
+    const uploaded = [...uploadsOf('build'), ...uploadsOf('release')];
+    const downloaded = Object.values(pipeline.jobs).flatMap((j) => j.steps.filter((s) => s.id?.startsWith('download-')).map((s) => String(s.with!.name)));
+    expect([...new Set(uploaded)].sort()).toEqual([...new Set(downloaded)].sort());
+    expect(uploaded).toHaveLength(new Set(uploaded).size);
     expect(step(pipeline.jobs.sonar, 'download-coverage').with).toEqual({ name: 'coverage', path: 'coverage' });
     expect(step(pipeline.jobs.veracode, 'veracode').with!.file).toBe(step(pipeline.jobs.build, 'upload-veracode-scan-artifact').with!.path);
-    expect(step(pipeline.jobs.deploy, 'deploy').with!['source-file']).toBe(step(pipeline.jobs.build, 'upload-cloud-assembly').with!.path);
+    expect(step(pipeline.jobs[DEPLOY], 'deploy').with!['source-file']).toBe(step(pipeline.jobs.build, 'upload-cloud-assembly').with!.path);
   });
 
   test('sonar: the spec names the server, the project and the token secret', () => {
@@ -192,24 +199,51 @@ describe('pipeline.yml for the seed spec', () => {
       'scan-severity-threshold': 'HIGH',
       'build-args': 'PORT=8000\nHEALTH_CHECK_PATH=/health\nSERVICE_NAME=flask-app',
     });
-    expect(pipeline.jobs.image.outputs).toEqual({ 'image-uri': '${{ steps.image.outputs.image-uri }}' });
+    expect(pipeline.jobs.image.outputs).toEqual({ 'image-uri': '${{ steps.image.outputs.image-uri }}', 'image-digest': '${{ steps.image.outputs.digest }}' });
     expect(pipeline.jobs.image.if).toBe("github.ref == 'refs/heads/main'");
   });
 
-  test('deploy: main only, in the production environment, CodePipeline with the image and the cloud assembly', () => {
-    const deploy = pipeline.jobs.deploy;
+  test('deploy: main only, in the production environment, CodePipeline with the released image and the cloud assembly', () => {
+    const deploy = pipeline.jobs[DEPLOY];
+    expect(deploy.name).toBe('deploy production');
     expect(deploy.if).toBe("github.ref == 'refs/heads/main'");
     expect(deploy.environment).toEqual({ name: 'production', url: '${{ steps.deploy.outputs.execution-url }}' });
+    expect(deploy.steps.map((s) => s.id)).toEqual(['checkout', 'download-cloud-assembly', 'download-release-manifest', 'release', 'aws-credentials', 'deploy']);
     expect(step(deploy, 'aws-credentials').with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'role-duration-seconds': 7200 });
     expect(deploy['timeout-minutes']).toBe(75);
+    expect(step(deploy, 'release').env).toEqual({ STAGE: 'production', SOURCE_RUN: '${{ github.run_id }}' });
     expect(step(deploy, 'deploy').with).toEqual({
-      'pipeline-name': 'flask-app-deploy',
+      'pipeline-name': 'flask-app-production-deploy',
       'source-file': 'cloud-assembly.zip',
       'source-bucket': '${{ vars.PIPELINE_SOURCE_BUCKET }}',
-      'source-key': 'releases/flask-app/cloud-assembly.zip',
-      'variables': 'IMAGE_URI=${{ needs.image.outputs.image-uri }}\nCOMMIT_SHA=${{ github.sha }}',
+      'source-key': 'releases/flask-app/production/cloud-assembly.zip',
+      'variables': 'IMAGE_URI=${{ steps.release.outputs.image-uri }}\nCOMMIT_SHA=${{ steps.release.outputs.commit-sha }}',
       'timeout-minutes': 60,
     });
+  });
+
+  test('release: after every gate, writes the manifest from the image job\'s outputs and keeps it as long as the assembly', () => {
+    const release = pipeline.jobs.release;
+    expect(release.if).toBe(pipeline.jobs.image.if);
+    expect(release.steps.map((s) => s.id)).toEqual(['download-cloud-assembly', 'release-manifest', 'upload-release-manifest']);
+    expect(step(release, 'release-manifest').env).toEqual({
+      SERVICE: 'flask-app',
+      IMAGE_TAG_URI: '${{ needs.image.outputs.image-uri }}',
+      IMAGE_DIGEST: '${{ needs.image.outputs.image-digest }}',
+      COMMIT_SHA: '${{ github.sha }}',
+      REF: '${{ github.ref }}',
+      RUN_ID: '${{ github.run_id }}',
+      RUN_ATTEMPT: '${{ github.run_attempt }}',
+      STAGES: 'production',
+    });
+    // Values reach the script through env, never through the command text.
+    expect(step(release, 'release-manifest').run).not.toContain('${{');
+    const keep = (job: string, id: string) => step(pipeline.jobs[job], id).with!['retention-days'];
+    expect(keep('release', 'upload-release-manifest')).toBe(RELEASE_RETENTION_DAYS);
+    expect(keep('build', 'upload-cloud-assembly')).toBe(RELEASE_RETENTION_DAYS);
+    expect(RELEASE_RETENTION_DAYS).toBe(90);
+    // Scan inputs are for this run only.
+    expect(keep('build', 'upload-coverage')).toBe(7);
   });
 
   test('snapshot', () => {
@@ -219,9 +253,9 @@ describe('pipeline.yml for the seed spec', () => {
 
 describe('stage toggles remove jobs and their needs cleanly', () => {
   const cases: { stages: Record<string, boolean>; jobs: Record<string, string[]> }[] = [
-    { stages: { veracode: false }, jobs: { 'build': [], 'sonar': ['build'], 'image': ['build'], 'deploy': ['build', 'sonar', 'image'], 'configure-hosts': ['deploy'] } },
-    { stages: { sonar: false }, jobs: { 'build': [], 'veracode': ['build'], 'image': ['build'], 'deploy': ['build', 'veracode', 'image'], 'configure-hosts': ['deploy'] } },
-    { stages: { sonar: false, veracode: false }, jobs: { 'build': [], 'image': ['build'], 'deploy': ['build', 'image'], 'configure-hosts': ['deploy'] } },
+    { stages: { veracode: false }, jobs: { build: [], sonar: ['build'], image: ['build'], release: ['build', 'sonar', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
+    { stages: { sonar: false }, jobs: { build: [], veracode: ['build'], image: ['build'], release: ['build', 'veracode', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
+    { stages: { sonar: false, veracode: false }, jobs: { build: [], image: ['build'], release: ['build', 'image'], [DEPLOY]: ['release'], [HOSTS]: [DEPLOY] } },
     { stages: { deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'], image: ['build'] } },
     { stages: { image: false, deploy: false }, jobs: { build: [], sonar: ['build'], veracode: ['build'] } },
     { stages: { sonar: false, veracode: false, image: false, deploy: false }, jobs: { build: [] } },
@@ -235,21 +269,22 @@ describe('stage toggles remove jobs and their needs cleanly', () => {
     // Nothing is uploaded for a job that is gone.
     const uploads = p.jobs.build.steps.filter((s) => s.id?.startsWith('upload-')).map((s) => s.with!.name).sort();
     const expected = [
-      ...('deploy' in jobs ? ['cloud-assembly'] : []),
+      ...(DEPLOY in jobs ? ['cloud-assembly'] : []),
       ...('sonar' in jobs ? ['coverage'] : []),
       ...('veracode' in jobs ? ['veracode-scan-artifact'] : []),
     ].sort();
     expect(uploads).toEqual(expected);
     expect('sonar' in pullRequest.jobs).toBe('sonar' in jobs);
+    expect(p.jobs.release === undefined).toBe(!(DEPLOY in jobs));
   });
 });
 
 describe('configure-hosts: every host configured over SSM after each deploy', () => {
-  const job = pipeline.jobs['configure-hosts'];
+  const job = pipeline.jobs[HOSTS];
 
   test('after a successful deploy, on the deploy branch, in the environment the hosts role trusts', () => {
-    expect(needsOf(job)).toEqual(['deploy']);
-    expect(job.if).toBe(pipeline.jobs.deploy.if);
+    expect(needsOf(job)).toEqual([DEPLOY]);
+    expect(job.if).toBe(pipeline.jobs[DEPLOY].if);
     expect(job.environment).toEqual({ name: 'production' });
     expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
     expect(job['timeout-minutes']).toBe(CONFIGURE_HOSTS_TIMEOUT_MINUTES);
@@ -270,7 +305,7 @@ describe('configure-hosts: every host configured over SSM after each deploy', ()
     });
     expect(CONFIGURE_HOSTS_SESSION_SECONDS).toBeGreaterThan(CONFIGURE_HOSTS_TIMEOUT_MINUTES * 60);
     // The driver exits 1 naming every host that was not configured; nothing here swallows it.
-    expect(step(job, 'configure-hosts')).toEqual(expect.objectContaining({ run: 'npx projen configure-hosts --connection ssm' }));
+    expect(step(job, 'configure-hosts')).toEqual(expect.objectContaining({ run: 'npx projen configure-hosts --connection ssm --stage production' }));
     expect(step(job, 'configure-hosts')['continue-on-error' as keyof Step]).toBeUndefined();
   });
 
@@ -320,16 +355,16 @@ describe('configure-hosts: every host configured over SSM after each deploy', ()
 
   test('the role variable comes from the spec', async () => {
     const { pipeline: p, pipelineText } = synthWorkflows({ hostsRoleVariable: 'HOSTS_ROLE_ARN' });
-    expect(step(p.jobs['configure-hosts'], 'aws-credentials').with!['role-to-assume']).toBe('${{ vars.HOSTS_ROLE_ARN }}');
+    expect(step(p.jobs[HOSTS], 'aws-credentials').with!['role-to-assume']).toBe('${{ vars.HOSTS_ROLE_ARN }}');
     expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
   });
 
   test('no job without hosts, and none without the deploy stage; a hook on it says why', async () => {
     const noHosts = synthWorkflows(undefined, undefined, { hosts: { count: 0 } });
-    expect(Object.keys(noHosts.pipeline.jobs)).not.toContain('configure-hosts');
-    expect(noHosts.pipeline.jobs.deploy).toBeDefined();
+    expect(Object.keys(noHosts.pipeline.jobs)).not.toContain(HOSTS);
+    expect(noHosts.pipeline.jobs[DEPLOY]).toBeDefined();
     expect(await actionlint(noHosts.pipelineText, PIPELINE_PATH)).toEqual([]);
-    expect(Object.keys(synthWorkflows({ stages: { deploy: false } }).pipeline.jobs)).not.toContain('configure-hosts');
+    expect(Object.keys(synthWorkflows({ stages: { deploy: false } }).pipeline.jobs)).not.toContain(HOSTS);
     expect(() => synthWorkflows(undefined, (w) => w.pipeline.addSteps('configure-hosts', { before: [{ run: 'true' }] }), { hosts: { count: 0 } }))
       .toThrow(/configure-hosts.*hosts\.count > 0/);
   });
@@ -371,10 +406,12 @@ describe('spec values flow into the pipeline', () => {
     );
     expect(p.on.push).toEqual({ branches: ['main', 'release'] });
     const branches = "github.ref == 'refs/heads/main' || github.ref == 'refs/heads/release'";
-    expect(p.jobs.deploy.if).toBe(branches);
+    const deploy = p.jobs['deploy-staging'];
+    expect(deploy.if).toBe(branches);
     expect(p.jobs.image.if).toBe(branches);
-    expect(p.jobs.deploy.environment!.name).toBe('staging');
-    expect(p.jobs.deploy.concurrency).toEqual({ 'group': 'deploy-staging', 'cancel-in-progress': false });
+    expect(p.jobs.release.if).toBe(branches);
+    expect(deploy.environment!.name).toBe('staging');
+    expect(deploy.concurrency).toEqual({ 'group': 'deploy-staging', 'cancel-in-progress': false });
     expect(pipelineText).toContain('${{ vars.DEPLOY_ROLE }}');
     expect(pipelineText).toContain('${{ vars.RELEASE_BUCKET }}');
     expect(pipelineText).not.toContain('AWS_DEPLOY_ROLE_ARN');
@@ -385,9 +422,9 @@ describe('spec values flow into the pipeline', () => {
     expect(step(p.jobs.build, 'setup-node').with!['node-version']).toBe('24');
     expect(pipelineText).toContain('${{ vars.PUSH_ROLE }}');
     // 150 min wait + 15 min stop window: a 165-minute job inside a 3-hour session.
-    expect(step(p.jobs.deploy, 'deploy').with!['timeout-minutes']).toBe(150);
-    expect(p.jobs.deploy['timeout-minutes']).toBe(165);
-    expect(step(p.jobs.deploy, 'aws-credentials').with!['role-duration-seconds']).toBe(10800);
+    expect(step(deploy, 'deploy').with!['timeout-minutes']).toBe(150);
+    expect(deploy['timeout-minutes']).toBe(165);
+    expect(step(deploy, 'aws-credentials').with!['role-duration-seconds']).toBe(10800);
     expect(await actionlint(pipelineText, PIPELINE_PATH)).toEqual([]);
   });
 

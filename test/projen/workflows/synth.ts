@@ -1,5 +1,5 @@
 /**
- * Synthesizes a SlipwayProject in a temp dir and returns its two workflows,
+ * Synthesizes a SlipwayProject in a temp dir and returns its workflows,
  * as text (for actionlint and snapshots) and parsed (for assertions).
  */
 import { mkdtempSync, rmSync } from 'fs';
@@ -14,6 +14,19 @@ import { seedOptions } from '../../spec/fixtures';
 
 export const PIPELINE_PATH = '.github/workflows/pipeline.yml';
 export const PULL_REQUEST_PATH = '.github/workflows/pull-request.yml';
+export const ROLLBACK_PATH = '.github/workflows/rollback.yml';
+
+/** The stages of the default .projenrc.ts: staging (its own network, one host), then production (the seed's). */
+export const TWO_STAGES: Partial<ServiceOptions> = {
+  stages: [
+    {
+      name: 'staging',
+      network: { cidr: '172.20.0.0/16', publicSubnets: ['172.20.0.0/24', '172.20.1.0/24'], privateSubnets: ['172.20.2.0/24', '172.20.3.0/24'] },
+      hosts: { count: 1 },
+    },
+    { name: 'production', protected: false },
+  ],
+};
 
 export interface Step {
   readonly id?: string;
@@ -38,11 +51,12 @@ export interface Job {
 }
 
 export interface Workflow {
-  readonly name: string;
-  readonly on: Record<string, unknown>;
-  readonly permissions?: Record<string, string>;
-  readonly concurrency?: { 'group': string; 'cancel-in-progress': boolean };
-  readonly jobs: Record<string, Job>;
+  readonly 'name': string;
+  readonly 'run-name'?: string;
+  readonly 'on': Record<string, unknown>;
+  readonly 'permissions'?: Record<string, string>;
+  readonly 'concurrency'?: { 'group': string; 'cancel-in-progress': boolean };
+  readonly 'jobs': Record<string, Job>;
 }
 
 export interface Synthesized {
@@ -50,6 +64,9 @@ export interface Synthesized {
   readonly pullRequestText: string;
   readonly pipeline: Workflow;
   readonly pullRequest: Workflow;
+  /** Absent when the spec has no deploy stage. */
+  readonly rollbackText?: string;
+  readonly rollback?: Workflow;
 }
 
 /** Options: the seed with `pipeline` replaced; `customise` runs before synth (the escape hatch). */
@@ -69,7 +86,14 @@ export function synthWorkflows(
     const out = Testing.synth(project);
     const pipelineText = out[PIPELINE_PATH] as string;
     const pullRequestText = out[PULL_REQUEST_PATH] as string;
-    return { pipelineText, pullRequestText, pipeline: parse(pipelineText) as Workflow, pullRequest: parse(pullRequestText) as Workflow };
+    const rollbackText = out[ROLLBACK_PATH] as string | undefined;
+    return {
+      pipelineText,
+      pullRequestText,
+      pipeline: parse(pipelineText) as Workflow,
+      pullRequest: parse(pullRequestText) as Workflow,
+      ...(rollbackText ? { rollbackText, rollback: parse(rollbackText) as Workflow } : {}),
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

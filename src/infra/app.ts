@@ -6,11 +6,11 @@
  */
 import { App } from 'aws-cdk-lib';
 import type { EstateSpec, ServiceSpec } from '../spec';
-import type { AccessStack } from './access';
+import { AccessStack, oidcProviderCreators } from './access';
 import { DataStack } from './data';
 import { DeliveryStack } from './delivery';
 import { stackEnvironment } from './env';
-import { buildFoundation, configureApp, tagStage } from './foundation';
+import { FoundationOptions, buildFoundation, configureApp, tagStage } from './foundation';
 import type { HostsStack } from './hosts';
 import { LogsStack } from './logging';
 import type { NetworkStack } from './network';
@@ -28,10 +28,28 @@ export interface ServiceStacks {
   readonly delivery: DeliveryStack;
 }
 
-/** Adds every stage's stacks to the app, in promotion order: one assembly for the whole estate. */
+/**
+ * Adds every stage's stacks to the app, in promotion order: one assembly for the whole estate. No stage reads
+ * another's resources through CDK references (the image repository and the OIDC provider are referenced by
+ * ARN), so each stage's pipeline deploys its own stacks alone (`cdk deploy --exclusively`, buildspecs.ts).
+ */
 export function buildEstate(app: App, estate: EstateSpec): readonly ServiceStacks[] {
   configureApp(app, estate);
-  return estate.stages.map((stage) => buildStage(app, stage));
+  const creators = oidcProviderCreators(estate);
+  const providerStacks = new Map<string, AccessStack>();
+  return estate.stages.map((stage) => {
+    const built = buildStage(app, stage, { createOidcProvider: creators.has(stage.stage.name) });
+    const account = stage.account ?? '';
+    const provider = providerStacks.get(account);
+    if (provider) {
+      // IAM refuses a role whose trust names a provider that does not exist yet (MalformedPolicyDocument,
+      // e.g. terraform-aws-modules/terraform-aws-eks#2594): a first `cdk deploy --all` creates it before this stage's roles.
+      built.access.addStackDependency(provider, `${provider.stackName} creates the GitHub OIDC provider ${stage.names.stacks.access}'s roles trust`);
+    } else if (creators.has(stage.stage.name)) {
+      providerStacks.set(account, built.access);
+    }
+    return built;
+  });
 }
 
 /** Adds every stack of one stage to an app of its own (tests, single-stage tools). */
@@ -41,10 +59,10 @@ export function buildApp(app: App, spec: ServiceSpec): ServiceStacks {
 }
 
 /** Adds one stage's stacks; the app is configured already. */
-export function buildStage(app: App, spec: ServiceSpec): ServiceStacks {
+export function buildStage(app: App, spec: ServiceSpec, options: FoundationOptions = {}): ServiceStacks {
   const env = stackEnvironment(spec);
   const { stacks } = spec.names;
-  const { network, hosts, access } = buildFoundation(app, spec);
+  const { network, hosts, access } = buildFoundation(app, spec, options);
 
   const data = new DataStack(app, stacks.data, {
     spec,
@@ -87,6 +105,7 @@ export function buildStage(app: App, spec: ServiceSpec): ServiceStacks {
     spec,
     env,
     deployRole: access.deployRole,
+    approvalTopic: observability.topic,
     service: {
       ecsService: platform.ecs?.service,
       eks: platform.eks && {

@@ -25,6 +25,8 @@ const NAMED_TYPES: Readonly<Record<string, { readonly property: string; readonly
   'AWS::IAM::ManagedPolicy': { property: 'ManagedPolicyName', scope: 'account' },
   'AWS::IAM::InstanceProfile': { property: 'InstanceProfileName', scope: 'account' },
   'AWS::IAM::OIDCProvider': { property: 'Url', scope: 'account' },
+  // One role per AWS service per account ("has been taken in this account").
+  'AWS::IAM::ServiceLinkedRole': { property: 'AWSServiceName', scope: 'account' },
   'AWS::Logs::LogGroup': { property: 'LogGroupName', scope: 'region' },
   'AWS::Logs::ResourcePolicy': { property: 'PolicyName', scope: 'region' },
   'AWS::S3::Bucket': { property: 'BucketName', scope: 'global' },
@@ -98,8 +100,11 @@ function collisions(estates: Record<string, { templates: Record<string, CfnTempl
 
 describe('physical names of two stages and two services in one account, and of one service in two regions', () => {
   const estates = {
-    // The one account-wide resource the estate may create: the GitHub provider, once per account (the first stage).
-    'flask-app staging+production@eu-west-1': { templates: synthEstate(estateWith({ github: { owner: 'slipway-dev', repo: 'flask-app', createOidcProvider: true } })), region: 'eu-west-1' },
+    // The account-wide resources the estate may create (the GitHub provider, the OpenSearch service-linked role): once per account.
+    'flask-app staging+production@eu-west-1': {
+      templates: synthEstate(estateWith({ github: { owner: 'slipway-dev', repo: 'flask-app', createOidcProvider: true }, logs: { createServiceLinkedRole: true } })),
+      region: 'eu-west-1',
+    },
     'orders-api@eu-west-1': { templates: synthEstate(specWith({ serviceName: 'orders-api', github: { owner: 'slipway-dev', repo: 'orders-api' } })), region: 'eu-west-1' },
     'flask-app@us-east-1': { templates: synthEstate(specWith({ region: 'us-east-1' })), region: 'us-east-1' },
   };
@@ -136,6 +141,7 @@ describe('physical names of two stages and two services in one account, and of o
       Object.entries(t.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id]) => `${stack}/${id}`));
     expect(ofType('AWS::ECR::Repository')).toEqual([expect.stringMatching(/^flask-app-staging-platform\/Repository/)]);
     expect(ofType('AWS::IAM::OIDCProvider')).toEqual([expect.stringMatching(/^flask-app-staging-access\//)]);
+    expect(ofType('AWS::IAM::ServiceLinkedRole')).toEqual([expect.stringMatching(/^flask-app-staging-logs\//)]);
     expect(ofType('AWS::IAM::Role').filter((r) => r.includes('/ImagePushRole'))).toEqual([expect.stringMatching(/^flask-app-staging-access\//)]);
     // Every stack of each stage carries the stage's name.
     expect(Object.keys(templates).filter((stack) => !/^flask-app-(staging|production)-/.test(stack))).toEqual([]);

@@ -15,7 +15,7 @@ import { TWO_STAGES, estateWith } from './fixtures';
 import { expectNoNagFindings } from './nag';
 import {
   CFN_GUARD_PLUGIN, IMAGE_PULL_ACTIONS, ServiceStacks, buildEstate, conditionsAllow, deploySubjects, oidcProviderCreators, serviceApp,
-  stacksDeployedByPipeline,
+  serviceLinkedRoleCreators, stacksDeployedByPipeline,
 } from '../../src/infra';
 import type { EstateSpec, ServiceSpec } from '../../src/spec';
 
@@ -58,8 +58,8 @@ function dependencies(app: App, stages: readonly ServiceStacks[]): Record<string
   return Object.fromEntries(stages.flatMap((stacks) => Object.values(stacks).map(named)));
 }
 
-describe('two stages in one account and region (the default .projenrc.ts), the account creating its GitHub provider', () => {
-  const estate = estateWith({ github: { owner: 'slipway-dev', repo: 'flask-app', createOidcProvider: true } });
+describe('two stages in one account and region (the default .projenrc.ts), the account creating its GitHub provider and OpenSearch role', () => {
+  const estate = estateWith({ github: { owner: 'slipway-dev', repo: 'flask-app', createOidcProvider: true }, logs: { createServiceLinkedRole: true } });
   const { app, stages } = built(estate);
   const [staging, production] = stages;
   const [stagingSpec, productionSpec] = estate.stages;
@@ -92,6 +92,20 @@ describe('two stages in one account and region (the default .projenrc.ts), the a
     expect(oidcProviderCreators(estateWith())).toEqual(new Set());
   });
 
+  test('the OpenSearch service-linked role, one per account, is created by the first stage that asks; the second waits for it', () => {
+    expect(serviceLinkedRoleCreators(estate)).toEqual(new Set(['staging']));
+    expect(resources(staging.logs, 'AWS::IAM::ServiceLinkedRole')).toHaveLength(1);
+    expect(resources(production.logs, 'AWS::IAM::ServiceLinkedRole')).toHaveLength(0);
+    expect(production.logs.dependencies).toContain(staging.logs);
+    // Stages in two accounts: each account gets its own role, and its own provider.
+    const twoAccounts = estateWith(
+      { github: { owner: 'slipway-dev', repo: 'flask-app', createOidcProvider: true }, logs: { createServiceLinkedRole: true } },
+      [{ ...TWO_STAGES[0], account: '111111111111' }, { ...TWO_STAGES[1], account: '222222222222' }],
+    );
+    expect(serviceLinkedRoleCreators(twoAccounts)).toEqual(new Set(['staging', 'production']));
+    expect(oidcProviderCreators(twoAccounts)).toEqual(new Set(['staging', 'production']));
+  });
+
   test('the image repository and the image-push role exist once, in the first stage; the second stage pulls by ARN', () => {
     expect(resources(staging.platform, 'AWS::ECR::Repository')).toHaveLength(1);
     expect(resources(production.platform, 'AWS::ECR::Repository')).toHaveLength(0);
@@ -105,10 +119,10 @@ describe('two stages in one account and region (the default .projenrc.ts), the a
     expect(pull.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:', { Ref: 'AWS::AccountId' }, ':repository/flask-app']] });
   });
 
-  test("no stack of one stage depends on another stage's, but for the provider the first stage creates", () => {
+  test("no stack of one stage depends on another stage's, but for the account-wide resources the first stage creates", () => {
     const stemOf = (stack: string) => (stack.startsWith('flask-app-staging-') ? 'staging' : 'production');
     const across = Object.entries(dependencies(app, stages)).flatMap(([stack, deps]) => deps.filter((d) => stemOf(d) !== stemOf(stack)).map((d) => `${stack} -> ${d}`));
-    expect(across).toEqual(['flask-app-production-access -> flask-app-staging-access']);
+    expect(across.sort()).toEqual(['flask-app-production-access -> flask-app-staging-access', 'flask-app-production-logs -> flask-app-staging-logs']);
   });
 
   test("each stage's pipeline deploys exactly its own stacks, exclusively, out of the shared assembly", () => {

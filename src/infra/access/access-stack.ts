@@ -12,7 +12,7 @@
  */
 import { Aws, Duration, RemovalPolicy, Stack, StackProps, Tags, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { EstateSpec, ServiceSpec } from '../../spec';
+import type { ServiceSpec } from '../../spec';
 import { acknowledge } from '../acknowledge';
 import { stableOutput } from '../outputs';
 import { GITHUB_OIDC_HOST, GITHUB_OIDC_URL, STS_AUDIENCE, deployTrustConditions, imagePushTrustConditions } from './github-trust';
@@ -29,19 +29,6 @@ export interface AccessStackProps extends StackProps {
   readonly createOidcProvider?: boolean;
 }
 
-/**
- * The stages whose access stack creates the GitHub OIDC provider: none unless github.createOidcProvider, and then
- * the first stage of each account (stages that pin no account all deploy to one account: the spec rejects mixed pinning).
- */
-export function oidcProviderCreators(estate: Pick<EstateSpec, 'github' | 'stages'>): Set<string> {
-  if (!estate.github.createOidcProvider) return new Set();
-  const firstByAccount = new Map<string, string>();
-  for (const stage of estate.stages) {
-    const account = stage.account ?? '';
-    if (!firstByAccount.has(account)) firstByAccount.set(account, stage.stage.name);
-  }
-  return new Set(firstByAccount.values());
-}
 
 /** ARNs of every stack of this service, any stack id: the deploy role may read their outputs. */
 export function serviceStackArns(spec: ServiceSpec): string[] {

@@ -36,7 +36,12 @@ export function configureApp(app: App, spec: Pick<ServiceSpec, 'platform'>): voi
 /** aws-eks-v2's warning for subnets it cannot tag ("Could not auto-tag … subnet"). */
 export const EKS_SUBNET_TAG_WARNING = '@aws-cdk/aws-eks:clusterMustManuallyTagSubnet';
 
-export function buildFoundation(app: App, spec: ServiceSpec): FoundationStacks {
+export interface FoundationOptions {
+  /** Whether this stage's access stack creates the account's GitHub OIDC provider. @default spec.github.createOidcProvider */
+  readonly createOidcProvider?: boolean;
+}
+
+export function buildFoundation(app: App, spec: ServiceSpec, options: FoundationOptions = {}): FoundationStacks {
   const env = stackEnvironment(spec);
   const { stacks } = spec.names;
 
@@ -56,6 +61,7 @@ export function buildFoundation(app: App, spec: ServiceSpec): FoundationStacks {
   const access = new AccessStack(app, stacks.access, {
     spec,
     env,
+    createOidcProvider: options.createOidcProvider,
     description: `${spec.serviceName}: GitHub OIDC deploy role for ${spec.github.owner}/${spec.github.repo}`,
   });
   tagStage(spec, [network, hosts, access]);

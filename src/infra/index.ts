@@ -1,4 +1,5 @@
 export * from './access';
+export * from './account-singletons';
 export * from './acknowledge';
 export * from './app';
 export * from './availability-zones';

@@ -48,11 +48,15 @@ export interface ResourceNames {
   readonly targetGroup: string;
   readonly appLogGroup: string;
   readonly dynamoTable: string;
+  /** The data bucket: `<prefix>-<account id>-<region>` (S3 names are global). */
+  readonly dataBucketPrefix: string;
   readonly auroraCluster: string;
   readonly openSearchDomain: string;
   readonly logShipperFunction: string;
   readonly dashboard: string;
   readonly alarmTopic: string;
+  /** Every CloudWatch alarm of the stage is named `<alarmPrefix>-<rule>`: alarm names are per account and region. */
+  readonly alarmPrefix: string;
   readonly pipeline: string;
   readonly pipelineSourceKeyPrefix: string;
   readonly infraDeployProject: string;
@@ -100,6 +104,7 @@ export function deriveNames(service: string, stage: string, region?: string): Re
     targetGroup: `${stem}-tg`,
     appLogGroup: `/slipway/${service}/${stage}/app`,
     dynamoTable: stem,
+    dataBucketPrefix: `${stem}-data`,
     auroraCluster: `${stem}-db`,
     // OpenSearch allows 28 characters: the stem alone names the stage's one domain.
     openSearchDomain: stem,
@@ -108,6 +113,7 @@ export function deriveNames(service: string, stage: string, region?: string): Re
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html
     dashboard: region === undefined ? stem : `${stem}-${region}`,
     alarmTopic: `${stem}-alarms`,
+    alarmPrefix: stem,
     pipeline: `${stem}-deploy`,
     pipelineSourceKeyPrefix: `releases/${service}/${stage}/`,
     infraDeployProject: `${stem}-infra-deploy`,
@@ -145,6 +151,7 @@ export function lengthBoundNames(names: ResourceNames): readonly Limited[] {
     { what: 'the target group name', name: names.targetGroup, max: 32 },
     { what: 'the Aurora cluster identifier', name: names.auroraCluster, max: 63 },
     { what: 'the host transfer bucket name', name: hostTransferBucketName(names, '123456789012', LONGEST_REGION), max: 63 },
+    { what: 'the data bucket name', name: `${names.dataBucketPrefix}-123456789012-${LONGEST_REGION}`, max: 63 },
     { what: 'the IAM deploy role name', name: names.deployRole, max: 64 },
     { what: 'the Lambda function name', name: names.logShipperFunction, max: 64 },
     { what: 'the CodePipeline name', name: names.pipeline, max: 100 },

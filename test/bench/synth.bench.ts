@@ -1,11 +1,14 @@
 /**
- * Synth time: `cdk synth` of the full default estate through the CDK CLI,
- * against `cdk synth` of the stock awscdk-app-ts sample app through its own
- * CDK CLI, alternated in the same run. Both run exactly as a user's
- * `npx cdk synth` would (cdk.json's app, and the stock project's build step),
- * with CDK's CloudFormation validation left on, into throwaway output dirs.
- * Ours includes the cfn-guard policy validation (AWS Control Tower rules);
- * the figure is refused if its report does not show that plugin ran.
+ * Synth time: `cdk synth` of the full default estate (every stage, one
+ * assembly) through the CDK CLI, against `cdk synth` of the stock
+ * awscdk-app-ts sample app through its own CDK CLI, alternated in the same
+ * run. Both run exactly as a user's `npx cdk synth` would (cdk.json's app, and
+ * the stock project's build step), with CDK's CloudFormation validation left
+ * on, into throwaway output dirs. Ours includes the cfn-guard policy
+ * validation (AWS Control Tower rules); the figure is refused if its report
+ * does not show that plugin ran. The same run also synthesizes the first
+ * stage alone (first-stage-app.ts, the same app over one stage), so the cost
+ * of each added stage is the estate's time less the first stage's, per added stage.
  */
 import { execFileSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
@@ -18,9 +21,17 @@ import { CFN_GUARD_PLUGIN } from '../../src/infra/policy-validation';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
-/** Same flags for both; the env keeps the CLI off the network (no version check, no telemetry, no notices). */
-function synth(projectDir: string, outDir: string): void {
-  execFileSync(join(projectDir, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--no-version-reporting', '--no-lookups', '-o', outDir], {
+/** cdk.json's app command with the entry replaced: the first stage alone. */
+function firstStageApp(): string {
+  const { app } = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { app: string };
+  if (!app.endsWith(' src/main.ts')) throw new Error(`cdk.json's app '${app}' no longer ends in src/main.ts: update the synth bench's one-stage entry`);
+  return `${app.slice(0, -'src/main.ts'.length)}${join('test', 'bench', 'first-stage-app.ts')}`;
+}
+
+/** Same flags for all; the env keeps the CLI off the network (no version check, no telemetry, no notices). */
+function synth(projectDir: string, outDir: string, app?: string): void {
+  const appArgs = app ? ['--app', app] : [];
+  execFileSync(join(projectDir, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--no-version-reporting', '--no-lookups', ...appArgs, '-o', outDir], {
     cwd: projectDir,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
@@ -48,7 +59,7 @@ function assertGuardRan(outDir: string): void {
 }
 
 /** Stacks and resources in a cloud assembly, so the figure says what was synthesized. */
-function assemblySize(outDir: string): { stacks: number; resources: number } {
+function assemblySize(outDir: string): { stacks: number; resources: number; stages: number } {
   const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
   };
@@ -57,7 +68,9 @@ function assemblySize(outDir: string): { stacks: number; resources: number } {
     const template = JSON.parse(readFileSync(join(outDir, a.properties!.templateFile!), 'utf8')) as { Resources?: object };
     return sum + Object.keys(template.Resources ?? {}).length;
   }, 0);
-  return { stacks: stacks.length, resources };
+  // Every stage has one delivery stack.
+  const stages = Object.keys(manifest.artifacts).filter((id) => id.endsWith('-delivery')).length;
+  return { stacks: stacks.length, resources, stages };
 }
 
 export const suite: BenchSuite = {
@@ -69,26 +82,45 @@ export const suite: BenchSuite = {
     try {
       const stockOut = join(work, 'stock.out');
       const oursOut = join(work, 'ours.out');
+      const firstOut = join(work, 'first-stage.out');
+      const oneStage = firstStageApp();
       // warm-up: file caches, tsx's transform cache, the stock project's first build
       synth(stock, stockOut);
       synth(REPO_ROOT, oursOut);
+      synth(REPO_ROOT, firstOut, oneStage);
       const baseline: number[] = [];
       const ours: number[] = [];
-      // alternate, so machine load drifts over both equally
+      const first: number[] = [];
+      // alternate, so machine load drifts over all three equally
       for (let i = 0; i < runs; i++) {
         baseline.push(timed(() => synth(stock, stockOut)));
         ours.push(timed(() => synth(REPO_ROOT, oursOut)));
+        first.push(timed(() => synth(REPO_ROOT, firstOut, oneStage)));
       }
       assertGuardRan(oursOut);
+      assertGuardRan(firstOut);
       const size = assemblySize(oursOut);
+      const firstSize = assemblySize(firstOut);
+      if (size.stages < 2 || firstSize.stages !== 1) {
+        throw new Error(`the estate synthesized ${size.stages} stage(s) and the one-stage entry ${firstSize.stages}: the per-stage figure needs at least two and exactly one`);
+      }
+      const added = size.stages - 1;
       return [
         {
-          name: `cdk synth with cfn-guard validation, full default estate (${size.stacks} stacks, ${size.resources} resources)`,
+          name: `cdk synth with cfn-guard validation, full default estate (${size.stages} stages, ${size.stacks} stacks, ${size.resources} resources)`,
           baseline: 'stock awscdk-app-ts sample cdk synth',
           baselineValue: median(baseline),
           value: median(ours),
           unit: 'ms',
           goal: 0.5,
+        },
+        {
+          name: `cdk synth time each added stage costs: (full estate − first stage alone) / ${added}`,
+          baseline: `cdk synth of the first stage alone (${firstSize.stacks} stacks, ${firstSize.resources} resources, cfn-guard included)`,
+          baselineValue: median(first),
+          value: (median(ours) - median(first)) / added,
+          unit: 'ms',
+          goal: 0.35,
         },
       ];
     } finally {

@@ -128,7 +128,7 @@ describe('AccessStack', () => {
     expect(document.Statement).toEqual([expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Sid: 'ReadServiceStacks' })]);
     const resources = JSON.stringify(document.Statement[0].Resource);
     for (const stack of ['network', 'hosts', 'access', 'platform', 'data', 'logs', 'observability', 'delivery']) {
-      expect(resources).toContain(`:stack/flask-app-${stack}/*`);
+      expect(resources).toContain(`:stack/flask-app-production-${stack}/*`);
     }
     expect(document.Statement[0].Resource).toHaveLength(serviceStackArns(spec).length);
     template.resourceCountIs('AWS::IAM::User', 0);
@@ -137,7 +137,7 @@ describe('AccessStack', () => {
 
   it('exposes the deploy role so the delivery stack can add the pipeline permissions to it', () => {
     const fresh = foundationApp(specWith()).stacks.access;
-    const pipelineArn = 'arn:aws:codepipeline:eu-west-1:123456789012:flask-app-deploy';
+    const pipelineArn = 'arn:aws:codepipeline:eu-west-1:123456789012:flask-app-production-deploy';
     fresh.deployRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [pipelineArn] }));
     Template.fromStack(fresh).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [Match.objectLike({ Action: 'codepipeline:StartPipelineExecution', Resource: pipelineArn })] },
@@ -146,9 +146,9 @@ describe('AccessStack', () => {
   });
 
   it('outputs both role ARNs and the provider ARN under stable export names', () => {
-    template.hasOutput('DeployRoleArn', { Export: { Name: 'flask-app-access-DeployRoleArn' } });
-    template.hasOutput('ImagePushRoleArn', { Export: { Name: 'flask-app-access-ImagePushRoleArn' } });
-    template.hasOutput('GitHubOidcProviderArn', { Export: { Name: 'flask-app-access-GitHubOidcProviderArn' } });
+    template.hasOutput('DeployRoleArn', { Export: { Name: 'flask-app-production-access-DeployRoleArn' } });
+    template.hasOutput('ImagePushRoleArn', { Export: { Name: 'flask-app-production-access-ImagePushRoleArn' } });
+    template.hasOutput('GitHubOidcProviderArn', { Export: { Name: 'flask-app-production-access-GitHubOidcProviderArn' } });
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {

@@ -10,9 +10,9 @@ describe('foundation stacks', () => {
   it('are the network, hosts and access stacks, named from spec.names.stacks, in the spec region', () => {
     const { stacks } = foundationApp(specWith());
     expect(Object.values(stacks).map((s) => [s.stackName, s.region])).toEqual([
-      ['flask-app-network', 'eu-west-1'],
-      ['flask-app-hosts', 'eu-west-1'],
-      ['flask-app-access', 'eu-west-1'],
+      ['flask-app-production-network', 'eu-west-1'],
+      ['flask-app-production-hosts', 'eu-west-1'],
+      ['flask-app-production-access', 'eu-west-1'],
     ]);
     // the hosts use the network's subnets and security group, so CloudFormation deploys the network first
     expect(stacks.hosts.dependencies).toContain(stacks.network);
@@ -62,7 +62,7 @@ describe('foundation stacks', () => {
       new Set(['AwsSolutions-VPC3', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-EC29', 'AwsSolutions-S1']),
     );
     // access logs are waived only on the log bucket itself, never on the transfer bucket it logs
-    expect(ours.filter((a) => a.rule === 'AwsSolutions-S1').map((a) => a.path)).toEqual(['flask-app-hosts/TransferBucketAccessLogs']);
+    expect(ours.filter((a) => a.rule === 'AwsSolutions-S1').map((a) => a.path)).toEqual(['flask-app-production-hosts/TransferBucketAccessLogs']);
     for (const a of ours) expect(a.reason.length).toBeGreaterThanOrEqual(40);
   });
 });
@@ -71,7 +71,7 @@ describe('buildApp (the whole estate, as `cdk synth` runs it)', () => {
   it('contains the foundation stacks and synthesizes offline with no context lookup', () => {
     const app = new App();
     const stacks = buildApp(app, specWith());
-    expect([stacks.network.stackName, stacks.hosts.stackName, stacks.access.stackName]).toEqual(['flask-app-network', 'flask-app-hosts', 'flask-app-access']);
+    expect([stacks.network.stackName, stacks.hosts.stackName, stacks.access.stackName]).toEqual(['flask-app-production-network', 'flask-app-production-hosts', 'flask-app-production-access']);
     expect(app.synth().manifest.missing ?? []).toEqual([]);
   });
 });

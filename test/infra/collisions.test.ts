@@ -1,11 +1,13 @@
 /**
- * Two services (the default and a renamed one) in one account and region, and
- * the same service in two regions of that account, must not ask AWS for the
- * same physical name twice: CloudFormation would fail the second create with
- * "already exists". Each covered type lists the property that names it and
- * how far the name must be unique (AWS's scope for that resource).
+ * Two stages of one service (the default staging and production), a second
+ * service, all in one account and region, and the same service in a second
+ * region of that account, must not ask AWS for the same physical name twice:
+ * CloudFormation would fail the second create with "already exists". Each
+ * covered type lists the property that names it and how far the name must be
+ * unique (AWS's scope for that resource). The two stages are one assembly, as
+ * `cdk synth` builds them, so a name two stages share counts as a collision.
  */
-import { specWith } from './fixtures';
+import { estateWith, specWith } from './fixtures';
 import { CfnTemplate, synthEstate } from './synthesized';
 
 jest.setTimeout(240_000);
@@ -23,6 +25,8 @@ const NAMED_TYPES: Readonly<Record<string, { readonly property: string; readonly
   'AWS::IAM::ManagedPolicy': { property: 'ManagedPolicyName', scope: 'account' },
   'AWS::IAM::InstanceProfile': { property: 'InstanceProfileName', scope: 'account' },
   'AWS::IAM::OIDCProvider': { property: 'Url', scope: 'account' },
+  // One role per AWS service per account ("has been taken in this account").
+  'AWS::IAM::ServiceLinkedRole': { property: 'AWSServiceName', scope: 'account' },
   'AWS::Logs::LogGroup': { property: 'LogGroupName', scope: 'region' },
   'AWS::Logs::ResourcePolicy': { property: 'PolicyName', scope: 'region' },
   'AWS::S3::Bucket': { property: 'BucketName', scope: 'global' },
@@ -46,8 +50,8 @@ const NAMED_TYPES: Readonly<Record<string, { readonly property: string; readonly
   'AWS::SQS::Queue': { property: 'QueueName', scope: 'region' },
 };
 
-/** CloudWatch Logs allows 10 account-level resource policies per region; a service may use at most one. */
-const LOGS_RESOURCE_POLICIES_PER_SERVICE = 1;
+/** CloudWatch Logs allows 10 account-level resource policies per region; a stage may use at most one. */
+const LOGS_RESOURCE_POLICIES_PER_STAGE = 1;
 
 interface Named {
   readonly key: string;
@@ -94,9 +98,13 @@ function collisions(estates: Record<string, { templates: Record<string, CfnTempl
     .sort();
 }
 
-describe('physical names of two services in one account, and of one service in two regions', () => {
+describe('physical names of two stages and two services in one account, and of one service in two regions', () => {
   const estates = {
-    'flask-app@eu-west-1': { templates: synthEstate(specWith()), region: 'eu-west-1' },
+    // The account-wide resources the estate may create (the GitHub provider, the OpenSearch service-linked role): once per account.
+    'flask-app staging+production@eu-west-1': {
+      templates: synthEstate(estateWith({ github: { owner: 'slipway-dev', repo: 'flask-app', createOidcProvider: true }, logs: { createServiceLinkedRole: true } })),
+      region: 'eu-west-1',
+    },
     'orders-api@eu-west-1': { templates: synthEstate(specWith({ serviceName: 'orders-api', github: { owner: 'slipway-dev', repo: 'orders-api' } })), region: 'eu-west-1' },
     'flask-app@us-east-1': { templates: synthEstate(specWith({ region: 'us-east-1' })), region: 'us-east-1' },
   };
@@ -114,16 +122,30 @@ describe('physical names of two services in one account, and of one service in t
     }
   });
 
-  it('use at most one CloudWatch Logs resource policy per service (10 per account and region)', () => {
+  it('use at most one CloudWatch Logs resource policy per stage (10 per account and region)', () => {
     for (const { templates } of Object.values(estates)) {
+      const logsStacks = Object.keys(templates).filter((stack) => stack.endsWith('-logs')).length;
       const policies = Object.values(templates).flatMap((t) => Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::Logs::ResourcePolicy'));
-      expect(policies.length).toBeLessThanOrEqual(LOGS_RESOURCE_POLICIES_PER_SERVICE);
+      expect(policies.length).toBeLessThanOrEqual(logsStacks * LOGS_RESOURCE_POLICIES_PER_STAGE);
     }
   });
 
   it('the renaming check itself sees a collision when two services share a name', () => {
-    const twin = { templates: estates['flask-app@eu-west-1'].templates, region: 'eu-west-1' };
-    expect(collisions({ a: twin, b: twin })).toContain('region eu-west-1 AWS::SNS::Topic TopicName flask-app-alarms: a, b');
+    const twin = { templates: estates['flask-app@us-east-1'].templates, region: 'eu-west-1' };
+    expect(collisions({ a: twin, b: twin })).toContain('region eu-west-1 AWS::SNS::Topic TopicName flask-app-production-alarms: a, b');
+  });
+
+  it('the two stages share one image repository, one image-push role and one GitHub provider, and name the rest apart', () => {
+    const templates = estates['flask-app staging+production@eu-west-1'].templates;
+    const ofType = (type: string) => Object.entries(templates).flatMap(([stack, t]) =>
+      Object.entries(t.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id]) => `${stack}/${id}`));
+    expect(ofType('AWS::ECR::Repository')).toEqual([expect.stringMatching(/^flask-app-staging-platform\/Repository/)]);
+    expect(ofType('AWS::IAM::OIDCProvider')).toEqual([expect.stringMatching(/^flask-app-staging-access\//)]);
+    expect(ofType('AWS::IAM::ServiceLinkedRole')).toEqual([expect.stringMatching(/^flask-app-staging-logs\//)]);
+    expect(ofType('AWS::IAM::Role').filter((r) => r.includes('/ImagePushRole'))).toEqual([expect.stringMatching(/^flask-app-staging-access\//)]);
+    // Every stack of each stage carries the stage's name.
+    expect(Object.keys(templates).filter((stack) => !/^flask-app-(staging|production)-/.test(stack))).toEqual([]);
+    expect(Object.keys(templates)).toHaveLength(16);
   });
 });
 

@@ -56,17 +56,17 @@ describe('no deliberate change breaks a value another stack imports', () => {
     const reads = crossStackReads(synthEstate(specWith()));
     expect(reads.filter((r) => r.kind === 'import')).toEqual([]);
     // The estate does read across stacks (hosts → network, observability → hosts, …): the check above is not vacuous.
-    expect(new Set(reads.map((r) => r.consumer))).toEqual(new Set(['flask-app-hosts', 'flask-app-platform', 'flask-app-logs', 'flask-app-observability', 'flask-app-delivery']));
+    expect(new Set(reads.map((r) => r.consumer))).toEqual(new Set(['flask-app-production-hosts', 'flask-app-production-platform', 'flask-app-production-logs', 'flask-app-production-observability', 'flask-app-production-delivery']));
   });
 
   it('the check catches what strong references did: a new AMI replaced the hosts under the observability stack', () => {
     const strong = { [cx_api.DEFAULT_CROSS_STACK_REFERENCES]: 'strong' };
     const broken = brokenImports(synthEstate(specWith({ hosts: PINNED }), strong), synthEstate(specWith({ hosts: { ...PINNED, imageId: 'ami-0fedcba9876543210' } }), strong));
     expect(broken).toEqual([
-      expect.stringMatching(/^flask-app-observability imports flask-app-hosts:ExportsOutputRefHost1\w+ from flask-app-hosts; the change alters its value$/),
-      expect.stringMatching(/^flask-app-observability imports flask-app-hosts:ExportsOutputRefHost2\w+ from flask-app-hosts; the change alters its value$/),
+      expect.stringMatching(/^flask-app-production-observability imports flask-app-production-hosts:ExportsOutputRefHost1\w+ from flask-app-production-hosts; the change alters its value$/),
+      expect.stringMatching(/^flask-app-production-observability imports flask-app-production-hosts:ExportsOutputRefHost2\w+ from flask-app-production-hosts; the change alters its value$/),
     ]);
     const fewer = brokenImports(synthEstate(specWith({ hosts: { count: 2 } }), strong), synthEstate(specWith({ hosts: { count: 1 } }), strong));
-    expect(fewer).toEqual([expect.stringMatching(/^flask-app-observability imports flask-app-hosts:ExportsOutputRefHost2\w+ from flask-app-hosts; the change removes it$/)]);
+    expect(fewer).toEqual([expect.stringMatching(/^flask-app-production-observability imports flask-app-production-hosts:ExportsOutputRefHost2\w+ from flask-app-production-hosts; the change removes it$/)]);
   });
 });

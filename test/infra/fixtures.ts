@@ -6,7 +6,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FoundationStacks, buildFoundation, configureApp } from '../../src/infra';
-import { ServiceSpec, normaliseServiceOptions } from '../../src/spec';
+import { EstateSpec, ServiceSpec, normaliseEstate, normaliseServiceOptions } from '../../src/spec';
 import { seedOptions } from '../spec/fixtures';
 
 type Options = ReturnType<typeof seedOptions>;
@@ -15,6 +15,22 @@ type Options = ReturnType<typeof seedOptions>;
 export function specWith(overrides: Partial<Record<keyof Options, unknown>> = {}, network: Record<string, unknown> = {}): ServiceSpec {
   const seed = seedOptions();
   return normaliseServiceOptions({ ...seed, ...overrides, network: { ...seed.network, ...network } });
+}
+
+/** The default `.projenrc.ts`'s two stages: staging on its own network, then production on the service's. */
+export const TWO_STAGES = [
+  {
+    name: 'staging',
+    network: { cidr: '172.20.0.0/16', publicSubnets: ['172.20.0.0/24', '172.20.1.0/24'], privateSubnets: ['172.20.2.0/24', '172.20.3.0/24'] },
+    hosts: { count: 1 },
+    container: { desiredCount: 1 },
+  },
+  { name: 'production', protected: false },
+] as const;
+
+/** The seed's estate with top-level options replaced and `stages` (the default two unless given). */
+export function estateWith(overrides: Partial<Record<keyof Options, unknown>> = {}, stages: readonly object[] = TWO_STAGES): EstateSpec {
+  return normaliseEstate({ ...seedOptions(), ...overrides, stages });
 }
 
 export interface Built {

@@ -104,7 +104,7 @@ describe('the hosts-configuration role', () => {
   });
 
   it('outputs its ARN for the repository variable, and passes cdk-nag with no unacknowledged finding', () => {
-    template.hasOutput('HostsConfigRoleArn', { Export: { Name: 'flask-app-access-HostsConfigRoleArn' }, Description: `Hosts-configuration role: set it as the GitHub variable ${spec.pipeline.hostsRoleVariable}` });
+    template.hasOutput('HostsConfigRoleArn', { Export: { Name: 'flask-app-production-access-HostsConfigRoleArn' }, Description: `Hosts-configuration role: set it as the GitHub variable ${spec.pipeline.hostsRoleVariable}` });
     expectNoNagFindings(stacks.access);
   });
 

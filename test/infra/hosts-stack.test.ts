@@ -8,7 +8,7 @@ import { TAG_ROLE, TAG_SERVICE } from '../../src/spec';
 
 /** A weak reference to the network stack's output that carries `logicalIdPrefix`. */
 function importsFrom(value: unknown, logicalIdPrefix: string): boolean {
-  return readsOutputOf(value, 'flask-app-network', logicalIdPrefix);
+  return readsOutputOf(value, 'flask-app-production-network', logicalIdPrefix);
 }
 
 describe('hostPlacements', () => {
@@ -19,11 +19,11 @@ describe('hostPlacements', () => {
       privateSubnets: ['192.168.10.0/24', '192.168.11.0/24', '192.168.12.0/24'],
     });
     expect(hostPlacements(spec).map((p) => [p.name, p.subnet.name])).toEqual([
-      ['flask-app-host-1', 'private-subnet-a'],
-      ['flask-app-host-2', 'private-subnet-b'],
-      ['flask-app-host-3', 'private-subnet-c'],
-      ['flask-app-host-4', 'private-subnet-a'],
-      ['flask-app-host-5', 'private-subnet-b'],
+      ['flask-app-production-host-1', 'private-subnet-a'],
+      ['flask-app-production-host-2', 'private-subnet-b'],
+      ['flask-app-production-host-3', 'private-subnet-c'],
+      ['flask-app-production-host-4', 'private-subnet-a'],
+      ['flask-app-production-host-5', 'private-subnet-b'],
     ]);
   });
 
@@ -55,8 +55,8 @@ describe('HostsStack, default spec', () => {
   it('runs hosts.count instances of the spec instance type in the private subnets, spread over the AZs', () => {
     const instances = resourcesOf(template, 'AWS::EC2::Instance');
     expect(instances.map(([, r]) => [nameTagOf(r), r.Properties.InstanceType])).toEqual([
-      ['flask-app-host-1', 't3.small'],
-      ['flask-app-host-2', 't3.small'],
+      ['flask-app-production-host-1', 't3.small'],
+      ['flask-app-production-host-2', 't3.small'],
     ]);
     const nic = (i: number) => (instances[i][1].Properties.NetworkInterfaces as Record<string, unknown>[])[0];
     expect(importsFrom(nic(0).SubnetId, 'PrivateSubnetA')).toBe(true);
@@ -88,7 +88,7 @@ describe('HostsStack, default spec', () => {
   it('names each launch template after its stack and instance, so a second service or stack never collides', () => {
     // @aws-cdk/aws-ec2:uniqueImdsv2TemplateName; without it every stack's is 'Host1LaunchTemplate'.
     const names = resourcesOf(template, 'AWS::EC2::LaunchTemplate').map(([, lt]) => lt.Properties.LaunchTemplateName as string);
-    expect(names).toEqual([expect.stringMatching(/^flaskapphostsHost1LaunchTemplate/), expect.stringMatching(/^flaskapphostsHost2LaunchTemplate/)]);
+    expect(names).toEqual([expect.stringMatching(/^flaskappproductionhostsHost1LaunchTemplate/), expect.stringMatching(/^flaskappproductionhostsHost2LaunchTemplate/)]);
   });
 
   it('requires IMDSv2 on every instance', () => {
@@ -122,8 +122,8 @@ describe('HostsStack, default spec', () => {
       UpdateReplacePolicy: 'Retain',
     });
     expect(volumes.map(([, v]) => [nameTagOf(v), v.Properties.AvailabilityZone])).toEqual([
-      ['flask-app-host-1-data', { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }],
-      ['flask-app-host-2-data', { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }],
+      ['flask-app-production-host-1-data', { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }],
+      ['flask-app-production-host-2-data', { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }],
     ]);
     const attachments = resourcesOf(template, 'AWS::EC2::VolumeAttachment').map(([, a]) => [refOf(a.Properties.InstanceId), refOf(a.Properties.VolumeId), a.Properties.Device]);
     const instanceIds = resourcesOf(template, 'AWS::EC2::Instance').map(([id]) => id);
@@ -164,10 +164,10 @@ describe('HostsStack, default spec', () => {
 
   it('outputs each instance id and the transfer bucket under stable export names', () => {
     const ids = resourcesOf(template, 'AWS::EC2::Instance').map(([id]) => id);
-    template.hasOutput('Host1InstanceId', { Value: { Ref: ids[0] }, Export: { Name: 'flask-app-hosts-Host1InstanceId' } });
-    template.hasOutput('Host2InstanceId', { Value: { Ref: ids[1] }, Export: { Name: 'flask-app-hosts-Host2InstanceId' } });
+    template.hasOutput('Host1InstanceId', { Value: { Ref: ids[0] }, Export: { Name: 'flask-app-production-hosts-Host1InstanceId' } });
+    template.hasOutput('Host2InstanceId', { Value: { Ref: ids[1] }, Export: { Name: 'flask-app-production-hosts-Host2InstanceId' } });
     const [bucketId] = transferBucket(template);
-    template.hasOutput('HostTransferBucketName', { Value: { Ref: bucketId }, Export: { Name: 'flask-app-hosts-HostTransferBucketName' } });
+    template.hasOutput('HostTransferBucketName', { Value: { Ref: bucketId }, Export: { Name: 'flask-app-production-hosts-HostTransferBucketName' } });
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
@@ -232,11 +232,11 @@ describe('HostsStack, the Ansible SSM transfer bucket', () => {
   const role = resourcesOf(template, 'AWS::IAM::Role')[0][0];
 
   it('is named <hostTransferBucketPrefix>-<account id>-<region>, exactly as the driver\'s inventory names it', () => {
-    expect(bucket.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-hosts-', { Ref: 'AWS::AccountId' }, '-eu-west-1']] });
+    expect(bucket.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-production-hosts-', { Ref: 'AWS::AccountId' }, '-eu-west-1']] });
     const account = '123456789012';
     const inventory = connectionVars(spec, { instanceId: 'i-0123456789abcdef0', accountId: account, state: 'running' }, 'ssm');
     expect(resolveAccount(bucket.Properties.BucketName, account)).toBe(inventory.ansible_aws_ssm_bucket_name);
-    expect(hostTransferBucketName(spec, account)).toBe('flask-app-hosts-123456789012-eu-west-1');
+    expect(hostTransferBucketName(spec, account)).toBe('flask-app-production-hosts-123456789012-eu-west-1');
     // the generated amazon.aws.aws_ec2 config puts the instance's owner_id between the same literals
     const [before, , after] = (bucket.Properties.BucketName as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     expect((ec2InventoryConfig(spec, 'ssm').compose as Record<string, string>).ansible_aws_ssm_bucket_name).toBe(`'${String(before)}' ~ owner_id ~ '${String(after)}'`);
@@ -312,7 +312,7 @@ describe('HostsStack, the Ansible SSM transfer bucket', () => {
 
   it('stays cdk-nag clean with the grant\'s wildcards acknowledged one by one on the role', () => {
     expectNoNagFindings(stacks.hosts);
-    const acks = nagAcknowledgements(stacks.hosts).filter((a) => a.path === 'flask-app-hosts/Role').map((a) => a.rule);
+    const acks = nagAcknowledgements(stacks.hosts).filter((a) => a.path === 'flask-app-production-hosts/Role').map((a) => a.rule);
     expect(acks).toEqual(expect.arrayContaining([
       'AwsSolutions-IAM5[Action::s3:GetObject*]',
       'AwsSolutions-IAM5[Action::s3:DeleteObject*]',

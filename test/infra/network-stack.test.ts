@@ -70,15 +70,15 @@ describe('NetworkStack, default spec', () => {
   });
 
   it('attaches the internet gateway gateway-<service> to the VPC', () => {
-    const igw = logicalIdByName(template, 'AWS::EC2::InternetGateway', 'gateway-flask-app');
-    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app');
+    const igw = logicalIdByName(template, 'AWS::EC2::InternetGateway', 'gateway-flask-app-production');
+    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app-production');
     template.resourceCountIs('AWS::EC2::VPCGatewayAttachment', 1);
     template.hasResourceProperties('AWS::EC2::VPCGatewayAttachment', { VpcId: { Ref: vpc }, InternetGatewayId: { Ref: igw } });
   });
 
   it('routes 0.0.0.0/0 to the IGW from the public route table only, after the attachment', () => {
-    const igw = logicalIdByName(template, 'AWS::EC2::InternetGateway', 'gateway-flask-app');
-    const publicTable = logicalIdByName(template, 'AWS::EC2::RouteTable', 'flask-app-public-route');
+    const igw = logicalIdByName(template, 'AWS::EC2::InternetGateway', 'gateway-flask-app-production');
+    const publicTable = logicalIdByName(template, 'AWS::EC2::RouteTable', 'flask-app-production-public-route');
     const [attachment] = Object.keys(template.findResources('AWS::EC2::VPCGatewayAttachment'));
     const routes = resourcesOf(template, 'AWS::EC2::Route');
     const toIgw = routes.filter(([, r]) => r.Properties.GatewayId !== undefined);
@@ -89,7 +89,7 @@ describe('NetworkStack, default spec', () => {
   });
 
   it('associates the public route table with exactly the public subnets', () => {
-    const publicTable = logicalIdByName(template, 'AWS::EC2::RouteTable', 'flask-app-public-route');
+    const publicTable = logicalIdByName(template, 'AWS::EC2::RouteTable', 'flask-app-production-public-route');
     const subnets = subnetsByName(template);
     const associated = [...routeTableOfSubnet(template)].filter(([, table]) => table === publicTable).map(([subnet]) => subnet);
     expect(associated.sort()).toEqual([subnets.get('public-subnet-a')!.id, subnets.get('public-subnet-b')!.id].sort());
@@ -129,7 +129,7 @@ describe('NetworkStack, default spec', () => {
   });
 
   it('sends flow logs for all traffic to a log group CloudFormation names, with the spec retention, retained except on a failed create', () => {
-    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app');
+    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app-production');
     template.hasResource('AWS::Logs::LogGroup', {
       // No fixed name: a retried first create or a second service never meets a retained group of the same name.
       Properties: { RetentionInDays: 90 },
@@ -143,7 +143,7 @@ describe('NetworkStack, default spec', () => {
 
   it("with egress 'none' adds S3/DynamoDB gateway endpoints on the private route tables and interface endpoints in the private subnets", () => {
     const subnets = subnetsByName(template);
-    const privateTables = ['a', 'b'].map((l) => ({ Ref: logicalIdByName(template, 'AWS::EC2::RouteTable', `flask-app-private-route-${l}`) }));
+    const privateTables = ['a', 'b'].map((l) => ({ Ref: logicalIdByName(template, 'AWS::EC2::RouteTable', `flask-app-production-private-route-${l}`) }));
     for (const service of ['s3', 'dynamodb']) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         VpcEndpointType: 'Gateway',
@@ -161,7 +161,7 @@ describe('NetworkStack, default spec', () => {
       expect(r.Properties.PrivateDnsEnabled).toBe(true);
     }
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupName: 'flask-app-endpoints',
+      GroupName: 'flask-app-production-endpoints',
       SecurityGroupIngress: [Match.objectLike({ CidrIp: '192.168.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })],
     });
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
@@ -169,7 +169,7 @@ describe('NetworkStack, default spec', () => {
 
   it('gives the hosts a security group admitting only the exporter ports, only from the VPC CIDR', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupName: 'flask-app-hosts',
+      GroupName: 'flask-app-production-hosts',
       SecurityGroupIngress: [
         { CidrIp: '192.168.0.0/16', Description: Match.anyValue(), FromPort: 9100, ToPort: 9100, IpProtocol: 'tcp' },
         { CidrIp: '192.168.0.0/16', Description: Match.anyValue(), FromPort: 9256, ToPort: 9256, IpProtocol: 'tcp' },
@@ -187,16 +187,16 @@ describe('NetworkStack, default spec', () => {
         .map(([id, o]) => [id, (o as { Export: { Name: string } }).Export.Name]),
     );
     expect(ours).toEqual({
-      VpcId: 'flask-app-network-VpcId',
-      VpcCidr: 'flask-app-network-VpcCidr',
-      PublicSubnetAId: 'flask-app-network-PublicSubnetAId',
-      PublicSubnetBId: 'flask-app-network-PublicSubnetBId',
-      PrivateSubnetAId: 'flask-app-network-PrivateSubnetAId',
-      PrivateSubnetBId: 'flask-app-network-PrivateSubnetBId',
-      FlowLogGroupName: 'flask-app-network-FlowLogGroupName',
-      HostSecurityGroupId: 'flask-app-network-HostSecurityGroupId',
+      VpcId: 'flask-app-production-network-VpcId',
+      VpcCidr: 'flask-app-production-network-VpcCidr',
+      PublicSubnetAId: 'flask-app-production-network-PublicSubnetAId',
+      PublicSubnetBId: 'flask-app-production-network-PublicSubnetBId',
+      PrivateSubnetAId: 'flask-app-production-network-PrivateSubnetAId',
+      PrivateSubnetBId: 'flask-app-production-network-PrivateSubnetBId',
+      FlowLogGroupName: 'flask-app-production-network-FlowLogGroupName',
+      HostSecurityGroupId: 'flask-app-production-network-HostSecurityGroupId',
     });
-    template.hasOutput('VpcId', { Value: { Ref: logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app') } });
+    template.hasOutput('VpcId', { Value: { Ref: logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app-production') } });
   });
 
   it('with EKS, tags public and private subnets for the load balancer controller; without, no such tag', () => {
@@ -213,7 +213,7 @@ describe('NetworkStack, default spec', () => {
   });
 
   it('revokes both rules EC2 puts on the VPC\'s default security group, with a policy scoped to that group', () => {
-    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app');
+    const vpc = logicalIdByName(template, 'AWS::EC2::VPC', 'vpc-flask-app-production');
     const calls = resourcesOf(template, 'Custom::AWS').map(([, r]) => JSON.stringify(r.Properties.Create));
     const group = JSON.stringify({ 'Fn::GetAtt': [vpc, 'DefaultSecurityGroup'] });
     expect(calls).toHaveLength(2);
@@ -295,16 +295,16 @@ describe('NetworkStack, parametrised specs', () => {
     expect(nats).toHaveLength(count);
     const publicIds = spec.network.subnets.filter((s) => s.tier === 'public').map((s) => subnets.get(s.name)!.id);
     for (const [, nat] of nats) expect(publicIds).toContain(refOf(nat.Properties.SubnetId));
-    expect(nats.map(([, n]) => nameTagOf(n)).sort()).toEqual(['a', 'b', 'c'].slice(0, count).map((l) => `flask-app-nat-${l}`));
+    expect(nats.map(([, n]) => nameTagOf(n)).sort()).toEqual(['a', 'b', 'c'].slice(0, count).map((l) => `flask-app-production-nat-${l}`));
     network.resourceCountIs('AWS::EC2::EIP', count);
 
     const natRoutes = resourcesOf(network, 'AWS::EC2::Route').filter(([, r]) => r.Properties.NatGatewayId !== undefined);
     const byTable = new Map(natRoutes.map(([, r]) => [refOf(r.Properties.RouteTableId), refOf(r.Properties.NatGatewayId)]));
     for (const letter of ['a', 'b', 'c']) {
-      const table = logicalIdByName(network, 'AWS::EC2::RouteTable', `flask-app-private-route-${letter}`);
+      const table = logicalIdByName(network, 'AWS::EC2::RouteTable', `flask-app-production-private-route-${letter}`);
       const nat = byTable.get(table)!;
       const natName = nameTagOf(nats.find(([id]) => id === nat)![1]);
-      expect({ letter, natName }).toEqual({ letter, natName: `flask-app-nat-${count === 1 ? 'a' : letter}` });
+      expect({ letter, natName }).toEqual({ letter, natName: `flask-app-production-nat-${count === 1 ? 'a' : letter}` });
     }
     // private route tables still never point at the internet gateway
     expect(resourcesOf(network, 'AWS::EC2::Route').filter(([, r]) => r.Properties.GatewayId !== undefined)).toHaveLength(1);
@@ -316,7 +316,7 @@ describe('NetworkStack, parametrised specs', () => {
     const { network } = build(specWith({}, { adminCidr: '203.0.113.0/24' }));
     network.hasResourceProperties('AWS::EC2::NetworkAclEntry', { Egress: false, PortRange: { From: 22, To: 22 }, CidrBlock: '203.0.113.0/24' });
     network.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupName: 'flask-app-hosts',
+      GroupName: 'flask-app-production-hosts',
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '203.0.113.0/24', FromPort: 22, ToPort: 22 })]),
     });
   });

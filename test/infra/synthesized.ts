@@ -4,18 +4,22 @@
  * export-stability tests compare (physical names, cross-stack reads).
  */
 import { App } from 'aws-cdk-lib';
-import { buildApp } from '../../src/infra';
-import type { ServiceSpec } from '../../src/spec';
+import { buildApp, buildEstate } from '../../src/infra';
+import type { EstateSpec, ServiceSpec } from '../../src/spec';
 
 export interface CfnTemplate {
   readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
   readonly Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 
-/** Stack name → template, synthesized as `cdk synth` would (context given here overrides the app's defaults). */
-export function synthEstate(spec: ServiceSpec, context: Record<string, unknown> = {}): Record<string, CfnTemplate> {
+/**
+ * Stack name → template, synthesized as `cdk synth` would (context given here overrides the app's defaults):
+ * one stage (a ServiceSpec) or every stage of an estate in one assembly.
+ */
+export function synthEstate(spec: ServiceSpec | EstateSpec, context: Record<string, unknown> = {}): Record<string, CfnTemplate> {
   const app = new App({ context });
-  buildApp(app, spec);
+  if ('stages' in spec) buildEstate(app, spec);
+  else buildApp(app, spec);
   return Object.fromEntries(app.synth().stacks.map((s) => [s.stackName, s.template as CfnTemplate]));
 }
 

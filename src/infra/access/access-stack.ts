@@ -2,7 +2,7 @@
  * Access for the pipeline: the account's GitHub OIDC provider and the roles GitHub Actions
  * assumes. No IAM users, no access keys.
  * - The image-push role: the image job's pushes; the platform stack grants it ECR on the service's
- *   repository only (`imagePushRole`).
+ *   repository only (`imagePushRole`). Only the stage that owns the repository has it.
  * - The deploy role: the deploy job in the GitHub Environment; it starts with read access to this
  *   service's own stacks and the delivery stack grants the rest (`deployRole`).
  * - The hosts-configuration role: the configure-hosts job after a deploy, trusted like the deploy role
@@ -17,10 +17,18 @@ import { acknowledge } from '../acknowledge';
 import { stableOutput } from '../outputs';
 import { GITHUB_OIDC_HOST, GITHUB_OIDC_URL, STS_AUDIENCE, deployTrustConditions, imagePushTrustConditions } from './github-trust';
 import { HostsConfigRole } from './hosts-config-role';
+import { ownsImageRepository } from '../platform/container-registry';
 
 export interface AccessStackProps extends StackProps {
   readonly spec: ServiceSpec;
+  /**
+   * Whether this stack creates the account's GitHub OIDC provider. IAM holds one provider per URL per account,
+   * so with several stages in one account only the first of them creates it (oidcProviderCreators).
+   * @default spec.github.createOidcProvider
+   */
+  readonly createOidcProvider?: boolean;
 }
+
 
 /** ARNs of every stack of this service, any stack id: the deploy role may read their outputs. */
 export function serviceStackArns(spec: ServiceSpec): string[] {
@@ -43,8 +51,11 @@ export class AccessStack extends Stack {
   readonly oidcProvider: iam.IOidcProvider;
   /** Add the pipeline's permissions to this role from the delivery stack (e.g. `bucket.grantWrite(deployRole)`). */
   readonly deployRole: iam.Role;
-  /** Add image push and pull on the service's repository to this role from the platform stack. */
-  readonly imagePushRole: iam.Role;
+  /**
+   * Add image push and pull on the service's repository to this role from the platform stack. Present only in the
+   * stage that owns the repository: one image, pushed once.
+   */
+  readonly imagePushRole?: iam.Role;
   /** The pipeline's configure-hosts job: present only when the spec has hosts. */
   readonly hostsConfigRole?: iam.Role;
 
@@ -54,15 +65,17 @@ export class AccessStack extends Stack {
     const repository = `${spec.github.owner}/${spec.github.repo}`;
 
     // IAM holds one provider per URL per account: creating a second fails with EntityAlreadyExists.
-    this.oidcProvider = spec.github.createOidcProvider
+    this.oidcProvider = (props.createOidcProvider ?? spec.github.createOidcProvider)
       ? this.createProvider(spec)
       : iam.OidcProviderNative.fromOidcProviderArn(this, 'GitHubOidc', spec.github.oidcProviderArn ?? accountGitHubProviderArn());
 
-    this.imagePushRole = new iam.Role(this, 'ImagePushRole', {
-      description: `GitHub Actions image push for ${repository} (${spec.github.branches.join(', ')})`,
-      assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, imagePushTrustConditions(spec)),
-      maxSessionDuration: Duration.hours(1),
-    });
+    if (ownsImageRepository(spec)) {
+      this.imagePushRole = new iam.Role(this, 'ImagePushRole', {
+        description: `GitHub Actions image push for ${repository} (${spec.github.branches.join(', ')})`,
+        assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, imagePushTrustConditions(spec)),
+        maxSessionDuration: Duration.hours(1),
+      });
+    }
     this.deployRole = new iam.Role(this, 'DeployRole', {
       description: `GitHub Actions deploy for ${repository} (environment ${spec.environment})`,
       assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, deployTrustConditions(spec)),
@@ -87,7 +100,9 @@ export class AccessStack extends Stack {
     }
 
     stableOutput(this, 'DeployRoleArn', this.deployRole.roleArn, `Deploy role: set it as the GitHub variable ${spec.pipeline.deployRoleVariable}`);
-    stableOutput(this, 'ImagePushRoleArn', this.imagePushRole.roleArn, `Image-push role: set it as the GitHub variable ${spec.pipeline.imagePushRoleVariable}`);
+    if (this.imagePushRole) {
+      stableOutput(this, 'ImagePushRoleArn', this.imagePushRole.roleArn, `Image-push role: set it as the repository variable ${spec.pipeline.imagePushRoleVariable}`);
+    }
     if (spec.hosts.count > 0) {
       this.hostsConfigRole = new HostsConfigRole(this, 'HostsConfig', { spec, oidcProvider: this.oidcProvider }).role;
       stableOutput(this, 'HostsConfigRoleArn', this.hostsConfigRole.roleArn, `Hosts-configuration role: set it as the GitHub variable ${spec.pipeline.hostsRoleVariable}`);

@@ -34,11 +34,11 @@ const ENHANCED_MONITORING_SECONDS = 60;
 const ACCESS_LOG_DAYS = 90;
 
 /**
- * S3 names are global: the service's data bucket is `<service>-data-<account>-<region>`,
+ * S3 names are global: each stage's data bucket is `<service>-<stage>-data-<account>-<region>`,
  * the service name from the spec, made unique by account and region.
  */
 export function dataBucketName(spec: ServiceSpec): string {
-  return `${spec.serviceName}-data-${Aws.ACCOUNT_ID}-${spec.region}`;
+  return `${spec.names.dataBucketPrefix}-${Aws.ACCOUNT_ID}-${spec.region}`;
 }
 
 export function dataBucketArn(spec: ServiceSpec): string {
@@ -97,7 +97,7 @@ export class DataStack extends Stack implements ServiceData {
     );
     acknowledge(role, {
       // How cdk-nag prints dataBucketArn(spec)/*.
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${this.spec.serviceName}-data-<AWS::AccountId>-${this.spec.region}/*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${this.spec.names.dataBucketPrefix}-<AWS::AccountId>-${this.spec.region}/*]`,
       reason: 'The service reads and writes objects of any name in its own data bucket; the wildcard is object keys inside that one bucket.',
     });
     this.table?.grantReadWriteData(role);

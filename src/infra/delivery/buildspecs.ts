@@ -39,18 +39,56 @@ export function deliveryDriftMessage(spec: ServiceSpec): string {
     `The pipeline never updates its own stack mid-run; deploy it once from a machine with the deploy permissions: npx cdk deploy ${stack}, then release again`;
 }
 
+/** The ImageUri parameter on ECS (the one path a new image takes); nothing on EKS. */
+function imageParameter(spec: ServiceSpec): string {
+  return spec.platform === 'ecs-fargate' ? ` --parameters "${spec.names.stacks.platform}:${IMAGE_URI_PARAMETER}=\${IMAGE_URI}"` : '';
+}
+
+function installCdk(inputs: BuildSpecInputs): Record<string, unknown> {
+  return {
+    'runtime-versions': { nodejs: CODEBUILD_NODE_RUNTIME },
+    'commands': [`npm install --global --no-audit --no-fund aws-cdk@${inputs.cdkCliVersion}`, 'cdk --version'],
+  };
+}
+
+/** The preview step's exported variable: the console link to its build log, which holds the diff. */
+export const PREVIEW_URL_VARIABLE = 'DIFF_URL';
+
+/**
+ * The protected stage's preview, before its manual approval: `cdk diff` of exactly the stacks the deploy will
+ * deploy, with the same image, against the deployed ones (through a change set where CloudFormation can make one),
+ * printed into the build log. The log's console link is exported (buildspec `env.exported-variables`, readable by
+ * later actions as `#{<namespace>.DIFF_URL}`: https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html)
+ * and becomes the approval's link. CODEBUILD_BUILD_ID is `<project>:<uuid>`, the console's path segment once the colon is encoded.
+ */
+export function previewBuildSpec(spec: ServiceSpec, inputs: BuildSpecInputs): Record<string, unknown> {
+  const stacks = stacksDeployedByPipeline(spec).join(' ');
+  return {
+    version: '0.2',
+    env: { 'shell': 'bash', 'exported-variables': [PREVIEW_URL_VARIABLE] },
+    phases: {
+      install: installCdk(inputs),
+      build: {
+        commands: [
+          REQUIRE_IMAGE_URI,
+          `export ${PREVIEW_URL_VARIABLE}="https://\${AWS_REGION}.console.aws.amazon.com/codesuite/codebuild/projects/\${CODEBUILD_BUILD_ID%%:*}/build/\${CODEBUILD_BUILD_ID/:/%3A}/log?region=\${AWS_REGION}"`,
+          'echo "changes commit ${COMMIT_SHA:-unknown} with image ${IMAGE_URI} would make; this log is the approval\'s link: ${DIFF_URL}"',
+          `cdk diff --app . --no-version-reporting --exclusively ${stacks}${imageParameter(spec)}`,
+        ],
+      },
+    },
+  };
+}
+
 export function infraDeployBuildSpec(spec: ServiceSpec, inputs: BuildSpecInputs): Record<string, unknown> {
   const stacks = stacksDeployedByPipeline(spec).join(' ');
   const delivery = spec.names.stacks.delivery;
-  const parameters = spec.platform === 'ecs-fargate' ? ` --parameters "${spec.names.stacks.platform}:${IMAGE_URI_PARAMETER}=\${IMAGE_URI}"` : '';
+  const parameters = imageParameter(spec);
   return {
     version: '0.2',
     env: { shell: 'bash' },
     phases: {
-      install: {
-        'runtime-versions': { nodejs: CODEBUILD_NODE_RUNTIME },
-        'commands': [`npm install --global --no-audit --no-fund aws-cdk@${inputs.cdkCliVersion}`, 'cdk --version'],
-      },
+      install: installCdk(inputs),
       build: {
         commands: [
           REQUIRE_IMAGE_URI,
@@ -59,7 +97,8 @@ export function infraDeployBuildSpec(spec: ServiceSpec, inputs: BuildSpecInputs)
           `if ! cdk diff --app . --fail --no-version-reporting ${delivery}; then echo ${JSON.stringify(deliveryDriftMessage(spec))} >&2; exit 1; fi`,
           // The source artifact is the synthesized cloud assembly: no synth, no npm install of the app here.
           // On ECS this is the one path a new image takes: CloudFormation registers the task definition and rolls the service.
-          `cdk deploy --app . --require-approval never --progress events --no-version-reporting ${stacks}${parameters}`,
+          // --exclusively: the assembly holds every stage; this stage's stacks alone, never another stage's they might depend on.
+          `cdk deploy --app . --require-approval never --progress events --no-version-reporting --exclusively ${stacks}${parameters}`,
         ],
       },
     },

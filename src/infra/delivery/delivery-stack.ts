@@ -7,7 +7,7 @@
  * parameter: one deploy path); on EKS a second step applies the manifest. The GitHub deploy role may upload under one key
  * prefix and start/follow this pipeline, nothing more.
  */
-import { Aws, Duration, RemovalPolicy, Stack, StackProps, aws_codebuild as codebuild, aws_codepipeline as codepipeline, aws_codepipeline_actions as cpactions, aws_ecs as ecs, aws_eks_v2 as eks, aws_iam as iam, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, StackProps, Token, aws_codebuild as codebuild, aws_codepipeline as codepipeline, aws_codepipeline_actions as cpactions, aws_ecs as ecs, aws_eks_v2 as eks, aws_iam as iam, aws_logs as logs, aws_s3 as s3, aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceSpec } from '../../spec';
 import { Acknowledgement, acknowledge } from '../acknowledge';
@@ -16,7 +16,7 @@ import { stableOutput } from '../outputs';
 import { serviceManifest } from '../platform/k8s-manifest';
 import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
-import { eksDeployBuildSpec, infraDeployBuildSpec } from './buildspecs';
+import { PREVIEW_URL_VARIABLE, eksDeployBuildSpec, infraDeployBuildSpec, previewBuildSpec, stacksDeployedByPipeline } from './buildspecs';
 import { cdkCliVersion } from './cdk-cli-version';
 
 /** The object the GitHub deploy job uploads under spec.names.pipelineSourceKeyPrefix. */
@@ -52,6 +52,8 @@ export interface DeliveryStackProps extends StackProps {
   readonly service: DeliveredService;
   /** The GitHub OIDC deploy role (access stack). */
   readonly deployRole: iam.IRole;
+  /** Where a protected stage's pending approval is announced: the stage's alarm topic (observability stack). */
+  readonly approvalTopic?: sns.ITopic;
   /** The aws-cdk CLI version CodeBuild installs. @default - the version package-lock.json resolved */
   readonly cdkCliVersion?: string;
 }
@@ -64,14 +66,28 @@ export const INFRA_DEPLOY_TIMEOUT = Duration.hours(2);
 /** The EKS service step: one rollout, bounded by its own `kubectl rollout status --timeout`. */
 export const SERVICE_DEPLOY_TIMEOUT = Duration.minutes(30);
 
+/** What each CodeBuild project of the pipeline does, for its description. */
+const PROJECT_PURPOSES: Readonly<Record<string, string>> = {
+  InfraDeploy: 'cdk deploy of the cloud assembly',
+  ServiceDeploy: 'apply the Kubernetes manifest',
+  Preview: 'cdk diff of the cloud assembly against the deployed stacks, before the approval',
+};
+
 export function releaseObjectKey(spec: ServiceSpec): string {
   return `${spec.names.pipelineSourceKeyPrefix}${RELEASE_OBJECT}`;
 }
+
+/** The variables namespace of a protected stage's preview action, read by its approval. */
+export const PREVIEW_NAMESPACE = 'Preview';
+/** The preview runs one `cdk diff`; CodeBuild's limit for it. */
+export const PREVIEW_TIMEOUT = Duration.minutes(30);
 
 export class DeliveryStack extends Stack {
   readonly pipeline: codepipeline.Pipeline;
   readonly sourceBucket: s3.Bucket;
   readonly infraDeploy: codebuild.PipelineProject;
+  /** A protected stage's `cdk diff` before the approval. */
+  readonly preview?: codebuild.PipelineProject;
   readonly deployRolePolicy: iam.Policy;
   private readonly projects: codebuild.PipelineProject[] = [];
 
@@ -124,31 +140,44 @@ export class DeliveryStack extends Stack {
       ],
     });
 
-    if (spec.protectedEnvironment) {
-      this.pipeline.addStage({
-        stageName: 'Approve',
-        actions: [
-          new cpactions.ManualApprovalAction({
-            actionName: 'Approve',
-            additionalInformation: `Deploy ${imageUri.reference()} (commit ${commitSha.reference()}) to the protected environment '${spec.environment}'`,
-          }),
-        ],
-      });
-    }
-
     const pipelineVariables = {
       IMAGE_URI: { value: imageUri.reference() },
       COMMIT_SHA: { value: commitSha.reference() },
     };
     const buildInputs = { cdkCliVersion: props.cdkCliVersion ?? cdkCliVersion() };
+    if (spec.protectedEnvironment) {
+      if (!props.approvalTopic) throw new Error(`the protected stage ${spec.stage.name} needs a topic to announce its approvals on (approvalTopic: the stage's alarm topic)`);
+      this.preview = this.project('Preview', spec, undefined, previewBuildSpec(spec, buildInputs), PREVIEW_TIMEOUT);
+      this.allowCdkBootstrapRoles(spec, this.preview);
+      const preview = new cpactions.CodeBuildAction({
+        actionName: 'PreviewChanges',
+        project: this.preview,
+        input: cloudAssembly,
+        environmentVariables: pipelineVariables,
+        variablesNamespace: PREVIEW_NAMESPACE,
+        runOrder: 1,
+      });
+      this.pipeline.addStage({
+        stageName: 'Approve',
+        actions: [
+          preview,
+          // The approval's link (ExternalEntityLink) is the preview's log, its diff; the pending approval is published to
+          // the stage's alarm topic (NotificationArn), whose subscribers (alarms.email) are told. Action variables may be used
+          // in a manual approval's configuration: https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-variables.html
+          // (Example: Use variables in manual approvals); its fields: https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-action-add.html
+          new cpactions.ManualApprovalAction({
+            actionName: 'Approve',
+            additionalInformation: `Deploy ${imageUri.reference()} (commit ${commitSha.reference()}) to the protected stage '${spec.environment}': the link shows what it changes in ${stacksDeployedByPipeline(spec).length} stacks`,
+            externalEntityLink: preview.variable(PREVIEW_URL_VARIABLE),
+            notificationTopic: props.approvalTopic,
+            runOrder: 2,
+          }),
+        ],
+      });
+    }
+
     this.infraDeploy = this.project('InfraDeploy', spec, names.infraDeployProject, infraDeployBuildSpec(spec, buildInputs), INFRA_DEPLOY_TIMEOUT);
-    this.infraDeploy.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'AssumeCdkBootstrapRoles',
-        actions: ['sts:AssumeRole'],
-        resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${CDK_QUALIFIER}-*-${Aws.ACCOUNT_ID}-${spec.region}`],
-      }),
-    );
+    this.allowCdkBootstrapRoles(spec, this.infraDeploy);
     this.pipeline.addStage({
       stageName: 'DeployInfrastructure',
       actions: [
@@ -176,6 +205,21 @@ export class DeliveryStack extends Stack {
     stableOutput(this, 'SourceObjectKey', releaseObjectKey(spec), 'the cloud assembly object the pipeline reads');
   }
 
+  /** cdk deploy and cdk diff act through the CDK bootstrap roles of the stage's account and region. */
+  private allowCdkBootstrapRoles(spec: ServiceSpec, project: codebuild.PipelineProject): void {
+    project.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeCdkBootstrapRoles',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${CDK_QUALIFIER}-*-${Aws.ACCOUNT_ID}-${spec.region}`],
+      }),
+    );
+    acknowledge(project, {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-${CDK_QUALIFIER}-*-<AWS::AccountId>-${spec.region}]`,
+      reason: 'cdk deploy and cdk diff assume the CDK bootstrap roles (deploy, file/image publishing, lookup) of this account and region; the wildcard is the role kind in their fixed naming scheme.',
+    });
+  }
+
   private project(
     id: string,
     spec: ServiceSpec,
@@ -191,7 +235,7 @@ export class DeliveryStack extends Stack {
     acknowledgeLogGroupOpinions(logGroup, spec.logs.retentionDays, 'logs.retentionDays');
     const project = new codebuild.PipelineProject(this, id, {
       ...(projectName ? { projectName } : {}),
-      description: `${spec.serviceName}: ${id === 'InfraDeploy' ? 'cdk deploy of the cloud assembly' : 'apply the Kubernetes manifest'}`,
+      description: `${spec.serviceName} ${spec.stage.name}: ${PROJECT_PURPOSES[id] ?? id}`,
       buildSpec: codebuild.BuildSpec.fromObject(buildSpec),
       // AL2023 standard:5.0 carries the Node.js runtime the buildspecs pin (CODEBUILD_NODE_RUNTIME).
       environment: { buildImage: codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5, computeType: codebuild.ComputeType.SMALL, privileged: false },
@@ -254,19 +298,27 @@ export class DeliveryStack extends Stack {
       { id: `AwsSolutions-IAM5[Resource::${bucket}/*]`, reason: `Pipeline artifacts have generated object names; access is limited to ${why}.` },
     ];
     acknowledge(this.pipeline, ...s3Grant(artifacts, 'this pipeline\'s own artifact bucket'));
+    if (spec.protectedEnvironment) {
+      acknowledge(this.pipeline, {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason: 'Publishing the pending approval to the encrypted alarm topic needs a data key of that topic\'s one KMS key (CDK\'s grantPublish); the resource is that key alone.',
+      });
+    }
     const region = spec.region;
-    // CDK writes the partition of a known region as a literal (the @aws-cdk/core:enablePartitionLiterals flag).
+    // CDK writes the partition of a known region as a literal (the @aws-cdk/core:enablePartitionLiterals flag),
+    // and a pinned account as a literal too.
     const partition = this.resolve(this.partition) === this.partition ? this.partition : '<AWS::Partition>';
+    const account = Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account;
     for (const project of projects) {
       const id = `<${this.getLogicalId(project.node.defaultChild as codebuild.CfnProject)}>`;
       const acks: Acknowledgement[] = [
         ...s3Grant(artifacts, 'this pipeline\'s own artifact bucket'),
         {
-          id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${region}:<AWS::AccountId>:log-group:/aws/codebuild/${id}:*]`,
+          id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${region}:${account}:log-group:/aws/codebuild/${id}:*]`,
           reason: 'CodeBuild writes log streams with generated names under the project\'s own log group; the wildcard is that group\'s streams.',
         },
         {
-          id: `AwsSolutions-IAM5[Resource::arn:${partition}:codebuild:${region}:<AWS::AccountId>:report-group/${id}-*]`,
+          id: `AwsSolutions-IAM5[Resource::arn:${partition}:codebuild:${region}:${account}:report-group/${id}-*]`,
           reason: 'CodeBuild report groups are named after the project; the wildcard covers only this project\'s report groups.',
         },
       ];
@@ -278,9 +330,5 @@ export class DeliveryStack extends Stack {
       const role = project.role;
       if (role && !role.node.path.startsWith(`${project.node.path}/`)) acknowledge(role, ...acks);
     }
-    acknowledge(this.infraDeploy, {
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-${CDK_QUALIFIER}-*-<AWS::AccountId>-${region}]`,
-      reason: 'cdk deploy assumes the CDK bootstrap roles (deploy, file/image publishing, lookup) of this account and region; the wildcard is the role kind in their fixed naming scheme.',
-    });
   }
 }

@@ -18,6 +18,11 @@ export interface LogsStackProps extends StackProps {
   readonly network: ServiceNetwork;
   /** The log groups shipped to OpenSearch (the service's application logs at least). */
   readonly logGroups: readonly logs.ILogGroup[];
+  /**
+   * Whether this stack creates the account's OpenSearch service-linked role (one per account: the first stage that
+   * asks for it, serviceLinkedRoleCreators). @default spec.logs.createServiceLinkedRole
+   */
+  readonly createServiceLinkedRole?: boolean;
 }
 
 export class LogsStack extends Stack {
@@ -36,7 +41,7 @@ export class LogsStack extends Stack {
     }
 
     const shipper = new LogShipperFunction(this, 'LogShipper', { spec, network });
-    const search = new SearchDomain(this, 'Search', { spec, network, masterUser: shipper.role });
+    const search = new SearchDomain(this, 'Search', { spec, network, masterUser: shipper.role, createServiceLinkedRole: props.createServiceLinkedRole });
     this.domain = search.domain;
     search.securityGroup.addIngressRule(shipper.securityGroup, ec2.Port.tcp(443), 'HTTPS from the log shipper');
     shipper.securityGroup.addEgressRule(search.securityGroup, ec2.Port.tcp(443), 'HTTPS to OpenSearch');

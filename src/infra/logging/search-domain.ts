@@ -36,6 +36,8 @@ export interface SearchDomainProps {
   readonly network: ServiceNetwork;
   /** The IAM principal that is the domain's master user (fine-grained access control). */
   readonly masterUser: iam.IRole;
+  /** Whether this domain's stack creates the account's OpenSearch service-linked role. @default spec.logs.createServiceLinkedRole */
+  readonly createServiceLinkedRole?: boolean;
 }
 
 export class SearchDomain extends Construct {
@@ -119,7 +121,7 @@ export class SearchDomain extends Construct {
     });
     // OpenSearch validates log publishing on create: the resource policy must exist first.
     this.domain.node.addDependency(resourcePolicy);
-    if (logSpec.createServiceLinkedRole) {
+    if (props.createServiceLinkedRole ?? logSpec.createServiceLinkedRole) {
       // https://docs.aws.amazon.com/opensearch-service/latest/developerguide/slr.html: a VPC domain cannot be created without it.
       const role = new iam.CfnServiceLinkedRole(this, 'ServiceLinkedRole', {
         awsServiceName: OPENSEARCH_SERVICE_LINKED_ROLE_SERVICE,

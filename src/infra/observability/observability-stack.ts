@@ -68,7 +68,7 @@ export class ObservabilityStack extends Stack {
     }
 
     for (const rule of alarmRules(observed, m)) {
-      const alarmName = `${spec.serviceName}-${rule.id}`;
+      const alarmName = `${spec.names.alarmPrefix}-${rule.id}`;
       const alarm = new cloudwatch.Alarm(this, `Alarm${rule.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`, {
         alarmName,
         alarmDescription: rule.description,

@@ -15,7 +15,7 @@ import { stableOutput } from '../outputs';
 import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket } from '../secure-bucket';
 import type { ServiceNetwork } from '../service-network';
-import { containerRepository } from './container-registry';
+import { containerRepository, grantImagePull, ownsImageRepository } from './container-registry';
 import { EcsService } from './ecs-service';
 import { EksService } from './eks-service';
 import { ServiceLoadBalancer } from './load-balancer';
@@ -34,7 +34,7 @@ export interface PlatformStackProps extends StackProps {
   readonly spec: ServiceSpec;
   readonly network: ServiceNetwork;
   readonly data: ServiceData;
-  /** The GitHub deploy role (access stack); it may push images to this repository. */
+  /** The GitHub image-push role (the owner stage's access stack); it may push images to the repository this stack creates. */
   readonly imagePushRole?: iam.IRole;
 }
 
@@ -45,7 +45,8 @@ export const NO_IMAGE_TAG = 'no-image-yet';
 const ALB_LOG_DAYS = 90;
 
 export class PlatformStack extends Stack {
-  readonly repository: ecr.Repository;
+  /** The service's repository: created here in the owner stage, referenced by name and ARN in the others. */
+  readonly repository: ecr.IRepository;
   readonly loadBalancer: ServiceLoadBalancer;
   readonly appLogGroup: logs.LogGroup;
   readonly ecs?: EcsService;
@@ -58,7 +59,12 @@ export class PlatformStack extends Stack {
     const { names } = spec;
 
     this.repository = containerRepository(this, 'Repository', spec);
-    if (props.imagePushRole) this.grantImagePush(spec, props.imagePushRole);
+    if (props.imagePushRole) {
+      if (!ownsImageRepository(spec)) {
+        throw new Error(`the image-push role belongs to the stage that owns the ${spec.imageRepository.name} repository (${spec.imageRepository.ownerStage}), not to ${spec.stage.name}`);
+      }
+      this.grantImagePush(spec, props.imagePushRole);
+    }
 
     const albLogs = accessLogBucket(this, 'LoadBalancerLogs', ALB_LOG_DAYS);
     this.loadBalancer = new ServiceLoadBalancer(this, 'LoadBalancer', { spec, network, accessLogs: albLogs });
@@ -96,8 +102,8 @@ export class PlatformStack extends Stack {
       (this.ecs.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DesiredCount', Fn.conditionIf(hasImage.logicalId, Aws.NO_VALUE, 0));
       this.ecs.scalableTarget.addPropertyOverride('MinCapacity', whenImage(spec.container.desiredCount));
       this.ecs.scalableTarget.addPropertyOverride('MaxCapacity', whenImage(spec.container.maxCount));
-      // fromRegistry grants nothing; the execution role pulls from this repository only.
-      this.repository.grantPull(this.ecs.executionRole);
+      // fromRegistry grants nothing; the execution role pulls from the service's repository only.
+      grantImagePull(spec, this.repository, this.ecs.executionRole);
       acknowledge(this.ecs.executionRole, {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: `ecr:GetAuthorizationToken (registry login) has no resource-level scoping; image pulls are limited to the ${names.ecrRepository} repository.`,

@@ -30,7 +30,7 @@ describe('data stack with DynamoDB (the seed)', () => {
       expect(JSON.stringify(b.Properties.LifecycleConfiguration.Rules)).toMatch(/NoncurrentVersionExpiration/);
     }
     const data = buckets.find((b) => b.Properties.LoggingConfiguration)!;
-    expect(data.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-data-', { Ref: 'AWS::AccountId' }, '-eu-west-1']] });
+    expect(data.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['flask-app-production-data-', { Ref: 'AWS::AccountId' }, '-eu-west-1']] });
     expect(data.Properties.LoggingConfiguration.LogFilePrefix).toBe('data-bucket/');
     const policies = all(e.data, 'AWS::S3::BucketPolicy');
     expect(policies.length).toBe(2);
@@ -40,7 +40,7 @@ describe('data stack with DynamoDB (the seed)', () => {
   test('DynamoDB: named from the spec, on-demand, point-in-time recovery, encrypted, deletion-protected, retained', () => {
     const table = only(e.data, 'AWS::DynamoDB::Table');
     expect(table.Properties).toMatchObject({
-      TableName: 'flask-app',
+      TableName: 'flask-app-production',
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
@@ -51,7 +51,7 @@ describe('data stack with DynamoDB (the seed)', () => {
   });
 
   test('the app learns the bucket and table names through its environment', () => {
-    expect(e.stacks.data.appEnvironment).toEqual({ DATA_BUCKET: expect.stringContaining('flask-app-data-'), TABLE_NAME: expect.any(String) });
+    expect(e.stacks.data.appEnvironment).toEqual({ DATA_BUCKET: expect.stringContaining('flask-app-production-data-'), TABLE_NAME: expect.any(String) });
   });
 });
 
@@ -61,7 +61,7 @@ describe('data stack with Aurora PostgreSQL', () => {
   test('Serverless v2 in the private subnets: encrypted, backups, deletion protection, IAM auth, logs exported, retained', () => {
     const cluster = only(e.data, 'AWS::RDS::DBCluster');
     expect(cluster.Properties).toMatchObject({
-      DBClusterIdentifier: 'flask-app-db',
+      DBClusterIdentifier: 'flask-app-production-db',
       Engine: 'aurora-postgresql',
       EngineVersion: AURORA_ENGINE_VERSION.auroraPostgresFullVersion,
       StorageEncrypted: true,
@@ -87,7 +87,7 @@ describe('data stack with Aurora PostgreSQL', () => {
   });
 
   test('only the service reaches the database port; the rule lives in the platform stack', () => {
-    const sg = all(e.data, 'AWS::EC2::SecurityGroup').find((g) => String(g.Properties.GroupDescription).includes('flask-app-db'))!;
+    const sg = all(e.data, 'AWS::EC2::SecurityGroup').find((g) => String(g.Properties.GroupDescription).includes('flask-app-production-db'))!;
     expect(sg.Properties.SecurityGroupIngress ?? []).toEqual([]);
     const rule = all(e.platform, 'AWS::EC2::SecurityGroupIngress').find((r) => r.Properties.FromPort === 5432)!;
     expect(rule.Properties).toMatchObject({ ToPort: 5432, IpProtocol: 'tcp' });

@@ -25,7 +25,7 @@ describe('the Kubernetes manifest of the EKS option', () => {
     const config = byKind('ConfigMap');
     expect(config.metadata).toEqual({ name: 'aws-logging', namespace: 'aws-observability' });
     expect(config.data['output.conf'].split('\n')).toEqual(expect.arrayContaining([
-      '[OUTPUT]', '    Name cloudwatch_logs', '    region eu-west-1', '    log_group_name /slipway/flask-app/app',
+      '[OUTPUT]', '    Name cloudwatch_logs', '    region eu-west-1', '    log_group_name /slipway/flask-app/production/app',
     ]));
   });
 
@@ -47,7 +47,7 @@ describe('the Kubernetes manifest of the EKS option', () => {
 
   test('autoscaling on CPU from desiredCount to maxCount; pods bound to the ALB target group by IP', () => {
     expect(byKind('HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 3, maxReplicas: 5, metrics: [{ resource: { target: { averageUtilization: 70 } } }] });
-    expect(byKind('TargetGroupBinding').spec).toEqual({ serviceRef: { name: 'flask-app', port: 8080 }, targetGroupARN: 'arn:tg', targetType: 'ip' });
+    expect(byKind('TargetGroupBinding').spec).toEqual({ serviceRef: { name: 'flask-app-production', port: 8080 }, targetGroupARN: 'arn:tg', targetType: 'ip' });
   });
 });
 
@@ -77,8 +77,8 @@ describe('buildspecs', () => {
     const deploy = commands.findIndex((c) => c.startsWith('cdk deploy'));
     expect(drift).toBeGreaterThan(0);
     expect(deploy).toBeGreaterThan(drift);
-    expect(commands[drift]).toBe(`if ! cdk diff --app . --fail --no-version-reporting flask-app-delivery; then echo ${JSON.stringify(deliveryDriftMessage(spec))} >&2; exit 1; fi`);
-    expect(deliveryDriftMessage(spec)).toMatch(/npx cdk deploy flask-app-delivery/);
+    expect(commands[drift]).toBe(`if ! cdk diff --app . --fail --no-version-reporting flask-app-production-delivery; then echo ${JSON.stringify(deliveryDriftMessage(spec))} >&2; exit 1; fi`);
+    expect(deliveryDriftMessage(spec)).toMatch(/npx cdk deploy flask-app-production-delivery/);
     expect(commands[commands.length - 1]).toBe(commands[deploy]);
     // No imagedefinitions.json: the ECS deploy action (a second path) is gone.
     expect(buildSpec.artifacts).toBeUndefined();
@@ -103,7 +103,7 @@ describe('buildspecs', () => {
   test('the pipeline deploys every stack but its own', () => {
     const spec = specWith();
     expect(stacksDeployedByPipeline(spec)).toEqual([
-      'flask-app-network', 'flask-app-hosts', 'flask-app-access', 'flask-app-platform', 'flask-app-data', 'flask-app-logs', 'flask-app-observability',
+      'flask-app-production-network', 'flask-app-production-hosts', 'flask-app-production-access', 'flask-app-production-platform', 'flask-app-production-data', 'flask-app-production-logs', 'flask-app-production-observability',
     ]);
   });
 
@@ -114,7 +114,7 @@ describe('buildspecs', () => {
     expect(check).toBeGreaterThan(0);
     expect(apply).toBeGreaterThan(check);
     // The platform stack installs the controller, so the failure points there.
-    expect(commands[check]).toMatch(/then echo "the AWS Load Balancer Controller is not installed .*The flask-app-platform stack installs it .*redeploy it" >&2; exit 1; fi$/);
+    expect(commands[check]).toMatch(/then echo "the AWS Load Balancer Controller is not installed .*The flask-app-production-platform stack installs it .*redeploy it" >&2; exit 1; fi$/);
     expect(commands[apply]).toContain(`sed "s|${IMAGE_PLACEHOLDER}|\${IMAGE_URI}|g"`);
     const coredns = commands.findIndex((c) => c.includes('kubectl patch deployment coredns'));
     expect(coredns).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ describe('logs stack (the ELK role)', () => {
   test('OpenSearch: VPC-only in the private subnets, zone aware over both AZs, encrypted, node-to-node, HTTPS only, FGAC', () => {
     const domain = only(e.logs, 'AWS::OpenSearchService::Domain');
     expect(domain.Properties).toMatchObject({
-      DomainName: 'flask-app-logs',
+      DomainName: 'flask-app-production',
       EngineVersion: OPENSEARCH_VERSION.version,
       ClusterConfig: {
         InstanceCount: 2,
@@ -66,14 +66,14 @@ describe('logs stack (the ELK role)', () => {
     expect(byMetric.FreeStorageSpace).toMatchObject({ Statistic: 'Minimum', Threshold: 5120, ComparisonOperator: 'LessThanOrEqualToThreshold' });
     expect(byMetric.ClusterIndexWritesBlocked).toMatchObject({ Period: 300, EvaluationPeriods: 1, Threshold: 1 });
     expect(byMetric.JVMMemoryPressure).toMatchObject({ Period: 60, EvaluationPeriods: 3, Threshold: 95 });
-    for (const a of alarms) expect(JSON.stringify(a.Properties.AlarmActions)).toMatch(/:sns:eu-west-1:.*:flask-app-alarms/);
+    for (const a of alarms) expect(JSON.stringify(a.Properties.AlarmActions)).toMatch(/:sns:eu-west-1:.*:flask-app-production-alarms/);
   });
 
   test('the access policy names the shipper role on this domain only; no custom-resource Lambda sets it', () => {
     const domain = only(e.logs, 'AWS::OpenSearchService::Domain');
     const [statement] = domain.Properties.AccessPolicies.Statement;
     expect(statement.Principal.AWS).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LogShipperRole/), 'Arn'] });
-    expect(JSON.stringify(statement.Resource)).toMatch(/:domain\/flask-app-logs\/\*/);
+    expect(JSON.stringify(statement.Resource)).toMatch(/:domain\/flask-app-production\/\*/);
     // The shipper and the domain setup function; no CDK custom-resource framework Lambda.
     const functions = all(e.logs, 'AWS::Lambda::Function');
     expect(functions.map((f) => f.Properties.Handler).sort()).toEqual(['index.handler', 'index.setup']);
@@ -83,7 +83,7 @@ describe('logs stack (the ELK role)', () => {
 
   test('the shipper: latest Node runtime, in the private subnets, configured for the domain, with a dead-letter queue', () => {
     const fn = all(e.logs, 'AWS::Lambda::Function').find((f) => f.Properties.Handler === 'index.handler')!;
-    expect(fn.Properties).toMatchObject({ FunctionName: 'flask-app-log-shipper', Runtime: 'nodejs24.x', Handler: 'index.handler' });
+    expect(fn.Properties).toMatchObject({ FunctionName: 'flask-app-production-log-shipper', Runtime: 'nodejs24.x', Handler: 'index.handler' });
     expect(fn.Properties.Environment.Variables).toMatchObject({ INDEX_PREFIX: 'flask-app', MAX_REQUEST_BYTES: String(MAX_BULK_REQUEST_BYTES) });
     expect(JSON.stringify(fn.Properties.Environment.Variables.OPENSEARCH_URL)).toMatch(/https:\/\/.*DomainEndpoint/);
     expect(JSON.stringify(fn.Properties.VpcConfig.SubnetIds)).toMatch(/PrivateSubnetA.*PrivateSubnetB/);
@@ -100,7 +100,7 @@ describe('logs stack (the ELK role)', () => {
     // The setup function also answers CloudFormation at its pre-signed S3 URL (S3 gateway endpoint or NAT).
     const setupSg = Object.values(e.logs.findResources('AWS::EC2::SecurityGroup')).find((g: any) => String(g.Properties.GroupDescription).includes('domain setup')) as any;
     expect(setupSg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
-    const domainSg = Object.values(e.logs.findResources('AWS::EC2::SecurityGroup')).find((g: any) => String(g.Properties.GroupDescription).includes('flask-app-logs')) as any;
+    const domainSg = Object.values(e.logs.findResources('AWS::EC2::SecurityGroup')).find((g: any) => String(g.Properties.GroupDescription).includes('flask-app-production: HTTPS')) as any;
     expect(domainSg.Properties.SecurityGroupIngress.map((r: any) => [r.CidrIp, r.FromPort])).toEqual([['192.168.2.0/24', 443], ['192.168.3.0/24', 443]]);
   });
 
@@ -115,12 +115,12 @@ describe('logs stack (the ELK role)', () => {
     expect([...readers.Action].sort()).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost']);
     const setup = only(e.logs, 'Custom::OpenSearchDomainSetup');
     expect(setup.Properties).toMatchObject({ IndexPrefix: 'flask-app', RetentionDays: '30', ReaderRoleArns: [{ 'Fn::GetAtt': [readerId, 'Arn'] }] });
-    expect(e.logs.toJSON().Outputs.LogReadersRoleArn.Export.Name).toBe('flask-app-logs-LogReadersRoleArn');
+    expect(e.logs.toJSON().Outputs.LogReadersRoleArn.Export.Name).toBe('flask-app-production-logs-LogReadersRoleArn');
   });
 
   test('subscribed to the service log group, every event', () => {
     const filter = only(e.logs, 'AWS::Logs::SubscriptionFilter');
-    expect(filter.Properties).toMatchObject({ FilterPattern: '', FilterName: 'flask-app-log-shipper' });
+    expect(filter.Properties).toMatchObject({ FilterPattern: '', FilterName: 'flask-app-production-log-shipper' });
     expect(JSON.stringify(filter.Properties.LogGroupName)).toMatch(/AppLogs/);
   });
 

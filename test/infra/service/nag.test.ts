@@ -10,7 +10,7 @@ import { EKS_NETWORK, estate } from './fixtures';
 // Synthesizing the whole estate (and running cdk-nag over it) takes seconds on a busy CI machine.
 jest.setTimeout(120_000);
 
-const SERVICE_STACKS = ['flask-app-platform', 'flask-app-data', 'flask-app-logs', 'flask-app-observability', 'flask-app-delivery'];
+const SERVICE_STACKS = ['flask-app-production-platform', 'flask-app-production-data', 'flask-app-production-logs', 'flask-app-production-observability', 'flask-app-production-delivery'];
 
 describe.each(PLATFORMS.flatMap((platform) => DATABASES.map((database) => [platform, database] as const)))('%s with %s', (platform, database) => {
   const e = estate({ platform, database, alarms: { email: 'ops@example.com' } }, platform === 'eks' ? EKS_NETWORK : {});

@@ -12,7 +12,7 @@ describe('observability stack', () => {
 
   test('an encrypted, TLS-only alarm topic named from the spec, with the email subscribed', () => {
     const topic = only(e.observability, 'AWS::SNS::Topic');
-    expect(topic.Properties.TopicName).toBe('flask-app-alarms');
+    expect(topic.Properties.TopicName).toBe('flask-app-production-alarms');
     expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/TopicKey/), 'Arn'] });
     expect(only(e.observability, 'AWS::KMS::Key').Properties.EnableKeyRotation).toBe(true);
     expect(only(e.observability, 'AWS::SNS::Subscription').Properties).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
@@ -25,7 +25,7 @@ describe('observability stack', () => {
     // notifies the topic must be admitted, the logs stack's OpenSearch alarms (which name the topic by ARN) included.
     const logsAlarms = all(e.logs, 'AWS::CloudWatch::Alarm');
     expect(logsAlarms.length).toBeGreaterThan(0);
-    for (const alarm of logsAlarms) expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/:flask-app-alarms"/);
+    for (const alarm of logsAlarms) expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/:flask-app-production-alarms"/);
     const alarmArns = [...alarmNames(e), ...logsAlarms.map((a) => a.Properties.AlarmName as string)]
       .map((name) => ({ 'Fn::Join': ['', ['arn:aws:cloudwatch:eu-west-1:', { Ref: 'AWS::AccountId' }, `:alarm:${name}`]] }))
       .sort(byJson);
@@ -46,21 +46,21 @@ describe('observability stack', () => {
 
   test('alarms on ALB 5xx, p99, ECS CPU and memory, each host CPU, DynamoDB throttles, shipper errors and dead letters, all to the topic', () => {
     expect(alarmNames(e)).toEqual([
-      'flask-app-dynamodb-throttles', 'flask-app-elb-5xx', 'flask-app-host-1-cpu', 'flask-app-host-2-cpu', 'flask-app-log-shipper-dead-letters', 'flask-app-log-shipper-errors',
-      'flask-app-p99-latency', 'flask-app-service-cpu', 'flask-app-service-memory', 'flask-app-target-5xx',
+      'flask-app-production-dynamodb-throttles', 'flask-app-production-elb-5xx', 'flask-app-production-host-1-cpu', 'flask-app-production-host-2-cpu', 'flask-app-production-log-shipper-dead-letters', 'flask-app-production-log-shipper-errors',
+      'flask-app-production-p99-latency', 'flask-app-production-service-cpu', 'flask-app-production-service-memory', 'flask-app-production-target-5xx',
     ]);
     for (const alarm of all(e.observability, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlarmTopic/) }]);
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
     }
-    const p99 = all(e.observability, 'AWS::CloudWatch::Alarm').find((a) => a.Properties.AlarmName === 'flask-app-p99-latency')!;
+    const p99 = all(e.observability, 'AWS::CloudWatch::Alarm').find((a) => a.Properties.AlarmName === 'flask-app-production-p99-latency')!;
     expect(p99.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: THRESHOLDS.p99LatencySeconds, MetricName: 'TargetResponseTime' });
   });
 
   test('the dashboard shows requests, 5xx, p99, service CPU/memory, host CPU, DynamoDB throttles', () => {
     const dashboard = only(e.observability, 'AWS::CloudWatch::Dashboard');
     // Dashboards are account-global: the region keeps a second region's dashboard apart.
-    expect(dashboard.Properties.DashboardName).toBe('flask-app-eu-west-1');
+    expect(dashboard.Properties.DashboardName).toBe('flask-app-production-eu-west-1');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const metric of ['RequestCount', 'HTTPCode_Target_5XX_Count', 'HTTPCode_ELB_5XX_Count', 'TargetResponseTime', 'CPUUtilization', 'MemoryUtilization', 'ReadThrottleEvents', 'WriteThrottleEvents']) {
       expect(body).toContain(metric);
@@ -73,7 +73,7 @@ describe('observability follows the spec', () => {
   test('Aurora: a connections alarm instead of throttles; no hosts: no host alarms; EKS: no ECS alarms', () => {
     const e = estate({ database: 'aurora-postgresql', platform: 'eks', hosts: { count: 0 }, protectedEnvironment: false, alarms: undefined }, EKS_NETWORK);
     const names = alarmNames(e);
-    expect(names).toContain('flask-app-aurora-connections');
+    expect(names).toContain('flask-app-production-aurora-connections');
     expect(names.filter((n) => /dynamodb|host-|service-/.test(n))).toEqual([]);
     expect(JSON.stringify(only(e.observability, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody)).toContain('DatabaseConnections');
     e.observability.resourceCountIs('AWS::SNS::Subscription', 0);

@@ -18,23 +18,23 @@ describe('stable outputs of the service stacks', () => {
   test('the seed (ECS, DynamoDB)', () => {
     const e = estate();
     expect(exportsOf(e.platform)).toEqual([
-      'flask-app-platform-AppLogGroupName', 'flask-app-platform-ClusterName', 'flask-app-platform-LoadBalancerDnsName',
-      'flask-app-platform-RepositoryName', 'flask-app-platform-RepositoryUri', 'flask-app-platform-ServiceName',
+      'flask-app-production-platform-AppLogGroupName', 'flask-app-production-platform-ClusterName', 'flask-app-production-platform-LoadBalancerDnsName',
+      'flask-app-production-platform-RepositoryName', 'flask-app-production-platform-RepositoryUri', 'flask-app-production-platform-ServiceName',
     ]);
-    expect(exportsOf(e.data)).toEqual(['flask-app-data-BucketName', 'flask-app-data-TableName']);
+    expect(exportsOf(e.data)).toEqual(['flask-app-production-data-BucketName', 'flask-app-production-data-TableName']);
     expect(exportsOf(e.logs)).toEqual([
-      'flask-app-logs-LogReadersRoleArn', 'flask-app-logs-LogShipperDeadLetterQueueName', 'flask-app-logs-LogShipperFunctionName', 'flask-app-logs-OpenSearchDomainName', 'flask-app-logs-OpenSearchEndpoint',
+      'flask-app-production-logs-LogReadersRoleArn', 'flask-app-production-logs-LogShipperDeadLetterQueueName', 'flask-app-production-logs-LogShipperFunctionName', 'flask-app-production-logs-OpenSearchDomainName', 'flask-app-production-logs-OpenSearchEndpoint',
     ]);
-    expect(exportsOf(e.observability)).toEqual(['flask-app-observability-AlarmTopicArn', 'flask-app-observability-DashboardName']);
+    expect(exportsOf(e.observability)).toEqual(['flask-app-production-observability-AlarmTopicArn', 'flask-app-production-observability-DashboardName']);
     expect(exportsOf(e.delivery)).toEqual([
-      'flask-app-delivery-PipelineArn', 'flask-app-delivery-PipelineName', 'flask-app-delivery-SourceBucketName', 'flask-app-delivery-SourceObjectKey',
+      'flask-app-production-delivery-PipelineArn', 'flask-app-production-delivery-PipelineName', 'flask-app-production-delivery-SourceBucketName', 'flask-app-production-delivery-SourceObjectKey',
     ]);
   });
 
   test('EKS and Aurora swap the service and database outputs', () => {
     const e = estate({ platform: 'eks', database: 'aurora-postgresql' }, EKS_NETWORK);
-    expect(exportsOf(e.platform)).toContain('flask-app-platform-PodRoleArn');
-    expect(exportsOf(e.platform)).not.toContain('flask-app-platform-ServiceName');
-    expect(exportsOf(e.data)).toEqual(['flask-app-data-BucketName', 'flask-app-data-DatabaseEndpoint', 'flask-app-data-DatabaseSecretArn']);
+    expect(exportsOf(e.platform)).toContain('flask-app-production-platform-PodRoleArn');
+    expect(exportsOf(e.platform)).not.toContain('flask-app-production-platform-ServiceName');
+    expect(exportsOf(e.data)).toEqual(['flask-app-production-data-BucketName', 'flask-app-production-data-DatabaseEndpoint', 'flask-app-production-data-DatabaseSecretArn']);
   });
 });

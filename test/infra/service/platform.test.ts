@@ -33,7 +33,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
 
   test('cluster has Container Insights', () => {
     expect(only(e.platform, 'AWS::ECS::Cluster').Properties).toMatchObject({
-      ClusterName: 'flask-app',
+      ClusterName: 'flask-app-production',
       ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
     });
   });
@@ -49,7 +49,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(container.LogConfiguration.LogDriver).toBe('awslogs');
     expect(e.platform.toJSON().Parameters[IMAGE_URI_PARAMETER]).toMatchObject({ Type: 'String', Default: '' });
     expect(e.platform.toJSON().Conditions.HasImage).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: IMAGE_URI_PARAMETER }, ''] }] });
-    expect(only(e.platform, 'AWS::Logs::LogGroup').Properties).toMatchObject({ LogGroupName: '/slipway/flask-app/app', RetentionInDays: 30 });
+    expect(only(e.platform, 'AWS::Logs::LogGroup').Properties).toMatchObject({ LogGroupName: '/slipway/flask-app/production/app', RetentionInDays: 30 });
     expect(only(e.platform, 'AWS::Logs::LogGroup').DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
@@ -66,7 +66,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
   test('service: private subnets, no public IP, circuit breaker with rollback, behind the target group', () => {
     const service = only(e.platform, 'AWS::ECS::Service');
     expect(service.Properties).toMatchObject({
-      ServiceName: 'flask-app',
+      ServiceName: 'flask-app-production',
       // No tasks until the first image is deployed (the first cdk deploy precedes any image); after that no DesiredCount,
       // so a deploy keeps what autoscaling chose (the scalable target's minimum brings it into range).
       DesiredCount: { 'Fn::If': ['HasImage', { Ref: 'AWS::NoValue' }, 0] },
@@ -94,12 +94,12 @@ describe('platform stack on ECS Fargate (the seed)', () => {
 
   test('ALB: internet-facing in the public subnets, health check path, HTTP only without a certificate, access logs on', () => {
     const alb = only(e.platform, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
-    expect(alb.Properties).toMatchObject({ Name: 'flask-app-alb', Scheme: 'internet-facing', Type: 'application' });
+    expect(alb.Properties).toMatchObject({ Name: 'flask-app-production-alb', Scheme: 'internet-facing', Type: 'application' });
     expect(JSON.stringify(alb.Properties.Subnets)).toMatch(/PublicSubnetA.*PublicSubnetB/);
     const attrs = Object.fromEntries(alb.Properties.LoadBalancerAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]));
     expect(attrs).toMatchObject({ 'access_logs.s3.enabled': 'true', 'routing.http.drop_invalid_header_fields.enabled': 'true' });
     expect(only(e.platform, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties).toMatchObject({
-      Name: 'flask-app-tg',
+      Name: 'flask-app-production-tg',
       Port: 8000,
       TargetType: 'ip',
       HealthCheckPath: '/health',
@@ -121,7 +121,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
     expect(statements.find((s) => s.Sid === 'ListDataBucket')?.Action).toBe('s3:ListBucket');
     expect(statements.find((s) => s.Sid === 'ReadWriteDataObjects')?.Action).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     const dynamo = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:'));
-    expect(JSON.stringify(dynamo?.Resource)).toMatch(/"Fn::GetStackOutput":\{"StackName":"flask-app-data","Region":"eu-west-1","OutputName":"PublishOutputFnGetAttTable/);
+    expect(JSON.stringify(dynamo?.Resource)).toMatch(/"Fn::GetStackOutput":\{"StackName":"flask-app-production-data","Region":"eu-west-1","OutputName":"PublishOutputFnGetAttTable/);
     expect(JSON.stringify(statements)).not.toMatch(/"s3:\*"|"dynamodb:\*"/);
   });
 
@@ -149,7 +149,7 @@ describe('platform stack on ECS Fargate (the seed)', () => {
   test('outputs other parts read, with stable export names', () => {
     const outputs = e.platform.toJSON().Outputs;
     for (const id of ['RepositoryUri', 'RepositoryName', 'LoadBalancerDnsName', 'ClusterName', 'ServiceName', 'AppLogGroupName']) {
-      expect(outputs[id].Export.Name).toBe(`flask-app-platform-${id}`);
+      expect(outputs[id].Export.Name).toBe(`flask-app-production-platform-${id}`);
     }
   });
 });
@@ -199,7 +199,7 @@ describe('platform stack on EKS', () => {
 
   test('EKS cluster in the private subnets with all control plane logs, a Fargate profile for the service namespace', () => {
     const cluster = only(e.platform, 'AWS::EKS::Cluster');
-    expect(cluster.Properties.Name).toBe('flask-app');
+    expect(cluster.Properties.Name).toBe('flask-app-production');
     expect(cluster.Properties.Logging.ClusterLogging.EnabledTypes.map((t: { Type: string }) => t.Type).sort()).toEqual(
       ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
     );
@@ -244,7 +244,7 @@ describe('platform stack on EKS', () => {
       serviceAccount: { create: false, name: 'aws-load-balancer-controller' },
       // Fargate pods cannot read the VPC and region from instance metadata.
       region: 'eu-west-1',
-      vpcId: expect.stringMatching(/^\{\{\{"Fn::GetStackOutput":\{"StackName":"flask-app-network","Region":"eu-west-1","OutputName":"PublishOutputRefNetworkVpc\w+"\}\}\}\}$/),
+      vpcId: expect.stringMatching(/^\{\{\{"Fn::GetStackOutput":\{"StackName":"flask-app-production-network","Region":"eu-west-1","OutputName":"PublishOutputRefNetworkVpc\w+"\}\}\}\}$/),
       image: { repository: expect.stringMatching(/\/amazon\/aws-load-balancer-controller$/), tag: ALB_CONTROLLER_VERSION.version },
     });
   });

@@ -55,7 +55,7 @@ describe('conditionsAllow (the IAM condition evaluator the trust tests use)', ()
 });
 
 describe('trust subjects', () => {
-  it('bind each deploy branch to the pipeline workflow of that branch', () => {
+  it('bind each deploy branch to the pipeline workflow of that branch (and, for deploys, the rollback workflow)', () => {
     const spec = specWith({ environment: 'staging', github: { owner: 'acme', repo: 'shop', branches: ['main', 'release/2'] } });
     expect(pipelineWorkflowRef(spec, 'release/2')).toBe('acme/shop/.github/workflows/pipeline.yml@refs/heads/release/2');
     expect(imagePushSubjects(spec)).toEqual([
@@ -65,6 +65,8 @@ describe('trust subjects', () => {
     expect(deploySubjects(spec)).toEqual([
       'repo:acme/shop:environment:staging:job_workflow_ref:acme/shop/.github/workflows/pipeline.yml@refs/heads/main',
       'repo:acme/shop:environment:staging:job_workflow_ref:acme/shop/.github/workflows/pipeline.yml@refs/heads/release/2',
+      'repo:acme/shop:environment:staging:job_workflow_ref:acme/shop/.github/workflows/rollback.yml@refs/heads/main',
+      'repo:acme/shop:environment:staging:job_workflow_ref:acme/shop/.github/workflows/rollback.yml@refs/heads/release/2',
     ]);
   });
 });

@@ -8,8 +8,9 @@
  * `repo:<owner>/<repo>:<context>:job_workflow_ref:<owner>/<repo>/.github/workflows/<file>@<ref>`.
  *
  * - image-push role: pushes to a deploy branch, from the pipeline workflow on that branch.
- * - deploy role: the GitHub Environment only, from the pipeline workflow on a deploy branch. A job that
- *   names the environment from another branch or another workflow carries another subject and is refused.
+ * - deploy role (and hosts-configuration role): the stage's GitHub Environment only, from the pipeline workflow
+ *   or the rollback workflow on a deploy branch. A job that names the environment from another branch or another
+ *   workflow carries another subject and is refused.
  */
 import type { ServiceSpec } from '../../spec';
 
@@ -18,15 +19,19 @@ export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const STS_AUDIENCE = 'sts.amazonaws.com';
 /** The claims the repository's subject template must include, in this order (the README's setup step). */
 export const SUBJECT_CLAIM_KEYS = ['repo', 'context', 'job_workflow_ref'] as const;
-/** The generated pipeline's file: the only workflow either role trusts. */
+/** The generated pipeline's file: the only workflow the image-push role trusts. */
 export const PIPELINE_WORKFLOW_PATH = '.github/workflows/pipeline.yml';
+/** The generated rollback workflow (a person deploys an earlier release to one stage): the deploy roles trust it too. */
+export const ROLLBACK_WORKFLOW_PATH = '.github/workflows/rollback.yml';
+/** The workflows whose jobs deploy a stage. */
+export const DEPLOYING_WORKFLOW_PATHS = [PIPELINE_WORKFLOW_PATH, ROLLBACK_WORKFLOW_PATH] as const;
 
 type TrustSpec = Pick<ServiceSpec, 'github' | 'environment'>;
 export type Conditions = Record<string, Record<string, string | string[]>>;
 
-/** `job_workflow_ref` of the pipeline workflow run from `branch`. */
-export function pipelineWorkflowRef(spec: TrustSpec, branch: string): string {
-  return `${spec.github.owner}/${spec.github.repo}/${PIPELINE_WORKFLOW_PATH}@refs/heads/${branch}`;
+/** `job_workflow_ref` of the pipeline workflow (or another of this repository's workflows) run from `branch`. */
+export function pipelineWorkflowRef(spec: TrustSpec, branch: string, workflowPath: string = PIPELINE_WORKFLOW_PATH): string {
+  return `${spec.github.owner}/${spec.github.repo}/${workflowPath}@refs/heads/${branch}`;
 }
 
 /** Subjects of image jobs: a push to a deploy branch, the pipeline workflow of that branch. */
@@ -35,10 +40,11 @@ export function imagePushSubjects(spec: TrustSpec): string[] {
   return spec.github.branches.map((branch) => `${repo}:ref:refs/heads/${branch}:job_workflow_ref:${pipelineWorkflowRef(spec, branch)}`);
 }
 
-/** Subjects of deploy jobs: the environment, from the pipeline workflow of a deploy branch. */
+/** Subjects of deploy jobs: the stage's environment, from the pipeline or rollback workflow of a deploy branch. */
 export function deploySubjects(spec: TrustSpec): string[] {
   const repo = `repo:${spec.github.owner}/${spec.github.repo}`;
-  return spec.github.branches.map((branch) => `${repo}:environment:${spec.environment}:job_workflow_ref:${pipelineWorkflowRef(spec, branch)}`);
+  return DEPLOYING_WORKFLOW_PATHS.flatMap((workflow) =>
+    spec.github.branches.map((branch) => `${repo}:environment:${spec.environment}:job_workflow_ref:${pipelineWorkflowRef(spec, branch, workflow)}`));
 }
 
 function exactly(subjects: string[]): Conditions {

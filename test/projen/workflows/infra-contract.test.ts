@@ -94,9 +94,8 @@ describe.each(stages)('stage $name: pipeline.yml and the role trust', ({ name, s
     }
   });
 
-  // rollback.yml's jobs carry its own job_workflow_ref; the stage's deploy role must trust it too (asked of the
-  // infra side in /work/notes/stages-pipeline-to-infra.md). Flip to test() once deploySubjects lists rollback.yml.
-  test.failing('the rollback deploy job (same environment, rollback.yml) is admitted by the stage\'s deploy role', () => {
+  // rollback.yml's jobs carry its own job_workflow_ref; the stage's deploy role trusts it too.
+  test('the rollback deploy job (same environment, rollback.yml) is admitted by the stage\'s deploy role', () => {
     expect(rollback!.jobs[`deploy-${name}`].environment!.name).toBe(name);
     for (const branch of branches) expect(admits('DeployRoleArn', subject(`environment:${name}`, branch, ROLLBACK_PATH))).toBe(true);
   });

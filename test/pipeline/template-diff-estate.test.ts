@@ -23,7 +23,10 @@ function estateWith(stagingCidr: string): EstateSpec {
   const subnet = (n: number) => `${octets[0]}.${octets[1]}.${n}.0/24`;
   const options: ServiceOptions = {
     ...seedOptions(),
-    stages: [{ ...staging, network: { cidr: stagingCidr, publicSubnets: [subnet(0), subnet(1)], privateSubnets: [subnet(2), subnet(3)] } }, production],
+    stages: [
+      { ...staging, network: { cidr: stagingCidr, publicSubnets: [subnet(0), subnet(1)], privateSubnets: [subnet(2), subnet(3)] } },
+      production,
+    ],
   };
   return normaliseEstate(options);
 }

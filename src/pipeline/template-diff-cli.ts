@@ -1,14 +1,16 @@
 /**
  * `tsx src/pipeline/template-diff-cli.ts --base <cdk.out> --head <cdk.out>
- *   [--base-label main] [--head-label my-branch] [--output <file>]`
+ *   [--base-label main] [--head-label my-branch] [--base-spec <spec.json>] [--head-spec <spec.json>] [--output <file>]`
  *
  * Compares two synthesized cloud assemblies offline and appends the Markdown
- * report to --output (the job summary in CI) or prints it, a section per stage
- * (the head's stages in order, then stages only the base has). Prints one line of
+ * report to --output (the job summary in CI) or prints it; with the two sides'
+ * spec files, a section per stage (the head's stages in order, then stages only
+ * the base has). Prints one line of
  * totals, and a warning annotation when security-relevant changes are present.
  */
 import { appendFileSync } from 'fs';
-import { readAssembly } from './cloud-assembly';
+import { readAssemblyTemplates } from './cloud-assembly';
+import { readStackStages } from './stack-stages';
 import { diffAssemblies, totals } from './template-diff';
 import { renderDiffMarkdown } from './template-diff-render';
 
@@ -18,13 +20,16 @@ export interface CliArgs {
   readonly baseLabel: string;
   readonly headLabel: string;
   readonly output?: string;
+  readonly baseSpec?: string;
+  readonly headSpec?: string;
 }
 
-const USAGE = 'usage: template-diff-cli --base <cdk.out dir> --head <cdk.out dir> [--base-label <name>] [--head-label <name>] [--output <file>]';
+const USAGE = 'usage: template-diff-cli --base <cdk.out dir> --head <cdk.out dir> [--base-label <name>] [--head-label <name>] ' +
+  '[--base-spec <.slipway/spec.json>] [--head-spec <.slipway/spec.json>] [--output <file>]';
 
 /** Parses argv (without node and the script); throws with the usage on anything unexpected. Pure. */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const known = new Set(['--base', '--head', '--base-label', '--head-label', '--output']);
+  const known = new Set(['--base', '--head', '--base-label', '--head-label', '--output', '--base-spec', '--head-spec']);
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
@@ -43,6 +48,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     baseLabel: values.get('--base-label') || base,
     headLabel: values.get('--head-label') || head,
     ...(values.get('--output') ? { output: values.get('--output') } : {}),
+    ...(values.get('--base-spec') ? { baseSpec: values.get('--base-spec') } : {}),
+    ...(values.get('--head-spec') ? { headSpec: values.get('--head-spec') } : {}),
   };
 }
 
@@ -50,11 +57,11 @@ export function main(argv: readonly string[]): number {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
-    const base = readAssembly(args.base);
-    const head = readAssembly(args.head);
-    const diff = diffAssemblies(base.templates, head.templates);
+    const diff = diffAssemblies(readAssemblyTemplates(args.base), readAssemblyTemplates(args.head));
     // A stack keeps the stage the head gives it; a stack the head removed keeps the base's.
-    const stageOf = new Map([...head.stages, ...[...base.stages].filter(([stack]) => !head.stages.has(stack))]);
+    const headStages = args.headSpec ? readStackStages(args.headSpec) : new Map<string, string>();
+    const baseStages = args.baseSpec ? readStackStages(args.baseSpec) : new Map<string, string>();
+    const stageOf = new Map([...headStages, ...[...baseStages].filter(([stack]) => !headStages.has(stack))]);
     const markdown = renderDiffMarkdown(diff, { base: args.baseLabel, head: args.headLabel }, stageOf);
     if (args.output) appendFileSync(args.output, `${markdown}\n`);
     else process.stdout.write(`${markdown}\n`);

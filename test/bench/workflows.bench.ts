@@ -15,7 +15,8 @@ import { parse } from 'yaml';
 import { runBuildJobLocally } from './build-job-local';
 import { BenchFigure, BenchSuite, medianMs } from './harness';
 import { buildEstate } from '../../src/infra/app';
-import { readAssembly, readAssemblyTemplates } from '../../src/pipeline/cloud-assembly';
+import { readAssemblyTemplates } from '../../src/pipeline/cloud-assembly';
+import { stackStagesOf } from '../../src/pipeline/stack-stages';
 import { diffAssemblies } from '../../src/pipeline/template-diff';
 import { renderDiffMarkdown } from '../../src/pipeline/template-diff-render';
 import { criticalPath } from '../../src/projen/workflows';
@@ -76,14 +77,16 @@ export const suite: BenchSuite = {
       const current = readSpecFile(REPO_ROOT);
       const base = synthInProcess(join(work, 'base'), current);
       const seed = seedOptions();
-      const head = synthInProcess(join(work, 'head'), normaliseEstate({
+      const headEstate = normaliseEstate({
         ...seed,
         network: { ...seed.network, egress: 'nat-gateway' },
         stages: current.stages.map((s, i) => ({
           name: s.stage.name,
           ...(i === 0 ? { network: { cidr: '10.40.0.0/16', publicSubnets: ['10.40.0.0/24', '10.40.1.0/24'], privateSubnets: ['10.40.2.0/24', '10.40.3.0/24'] } } : {}),
         })),
-      }));
+      });
+      const head = synthInProcess(join(work, 'head'), headEstate);
+      const stageOf = new Map([...stackStagesOf(headEstate, 'head'), ...stackStagesOf(current, 'base')]);
       // Each sample repeats the work: one pass takes about a millisecond, too short to time alone.
       const REPEAT = 50;
       const read = () => {
@@ -95,11 +98,9 @@ export const suite: BenchSuite = {
       let changed = 0;
       const diff = () => {
         for (let i = 0; i < REPEAT; i++) {
-          const before = readAssembly(base);
-          const after = readAssembly(head);
-          const d = diffAssemblies(before.templates, after.templates);
+          const d = diffAssemblies(readAssemblyTemplates(base), readAssemblyTemplates(head));
           changed = d.stacks.reduce((n, s) => n + s.resources.length, 0);
-          renderDiffMarkdown(d, { base: 'base', head: 'head' }, new Map([...after.stages, ...before.stages]));
+          renderDiffMarkdown(d, { base: 'base', head: 'head' }, stageOf);
         }
       };
       const runs = Number(process.env.BENCH_RUNS ?? 5);

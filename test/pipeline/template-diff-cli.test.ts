@@ -6,10 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Stack, Stage, Tags } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { readAssembly, readAssemblyTemplates, stackTemplateRefs } from '../../src/pipeline/cloud-assembly';
+import { readAssemblyTemplates, stackTemplateRefs } from '../../src/pipeline/cloud-assembly';
+import { readStackStages, stackStagesOf } from '../../src/pipeline/stack-stages';
 import { main, parseArgs } from '../../src/pipeline/template-diff-cli';
 
 interface Variant {
@@ -80,15 +81,14 @@ describe('template-diff CLI', () => {
   });
 });
 
-/** Stacks as buildEstate makes them: one assembly, each stage's stacks tagged slipway:environment=<stage>. */
-function synthStages(dir: string, stages: { name: string; cidr: string }[]): void {
-  const app = new App({ outdir: dir });
-  for (const stage of stages) {
-    const network = new Stack(app, `svc-${stage.name}-network`);
-    new ec2.CfnVPC(network, 'Vpc', { cidrBlock: stage.cidr });
-    Tags.of(network).add('slipway:environment', stage.name);
-  }
+/** Stacks as buildEstate makes them (one assembly, every stage), and the side's spec file naming each stage's stacks. */
+function synthStages(dir: string, stages: { name: string; cidr: string }[]): string {
+  const app = new App({ outdir: join(dir, 'cdk.out') });
+  for (const stage of stages) new ec2.CfnVPC(new Stack(app, `svc-${stage.name}-network`), 'Vpc', { cidrBlock: stage.cidr });
   app.synth();
+  const spec = { schemaVersion: 2, stages: stages.map((s) => ({ stage: { name: s.name }, names: { stacks: { network: `svc-${s.name}-network` } } })) };
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+  return join(dir, 'cdk.out');
 }
 
 describe('template-diff CLI, stage by stage', () => {
@@ -100,8 +100,8 @@ describe('template-diff CLI, stage by stage', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  test('the manifest gives each stack its stage, in the order the stages were synthesized', () => {
-    expect([...readAssembly(join(root, 'base')).stages]).toEqual([
+  test('the spec file gives each stack its stage, in promotion order', () => {
+    expect([...readStackStages(join(root, 'base', 'spec.json'))]).toEqual([
       ['svc-staging-network', 'staging'], ['svc-production-network', 'production'], ['svc-qa-network', 'qa'],
     ]);
   });
@@ -110,7 +110,9 @@ describe('template-diff CLI, stage by stage', () => {
     const summary = join(root, 'summary.md');
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      expect(main(['--base', join(root, 'base'), '--head', join(root, 'head'), '--output', summary])).toBe(0);
+      const sides = ['--base', join(root, 'base', 'cdk.out'), '--head', join(root, 'head', 'cdk.out')];
+      const specs = ['--base-spec', join(root, 'base', 'spec.json'), '--head-spec', join(root, 'head', 'spec.json')];
+      expect(main([...sides, ...specs, '--output', summary])).toBe(0);
     } finally {
       log.mockRestore();
     }
@@ -122,6 +124,19 @@ describe('template-diff CLI, stage by stage', () => {
       '### Stage `qa`: 1 of 1 stack changed, 0 added, 1 removed, 0 modified',
       '#### `svc-qa-network` (removed)',
     ]);
+  });
+});
+
+describe('stackStagesOf', () => {
+  test('a spec from before stages (schema 1, one ServiceSpec) puts every stack in its environment', () => {
+    expect([...stackStagesOf({ schemaVersion: 1, environment: 'production', names: { stacks: { network: 'svc-network', data: 'svc-data' } } }, 'base')])
+      .toEqual([['svc-network', 'production'], ['svc-data', 'production']]);
+  });
+
+  test('anything else is refused, naming the file', () => {
+    expect(() => stackStagesOf({ hello: 1 }, '.pr-base/.slipway/spec.json'))
+      .toThrow('.pr-base/.slipway/spec.json is not a Slipway spec file (no stages, no names.stacks)');
+    expect(() => readStackStages('/nonexistent/spec.json')).toThrow("no spec file at /nonexistent/spec.json: run 'npx projen' on that side first");
   });
 });
 

@@ -2,11 +2,11 @@
  * The pull request's infrastructure diff: synthesize the PR and its base
  * offline (no AWS credentials), every stage into one assembly each, compare
  * the templates and write a `cdk diff`-style report to the job summary, a
- * section per stage (the stacks' slipway:environment tag says whose they are).
+ * section per stage (each side's spec file says whose each stack is).
  */
 import { github } from 'projen';
 import { CDK_OUT, OFFLINE_CDK_ENV, OFFLINE_SYNTH, RUNNER, checkoutStep, npmCiStep, setupNodeStep } from './steps';
-import type { ServiceSpec } from '../../spec';
+import { SPEC_FILE, type ServiceSpec } from '../../spec';
 
 type Job = github.workflows.Job;
 
@@ -43,7 +43,11 @@ export function infraDiffJob(spec: ServiceSpec): Job {
         name: 'Compare the templates, stage by stage (written to the job summary)',
         // Branch names reach the script through env, never through the command text.
         env: { BASE_LABEL: '${{ github.base_ref }}', HEAD_LABEL: '${{ github.head_ref }}' },
-        run: `npx tsx ${TEMPLATE_DIFF_CLI} --base "${BASE_CHECKOUT_DIR}/${CDK_OUT}" --head "${CDK_OUT}" --base-label "\${BASE_LABEL}" --head-label "\${HEAD_LABEL}" --output "\${GITHUB_STEP_SUMMARY}"`,
+        run: [
+          `npx tsx ${TEMPLATE_DIFF_CLI} --base "${BASE_CHECKOUT_DIR}/${CDK_OUT}" --head "${CDK_OUT}"`,
+          `--base-spec "${BASE_CHECKOUT_DIR}/${SPEC_FILE}" --head-spec "${SPEC_FILE}"`,
+          '--base-label "${BASE_LABEL}" --head-label "${HEAD_LABEL}" --output "${GITHUB_STEP_SUMMARY}"',
+        ].join(' '),
       },
     ],
   };

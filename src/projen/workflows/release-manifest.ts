@@ -96,5 +96,6 @@ export function readReleaseManifestScript(): string {
     `  echo "${RELEASE_OUTPUTS.runId}=$(jq -r '.run.id' ${m})"`,
     '} >> "${GITHUB_OUTPUT}"',
     'echo "deploying to ${STAGE}: ${image}, commit ${commit}, assembly sha256 ${actual}"',
+    'echo "Deploying to \\`${STAGE}\\` the release of run ${SOURCE_RUN}: commit \\`${commit:0:12}\\`, image \\`${image}\\`" >> "${GITHUB_STEP_SUMMARY}"',
   ].join('\n');
 }

@@ -34,9 +34,16 @@ export function verifyRollbackScript(estate: EstateSpec): string {
   const branches = estate.github.branches;
   const pipelinePath = `.github/workflows/${PIPELINE_FILE}`;
   const artifacts = [ARTIFACTS.cloudAssembly.name, ARTIFACTS.releaseManifest.name];
+  const stages = estate.stages.map((s) => s.stage.name);
   return [
     'set -euo pipefail',
     'fail() { echo "::error title=$1::$2"; exit 1; }',
+    // The choice input is checked by GitHub's form; a dispatch through the API is checked here, so a wrong stage
+    // cannot end in a green run that deployed nothing.
+    'case "${STAGE}" in',
+    `  ${stages.join('|')}) ;;`,
+    `  *) fail "Not a stage" "'\${STAGE}' is not a stage of ${estate.serviceName}; choose one of: ${stages.join(', ')}" ;;`,
+    'esac',
     'case "${GITHUB_REF}" in',
     `  ${branches.map((b) => `refs/heads/${b}`).join('|')}) ;;`,
     `  *) fail "Not a deploy branch" "run ${ROLLBACK_FILE} from ${branches.join(' or ')}: each stage's deploy role trusts it only there; this run is on \${GITHUB_REF}" ;;`,

@@ -100,6 +100,11 @@ describe.each(stages)('stage $name: pipeline.yml and the role trust', ({ name, s
     for (const branch of branches) expect(admits('DeployRoleArn', subject(`environment:${name}`, branch, ROLLBACK_PATH))).toBe(true);
   });
 
+  test.failing('the rollback configure-hosts job (same environment, rollback.yml) is admitted by the stage\'s hosts role', () => {
+    expect(rollback!.jobs[`configure-hosts-${name}`].environment!.name).toBe(name);
+    for (const branch of branches) expect(admits('HostsConfigRoleArn', subject(`environment:${name}`, branch, ROLLBACK_PATH))).toBe(true);
+  });
+
   test('the configure-hosts job (in the environment) assumes the hosts-configuration role, which admits its subject and not the image job\'s', () => {
     const job = hostsJob;
     expect(roleVariable(`configure-hosts-${name}`)).toBe(spec.pipeline.hostsRoleVariable);

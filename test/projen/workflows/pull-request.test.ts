@@ -51,6 +51,8 @@ describe('pull-request.yml for the seed spec', () => {
     const cli = /npx tsx (\S+)/.exec(diff.run!)![1];
     expect(existsSync(join(REPO_ROOT, cli))).toBe(true);
     expect(diff.run).toContain('--output "${GITHUB_STEP_SUMMARY}"');
+    // Each side's spec file says which stage each stack is, so the report has a section per stage.
+    expect(diff.run).toContain('--base-spec ".pr-base/.slipway/spec.json" --head-spec ".slipway/spec.json"');
     // Branch names are attacker-chosen text: they reach the script through env only.
     expect(diff.run).not.toContain('${{');
     expect(diff.env).toEqual({ BASE_LABEL: '${{ github.base_ref }}', HEAD_LABEL: '${{ github.head_ref }}' });

@@ -90,6 +90,7 @@ describe('release manifest scripts', () => {
       const result = read(stage);
       expect([stage, result.status, result.stderr]).toEqual([stage, 0, '']);
       expect(readFileSync(join(dir, 'output'), 'utf8')).toBe(`image-uri=${REGISTRY}/flask-app@${DIGEST}\ncommit-sha=${SHA}\nrun-id=4242\n`);
+      expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`Deploying to \`${stage}\` the release of run 4242: commit \`c0ffee012345\`, image \`${REGISTRY}/flask-app@${DIGEST}\``);
     }
   });
 

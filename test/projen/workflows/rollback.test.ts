@@ -210,6 +210,7 @@ describe('the verify step, run by bash against a local GitHub REST API', () => {
     [{ RUN_ID: '6000' }, '::error title=Not a release::run 6000 ran on feature, not on a deploy branch (main): only those runs release'],
     [{ RUN_ID: '42; rm -rf /' }, "::error title=Not a run id::run_id '42; rm -rf /' is not a number"],
     [{ RUN_ID: '4242', GITHUB_REF: 'refs/heads/feature' }, "::error title=Not a deploy branch::run rollback.yml from main: each stage's deploy role trusts it only there; this run is on refs/heads/feature"],
+    [{ RUN_ID: '4242', STAGE: 'qa' }, "::error title=Not a stage::'qa' is not a stage of flask-app; choose one of: staging, production"],
     [{ RUN_ID: '4242', GH_TOKEN: 'wrong' }, '::error title=GitHub API error::GET actions/runs/4242 answered 401: {"message":"Bad credentials"}'],
   ])('%j is refused, saying why', async (env, error) => {
     const result = await verify(env);

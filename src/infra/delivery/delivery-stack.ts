@@ -16,7 +16,7 @@ import { stableOutput } from '../outputs';
 import { serviceManifest } from '../platform/k8s-manifest';
 import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
-import { PREVIEW_URL_VARIABLE, eksDeployBuildSpec, infraDeployBuildSpec, previewBuildSpec, stacksDeployedByPipeline } from './buildspecs';
+import { PREVIEW_URL_VARIABLE, eksDeployBuildSpec, infraDeployBuildSpec, previewBuildSpec } from './buildspecs';
 import { cdkCliVersion } from './cdk-cli-version';
 
 /** The object the GitHub deploy job uploads under spec.names.pipelineSourceKeyPrefix. */
@@ -167,7 +167,9 @@ export class DeliveryStack extends Stack {
           // (Example: Use variables in manual approvals); its fields: https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-action-add.html
           new cpactions.ManualApprovalAction({
             actionName: 'Approve',
-            additionalInformation: `Deploy ${imageUri.reference()} (commit ${commitSha.reference()}) to the protected stage '${spec.environment}': the link shows what it changes in ${stacksDeployedByPipeline(spec).length} stacks`,
+            // The link is in the message too (the documented example resolves variables in the message text); kept short,
+            // since the resolved image URI and link alone take some 300 of the message's characters.
+            additionalInformation: `Deploy ${imageUri.reference()} to the protected stage '${spec.environment}'; its diff: ${preview.variable(PREVIEW_URL_VARIABLE)}`,
             externalEntityLink: preview.variable(PREVIEW_URL_VARIABLE),
             notificationTopic: props.approvalTopic,
             runOrder: 2,

@@ -1,7 +1,8 @@
 /**
  * The delivery lifecycle: a CodePipeline (V2, QUEUED) whose source is the
- * cloud assembly the GitHub deploy job uploads to a versioned bucket. After a
- * manual approval when the environment is protected, CodeBuild checks that
+ * cloud assembly the GitHub deploy job uploads to a versioned bucket. When the
+ * stage is protected, a `cdk diff` of the stage's stacks runs first and a manual
+ * approval links it and notifies the alarm topic. CodeBuild then checks that
  * the deployed pipeline is the synthesized one and runs `cdk deploy` of that
  * assembly, which on ECS also rolls out the new image (the ImageUri stack
  * parameter: one deploy path); on EKS a second step applies the manifest. The GitHub deploy role may upload under one key

@@ -1,7 +1,8 @@
 /**
  * The delivery lifecycle: a CodePipeline (V2, QUEUED) whose source is the
- * cloud assembly the GitHub deploy job uploads to a versioned bucket. After a
- * manual approval when the environment is protected, CodeBuild checks that
+ * cloud assembly the GitHub deploy job uploads to a versioned bucket. When the
+ * stage is protected, a `cdk diff` of the stage's stacks runs first and a manual
+ * approval links it and notifies the alarm topic. CodeBuild then checks that
  * the deployed pipeline is the synthesized one and runs `cdk deploy` of that
  * assembly, which on ECS also rolls out the new image (the ImageUri stack
  * parameter: one deploy path); on EKS a second step applies the manifest. The GitHub deploy role may upload under one key
@@ -16,7 +17,7 @@ import { stableOutput } from '../outputs';
 import { serviceManifest } from '../platform/k8s-manifest';
 import { acknowledgeLogGroupOpinions } from '../policy-validation';
 import { accessLogBucket, secureBucket } from '../secure-bucket';
-import { PREVIEW_URL_VARIABLE, eksDeployBuildSpec, infraDeployBuildSpec, previewBuildSpec, stacksDeployedByPipeline } from './buildspecs';
+import { PREVIEW_URL_VARIABLE, eksDeployBuildSpec, infraDeployBuildSpec, previewBuildSpec } from './buildspecs';
 import { cdkCliVersion } from './cdk-cli-version';
 
 /** The object the GitHub deploy job uploads under spec.names.pipelineSourceKeyPrefix. */
@@ -167,7 +168,9 @@ export class DeliveryStack extends Stack {
           // (Example: Use variables in manual approvals); its fields: https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-action-add.html
           new cpactions.ManualApprovalAction({
             actionName: 'Approve',
-            additionalInformation: `Deploy ${imageUri.reference()} (commit ${commitSha.reference()}) to the protected stage '${spec.environment}': the link shows what it changes in ${stacksDeployedByPipeline(spec).length} stacks`,
+            // The link is in the message too (the documented example resolves variables in the message text); kept short,
+            // since the resolved image URI and link alone take some 300 of the message's characters.
+            additionalInformation: `Deploy ${imageUri.reference()} to the protected stage '${spec.environment}'; its diff: ${preview.variable(PREVIEW_URL_VARIABLE)}`,
             externalEntityLink: preview.variable(PREVIEW_URL_VARIABLE),
             notificationTopic: props.approvalTopic,
             runOrder: 2,

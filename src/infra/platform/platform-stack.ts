@@ -1,5 +1,6 @@
 /**
- * The container platform lifecycle: the ECR repository, the public load
+ * The container platform lifecycle: the ECR repository (created in the stage
+ * that owns it, the first; referenced by ARN in the others), the public load
  * balancer, and the service on ECS Fargate or EKS (spec.platform). On ECS the
  * image is a stack parameter the pipeline's infrastructure step passes
  * (IMAGE_URI), the only way a new image reaches the service, so CloudFormation

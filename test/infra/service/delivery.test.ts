@@ -49,7 +49,7 @@ describe('delivery stack (ECS, protected environment)', () => {
     expect([preview.RunOrder, approval.RunOrder]).toEqual([1, 2]);
     expect(preview.Namespace).toBe(PREVIEW_NAMESPACE);
     expect(approval.Configuration!.ExternalEntityLink).toBe(`#{${PREVIEW_NAMESPACE}.${PREVIEW_URL_VARIABLE}}`);
-    expect(approval.Configuration!.CustomData).toMatch(/#\{variables\.IMAGE_URI\}.*protected stage 'production'/);
+    expect(approval.Configuration!.CustomData).toMatch(/#\{variables\.IMAGE_URI\}.*protected stage 'production'.*#\{Preview\.DIFF_URL\}$/);
     const topic = readsOutputOf(approval.Configuration!.NotificationArn, e.spec.names.stacks.observability, 'AlarmTopic');
     expect(topic).toBe(true);
     expect(JSON.parse(preview.Configuration!.EnvironmentVariables).map((v: { name: string }) => v.name)).toEqual(['IMAGE_URI', 'COMMIT_SHA']);

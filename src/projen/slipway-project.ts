@@ -108,7 +108,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
         // the log shipper Lambda signs its OpenSearch requests (bundled by esbuild at synth)
         '@smithy/signature-v4', 'esbuild',
         // actions (bundled into actions/*/dist, so dev-only here)
-        '@actions/core', '@aws-sdk/client-codepipeline', '@aws-sdk/client-ecr', '@aws-sdk/client-s3', 'aws-sdk-client-mock',
+        '@actions/core', '@actions/github', '@aws-sdk/client-codepipeline', '@aws-sdk/client-ecr', '@aws-sdk/client-s3', 'aws-sdk-client-mock',
         // hosts driver
         'zx', '@aws-sdk/client-ec2', '@aws-sdk/client-cloudformation',
         // workflow lint and SARIF schema validation in tests

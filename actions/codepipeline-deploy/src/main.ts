@@ -3,9 +3,9 @@ import { createClients } from './aws';
 import { deploy } from './deploy';
 import { readDeployInputs } from './inputs';
 import { readRunContext } from './run-context';
-import { Inputs, ProcessRunner, describeFailure, realSleep, regionFromEnvironment, systemClock, watchCancellation } from '../../shared';
+import { Inputs, CoreRunner, describeFailure, realSleep, regionFromEnvironment, systemClock, watchCancellation } from '../../shared';
 
-async function run(runner: ProcessRunner): Promise<void> {
+async function run(runner: CoreRunner): Promise<void> {
   const inputs = readDeployInputs(new Inputs(runner));
   const context = readRunContext(process.env);
   const region = regionFromEnvironment(process.env);
@@ -26,5 +26,5 @@ async function run(runner: ProcessRunner): Promise<void> {
   }
 }
 
-const runner = new ProcessRunner();
+const runner = new CoreRunner();
 run(runner).catch((error: unknown) => runner.setFailed(describeFailure(error)));

@@ -7,9 +7,9 @@ import { createCodePipelineClient } from './aws';
 import { STATE } from './deploy';
 import { readRunContext } from './run-context';
 import { stopExecution } from './stop';
-import { Inputs, ProcessRunner, describeFailure, regionFromEnvironment } from '../../shared';
+import { Inputs, CoreRunner, describeFailure, regionFromEnvironment } from '../../shared';
 
-async function post(runner: ProcessRunner): Promise<void> {
+async function post(runner: CoreRunner): Promise<void> {
   const executionId = runner.state(STATE.executionId);
   const pipelineName = runner.state(STATE.pipelineName);
   if (!executionId || !pipelineName || runner.state(STATE.settled) === 'true') return;
@@ -24,5 +24,5 @@ async function post(runner: ProcessRunner): Promise<void> {
   else runner.warning(outcome.message);
 }
 
-const runner = new ProcessRunner();
+const runner = new CoreRunner();
 post(runner).catch((error: unknown) => runner.warning(`post step: ${describeFailure(error)}`));

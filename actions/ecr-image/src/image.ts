@@ -69,7 +69,7 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
   if (!reported) {
     runner.setOutput('digest', '');
     runner.notice(`push is false: ${imageUri} was built but not pushed, so there is no digest and no scan.`);
-    summary.paragraph('Built, not pushed (push: false): no digest, no scan.').write(runner);
+    await summary.paragraph('Built, not pushed (push: false): no digest, no scan.').write(runner);
     return { imageUri };
   }
 
@@ -84,12 +84,12 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
 
   if (inputs.registry === 'dockerhub') {
     runner.notice('Docker Hub images are not scanned by this action: no scan gate ran.');
-    summary.paragraph('Registry is Docker Hub: this action does not scan Docker Hub images, so no scan gate ran.').write(runner);
+    await summary.paragraph('Registry is Docker Hub: this action does not scan Docker Hub images, so no scan gate ran.').write(runner);
     return { imageUri, digest };
   }
   if (inputs.threshold === 'NONE') {
     runner.notice('scan-severity-threshold is NONE: the image was pushed without waiting for its scan.');
-    summary.paragraph('scan-severity-threshold is NONE: no scan gate.').write(runner);
+    await summary.paragraph('scan-severity-threshold is NONE: no scan gate.').write(runner);
     return { imageUri, digest };
   }
 
@@ -108,8 +108,8 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
   }
   const gate = evaluateFindings(findings, inputs.threshold, inputs.ignoreCves);
   for (const severity of SEVERITIES) runner.setOutput(`findings-${severity.toLowerCase()}`, String(gate.counts[severity]));
-  summary.write(runner);
-  renderGate(imageUri, gate).write(runner);
+  await summary.write(runner);
+  await renderGate(imageUri, gate).write(runner);
   if (gate.counts.UNDEFINED > 0) {
     runner.warning(`${gate.counts.UNDEFINED} finding(s) have no severity yet (UNDEFINED/UNTRIAGED); they do not fail the gate — review them in the job summary.`);
   }

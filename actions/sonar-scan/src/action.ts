@@ -115,7 +115,7 @@ export async function runSonarScan(environment: SonarScanEnvironment): Promise<S
   const projectStatus = await api.projectStatus(analysisId);
   const gate: GateResult = { status: gateStatus(projectStatus), analysisId, conditions: projectStatus.conditions };
   runner.setOutput('quality-gate-status', gate.status);
-  gateSummary(gate, report.projectKey, report.dashboardUrl).write(runner);
+  await gateSummary(gate, report.projectKey, report.dashboardUrl).write(runner);
 
   runner.info(`Quality gate of ${report.projectKey} (analysis ${analysisId}): ${gate.status}. ${report.dashboardUrl}`);
   for (const c of failedConditions(gate.conditions)) {

@@ -146,7 +146,7 @@ export async function runVeracodeScan(environment: VeracodeScanEnvironment): Pro
   runner.setOutput('results-file', resultsFile);
   runner.setOutput('sarif-file', sarifFile);
   const reportInput = { scanId: outcome.scanId, binaryName: artifact.name, evaluation, failOnSeverity, failOnCwe, baselineFile, sarifFile };
-  buildSummary({ ...reportInput, resultsFile }).write(runner);
+  await buildSummary({ ...reportInput, resultsFile }).write(runner);
 
   runner.info(`Scan ${outcome.scanId}: ${report.findings.length} finding(s), ${evaluation.baselined.length} in the baseline, ${evaluation.blocking.length} failing the job`);
   for (const [i, f] of evaluation.blocking.entries()) {

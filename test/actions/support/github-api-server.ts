@@ -12,8 +12,25 @@ import { IncomingMessage, ServerResponse, createServer } from 'http';
 import { AddressInfo } from 'net';
 
 export interface Comment { id: number; body: string; user: { login: string; type: string }; html_url: string }
-export interface Deployment { id: number; ref: string; environment: string; payload: unknown; description: string | null; production_environment: boolean; transient_environment: boolean; created_at: string }
-export interface DeploymentStatus { id: number; state: string; log_url?: string; environment_url?: string; description?: string; auto_inactive?: boolean; created_at: string }
+export interface Deployment {
+  id: number;
+  ref: string;
+  environment: string;
+  payload: unknown;
+  description: string | null;
+  production_environment: boolean;
+  transient_environment: boolean;
+  created_at: string;
+}
+export interface DeploymentStatus {
+  id: number;
+  state: string;
+  log_url?: string;
+  environment_url?: string;
+  description?: string;
+  auto_inactive?: boolean;
+  created_at: string;
+}
 
 export interface RecordedRequest { readonly method: string; readonly path: string; readonly body?: Record<string, unknown> }
 
@@ -107,9 +124,14 @@ export async function startGitHubApiServer(options: { token?: string; owner?: st
       if (method === 'POST') {
         const environment = String(body?.environment ?? 'production');
         const deployment: Deployment = {
-          id: nextId++, ref: String(body?.ref), environment, payload: body?.payload ?? {}, description: (body?.description as string) ?? null,
+          id: nextId++,
+          ref: String(body?.ref),
+          environment,
+          payload: body?.payload ?? {},
+          description: (body?.description as string) ?? null,
           production_environment: (body?.production_environment as boolean | undefined) ?? environment === 'production',
-          transient_environment: (body?.transient_environment as boolean | undefined) ?? false, created_at: now(),
+          transient_environment: (body?.transient_environment as boolean | undefined) ?? false,
+          created_at: now(),
         };
         state.deployments.push(deployment);
         return send(res, 201, deployment);
@@ -131,7 +153,8 @@ export async function startGitHubApiServer(options: { token?: string; owner?: st
       // auto_inactive (default true): a success marks earlier successful deployments of the same
       // environment inactive, unless they are transient or production ones.
       if (status.state === 'success' && status.auto_inactive !== false) {
-        for (const other of state.deployments.filter((d) => d.id !== id && d.environment === deployment.environment && !d.transient_environment && !d.production_environment)) {
+        const earlier = state.deployments.filter((d) => d.id !== id && d.environment === deployment.environment);
+        for (const other of earlier.filter((d) => !d.transient_environment && !d.production_environment)) {
           const theirs = state.statuses.get(other.id) ?? [];
           if (theirs.at(-1)?.state === 'success') theirs.push({ id: nextId++, state: 'inactive', created_at: now() });
         }

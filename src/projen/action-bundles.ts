@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join, relative } from 'path';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { Component, awscdk } from 'projen';
 import { parse } from 'yaml';
 
@@ -79,6 +79,33 @@ export function discoverActions(root: string): ActionSource[] {
 }
 
 /**
+ * Packages whose modules run nothing on import that an action needs, though
+ * their package.json does not say so (no `sideEffects: false`): @actions/core
+ * imports @actions/http-client (and through it undici, ~400 KB) for OIDC
+ * tokens alone. Marked side-effect free, esbuild drops them from a bundle
+ * that never calls into them, and keeps them where one does (@actions/github).
+ * https://esbuild.github.io/api/#tree-shaking
+ */
+export const SIDE_EFFECT_FREE_PACKAGES = ['@actions/http-client', 'undici', 'tunnel'] as const;
+
+/** Resolves imports of `packages` as usual, marked `sideEffects: false`. */
+export function sideEffectFree(packages: readonly string[]): Plugin {
+  const filter = new RegExp(`^(${packages.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})(/|$)`);
+  return {
+    name: 'side-effect-free',
+    setup(build) {
+      build.onResolve({ filter }, async (args) => {
+        if ((args.pluginData as { resolving?: boolean } | undefined)?.resolving) return undefined;
+        const { kind, importer, resolveDir } = args;
+        const resolved = await build.resolve(args.path, { kind, importer, resolveDir, pluginData: { resolving: true } });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return { path: resolved.path, namespace: resolved.namespace, external: resolved.external, sideEffects: false };
+      });
+    },
+  };
+}
+
+/**
  * esbuild options for one entry, writing under `outRoot` (the repository root
  * for the committed bundle, a temp dir for the drift test). Paths are relative
  * to `root` so the output bytes do not depend on where the repo is checked out.
@@ -99,6 +126,7 @@ export function bundleOptions(root: string, action: ActionSource, entry: ActionE
     legalComments: 'eof',
     charset: 'utf8',
     logLevel: 'warning',
+    plugins: [sideEffectFree(SIDE_EFFECT_FREE_PACKAGES)],
     write: true,
   };
 }

@@ -1,9 +1,18 @@
-/** Entry point: wire the runner, inputs, clients and cancellation; the only place that fails the job. */
+/** Entry point of the deploy action: read → deploy → report; the one place that fails the job. */
 import { createClients } from './aws';
 import { deploy } from './deploy';
-import { readDeployInputs } from './inputs';
+import { DeployDeps } from './deploy-run';
+import { DeployInputs, readDeployInputs } from './inputs';
 import { readRunContext } from './run-context';
-import { Inputs, CoreRunner, describeFailure, realSleep, regionFromEnvironment, systemClock, watchCancellation } from '../../shared';
+import { CoreRunner, Inputs, describeFailure, realSleep, regionFromEnvironment, systemClock, watchCancellation } from '../../shared';
+import { createGitHubClient, githubContext } from '../../shared/github';
+
+/** The GitHub side, only when a deployment is to be recorded (it needs the token). */
+function githubTarget(inputs: DeployInputs): DeployDeps['github'] {
+  if (!inputs.environment || !inputs.githubToken) return undefined;
+  const client = createGitHubClient(inputs.githubToken, { userAgent: 'slipway-codepipeline-deploy' });
+  return { client, ...githubContext.repo, ref: githubContext.sha };
+}
 
 async function run(runner: CoreRunner): Promise<void> {
   const inputs = readDeployInputs(new Inputs(runner));
@@ -16,6 +25,7 @@ async function run(runner: CoreRunner): Promise<void> {
       runner,
       region,
       context,
+      github: githubTarget(inputs),
       signal: cancellation.signal,
       clock: systemClock,
       sleep: realSleep,

@@ -4,7 +4,7 @@
  * warnings: the job's verdict was already decided by the main step.
  */
 import { createCodePipelineClient } from './aws';
-import { STATE } from './deploy';
+import { STATE } from './deploy-run';
 import { readRunContext } from './run-context';
 import { stopExecution } from './stop';
 import { Inputs, CoreRunner, describeFailure, regionFromEnvironment } from '../../shared';

@@ -27,7 +27,12 @@ export function deployJob(spec: ServiceSpec, options: { needs: string[] }): Job 
     needs: options.needs,
     if: deployBranchCondition(spec),
     runsOn: RUNNER,
-    permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
+    // deployments: write: the action records the deployment with its statuses following the execution.
+    permissions: {
+      contents: github.workflows.JobPermission.READ,
+      idToken: github.workflows.JobPermission.WRITE,
+      deployments: github.workflows.JobPermission.WRITE,
+    },
     environment: { name: spec.environment, url: `\${{ steps.${DEPLOY_STEP_ID}.outputs.execution-url }}` },
     // Only deploys queue, one per environment in push order; builds, scans and images of newer pushes run meanwhile.
     concurrency: { 'group': `deploy-${spec.environment}`, 'cancel-in-progress': false },
@@ -48,6 +53,7 @@ export function deployJob(spec: ServiceSpec, options: { needs: string[] }): Job 
           'source-key': pipelineSourceKey(spec),
           'variables': [`IMAGE_URI=\${{ needs.image.outputs.${IMAGE_URI_OUTPUT} }}`, 'COMMIT_SHA=${{ github.sha }}'].join('\n'),
           'timeout-minutes': spec.pipeline.deployWaitMinutes,
+          'environment': spec.environment,
         },
       },
     ],

@@ -70,7 +70,8 @@ describe('pipeline.yml for the seed spec', () => {
       'sonar': { contents: 'read' },
       'veracode': { contents: 'read' },
       'image': { 'contents': 'read', 'id-token': 'write' },
-      'deploy': { 'contents': 'read', 'id-token': 'write' },
+      // deployments: write records the GitHub Deployment of the execution (actions/codepipeline-deploy 'environment').
+      'deploy': { 'contents': 'read', 'id-token': 'write', 'deployments': 'write' },
       'configure-hosts': { 'contents': 'read', 'id-token': 'write' },
     });
   });
@@ -209,6 +210,7 @@ describe('pipeline.yml for the seed spec', () => {
       'source-key': 'releases/flask-app/cloud-assembly.zip',
       'variables': 'IMAGE_URI=${{ needs.image.outputs.image-uri }}\nCOMMIT_SHA=${{ github.sha }}',
       'timeout-minutes': 60,
+      'environment': 'production',
     });
   });
 

@@ -9,7 +9,7 @@
  * https://docs.github.com/en/rest/deployments/statuses#create-a-deployment-status
  */
 import { Verdict } from './execution';
-import { GitHubClient, githubCall } from '../../shared/github';
+import { GitHubClient, githubCall } from '../../shared/github-call';
 
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
 

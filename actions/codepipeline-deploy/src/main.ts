@@ -5,11 +5,11 @@ import { DeployDeps } from './deploy-run';
 import { DeployInputs, readDeployInputs } from './inputs';
 import { readRunContext } from './run-context';
 import { CoreRunner, Inputs, describeFailure, realSleep, regionFromEnvironment, systemClock, watchCancellation } from '../../shared';
-import { createGitHubClient, githubContext } from '../../shared/github';
 
-/** The GitHub side, only when a deployment is to be recorded (it needs the token). */
-function githubTarget(inputs: DeployInputs): DeployDeps['github'] {
+/** The GitHub side, only when a deployment is to be recorded: Octokit and undici load only then. */
+async function githubTarget(inputs: DeployInputs): Promise<DeployDeps['github']> {
   if (!inputs.environment || !inputs.githubToken) return undefined;
+  const { createGitHubClient, githubContext } = await import('../../shared/github.js');
   const client = createGitHubClient(inputs.githubToken, { userAgent: 'slipway-codepipeline-deploy' });
   return { client, ...githubContext.repo, ref: githubContext.sha };
 }
@@ -25,7 +25,7 @@ async function run(runner: CoreRunner): Promise<void> {
       runner,
       region,
       context,
-      github: githubTarget(inputs),
+      github: await githubTarget(inputs),
       signal: cancellation.signal,
       clock: systemClock,
       sleep: realSleep,

@@ -3,7 +3,7 @@ import { readCommentInputs } from './inputs';
 import { EventContext, planComment } from './plan';
 import { upsertComment } from './upsert';
 import { Inputs, Runner } from '../../shared';
-import { GitHubClient } from '../../shared/github';
+import type { GitHubClient } from '../../shared/github-call';
 
 export interface CommentDeps {
   readonly runner: Runner;

@@ -6,7 +6,7 @@
  * https://docs.github.com/en/rest/issues/comments#create-an-issue-comment
  */
 import { CommentPlan, markerLine } from './plan';
-import { GitHubClient, githubCall } from '../../shared/github';
+import { GitHubClient, githubCall } from '../../shared/github-call';
 
 export interface UpsertResult {
   readonly result: 'created' | 'updated' | 'unchanged';

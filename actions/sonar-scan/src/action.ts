@@ -63,8 +63,10 @@ export async function runSonarScan(environment: SonarScanEnvironment): Promise<S
   if (!token) {
     throw new InputError('token', "input 'token' is required (or set SONAR_TOKEN in the environment), e.g. 'token: ${{ secrets.SONAR_TOKEN }}'.");
   }
-  const hostUrl = inputs.string('host-url', 'https://sonarcloud.io').replace(/\/+$/, '');
-  if (!isHttpUrl(hostUrl)) {
+  // Optional, with no default: without it the scanner's own sonar.host.url (or its SonarCloud default) decides,
+  // and the quality gate is read from the server the report names.
+  const hostUrl = inputs.optional('host-url')?.replace(/\/+$/, '');
+  if (hostUrl !== undefined && !isHttpUrl(hostUrl)) {
     throw new InputError('host-url', `input 'host-url' must be an http(s) URL; got '${hostUrl}'. Write e.g. 'host-url: https://sonarcloud.io'.`);
   }
   const projectKey = inputs.optional('project-key');
@@ -98,7 +100,7 @@ export async function runSonarScan(environment: SonarScanEnvironment): Promise<S
   if (projectKey && report.projectKey !== projectKey) {
     throw new ActionError(`${reportFile} is for project '${report.projectKey}', not project-key '${projectKey}'; it may be a stale report from another analysis.`);
   }
-  if (new URL(report.serverUrl).origin !== new URL(hostUrl).origin) {
+  if (hostUrl !== undefined && new URL(report.serverUrl).origin !== new URL(hostUrl).origin) {
     throw new ActionError(`${reportFile} says the analysis went to ${report.serverUrl}, but host-url is ${hostUrl}; the token is only sent to host-url. Set host-url to ${report.serverUrl}.`);
   }
   if (!waitForGate) {

@@ -9,7 +9,8 @@ import * as nodeModule from 'module';
 
 interface ResolveContext { readonly conditions: readonly string[] }
 type Resolve = (specifier: string, context: ResolveContext) => unknown;
-const { registerHooks } = nodeModule as unknown as { registerHooks: (hooks: { resolve: (s: string, c: ResolveContext, next: Resolve) => unknown }) => void };
+type RegisterHooks = (hooks: { resolve: (specifier: string, context: ResolveContext, next: Resolve) => unknown }) => void;
+const { registerHooks } = nodeModule as unknown as { registerHooks: RegisterHooks };
 
 registerHooks({
   resolve: (specifier, context, next) => next(specifier, specifier.startsWith('@actions/') ? { ...context, conditions: [...context.conditions, 'import'] } : context),

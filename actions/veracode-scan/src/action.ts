@@ -4,7 +4,7 @@
  * failure; `main.ts` alone turns that into a failed job.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
-import { basename, dirname, resolve } from 'path';
+import { basename, dirname, relative, resolve, sep } from 'path';
 import { Baseline, FAIL_ON_SEVERITIES, SEVERITIES, evaluate, parseCweList, parseFindingsDocument } from './findings';
 import { RequestSigner } from './hmac';
 import { packageSourceDirectory } from './package-source';
@@ -57,7 +57,8 @@ function secretFromInputOrEnv(inputs: Inputs, runner: Runner, env: NodeJS.Proces
   throw new InputError(input, `input '${input}' is required (or set ${variable} in the environment), e.g. '${input}: \${{ secrets.${variable} }}'.`);
 }
 
-function readArtifact(path: string, cwd: string, runner: Runner): { bytes: Uint8Array; name: string } {
+/** `sourceRoot`: a packaged directory relative to the repository root (GITHUB_WORKSPACE, else cwd). */
+function readArtifact(path: string, cwd: string, runner: Runner, repoRoot: string): { bytes: Uint8Array; name: string; sourceRoot?: string } {
   const full = resolve(cwd, path);
   if (!existsSync(full)) {
     throw new InputError('file', `input 'file' names '${path}', which does not exist (looked at ${full}). Build the artifact first, or point file at the source directory.`);
@@ -65,7 +66,7 @@ function readArtifact(path: string, cwd: string, runner: Runner): { bytes: Uint8
   if (statSync(full).isDirectory()) {
     const pkg = packageSourceDirectory(full);
     runner.info(`Packaged ${pkg.files.length} source files from ${path} (${pkg.bytes.length} bytes zipped; node_modules, tests and build outputs left out)`);
-    return { bytes: pkg.bytes, name: `${basename(full) || 'source'}.zip` };
+    return { bytes: pkg.bytes, name: `${basename(full) || 'source'}.zip`, sourceRoot: relative(repoRoot, full).split(sep).join('/') };
   }
   return { bytes: readFileSync(full), name: basename(full) };
 }
@@ -106,7 +107,7 @@ export async function runVeracodeScan(environment: VeracodeScanEnvironment): Pro
     runner.info(`Baseline ${baselineFile}: ${baseline.size} finding(s) accepted`);
   }
 
-  const artifact = readArtifact(file, cwd, runner);
+  const artifact = readArtifact(file, cwd, runner, resolve(cwd, env.GITHUB_WORKSPACE ?? cwd));
   if (artifact.bytes.length === 0) throw new InputError('file', `input 'file' names '${file}', which is empty: there is nothing to scan.`);
   if (artifact.bytes.length > MAX_UPLOAD_BYTES) {
     throw new InputError('file', `'${file}' is ${artifact.bytes.length} bytes; a Veracode pipeline scan accepts at most ${MAX_UPLOAD_BYTES} bytes. Scan a smaller artifact.`);
@@ -138,7 +139,7 @@ export async function runVeracodeScan(environment: VeracodeScanEnvironment): Pro
   const resultsPath = resolve(cwd, resultsFile);
   const sarifPath = resolve(cwd, sarifFile);
   writeFile(resultsPath, `${JSON.stringify(report.raw, null, 2)}\n`);
-  writeFile(sarifPath, `${JSON.stringify(buildSarif(report.findings, { toolVersion: TOOL_VERSION, artifactName: artifact.name, scanId: outcome.scanId }), null, 2)}\n`);
+  writeFile(sarifPath, `${JSON.stringify(buildSarif(report.findings, { toolVersion: TOOL_VERSION, artifactName: artifact.name, scanId: outcome.scanId, sourceRoot: artifact.sourceRoot }), null, 2)}\n`);
 
   const evaluation = evaluate(report.findings, { failOnSeverity, failOnCwe, baseline });
   for (const s of SEVERITIES) runner.setOutput(`${s.name}-count`, String(evaluation.counts[s.name]));

@@ -133,7 +133,7 @@ async function stopOrLeave(run: DeployRun, executionId: string, why: string): Pr
   }
   run.budget.record();
   const reason = `Stopped by GitHub Actions: ${why}${deps.context.runUrl ? ` (${deps.context.runUrl})` : ''}`;
-  const outcome = await stopExecution(deps.codepipeline, inputs.pipelineName, executionId, reason);
+  const outcome = await stopExecution(deps.codepipeline, inputs.pipelineName, executionId, reason, { clock: deps.clock, sleep: deps.sleep });
   // A successful stop means the post step has nothing left to do.
   if (outcome.stopped) deps.runner.saveState(STATE.settled, 'true');
   (outcome.stopped ? deps.runner.info : deps.runner.warning).call(deps.runner, outcome.message);

@@ -7,7 +7,7 @@ import { createCodePipelineClient } from './aws';
 import { STATE } from './deploy-run';
 import { readRunContext } from './run-context';
 import { stopExecution } from './stop';
-import { Inputs, CoreRunner, describeFailure, regionFromEnvironment } from '../../shared';
+import { CoreRunner, Inputs, describeFailure, realSleep, regionFromEnvironment, systemClock } from '../../shared';
 
 async function post(runner: CoreRunner): Promise<void> {
   const executionId = runner.state(STATE.executionId);
@@ -19,7 +19,8 @@ async function post(runner: CoreRunner): Promise<void> {
   }
   const context = readRunContext(process.env);
   const reason = `Stopped by GitHub Actions: the workflow step ended before the execution finished${context.runUrl ? ` (${context.runUrl})` : ''}`;
-  const outcome = await stopExecution(createCodePipelineClient(regionFromEnvironment(process.env)), pipelineName, executionId, reason);
+  const client = createCodePipelineClient(regionFromEnvironment(process.env));
+  const outcome = await stopExecution(client, pipelineName, executionId, reason, { clock: systemClock, sleep: realSleep });
   if (outcome.stopped) runner.info(outcome.message);
   else runner.warning(outcome.message);
 }

@@ -16,7 +16,7 @@ async function run(runner: CoreRunner): Promise<void> {
     await publishImage(inputs, {
       ecr: inputs.registry === 'ecr' ? createEcrClient(process.env) : undefined,
       runner,
-      commands: spawnCommands((line) => runner.info(line)),
+      commands: spawnCommands((line) => runner.info(line), process.env, cancellation.signal),
       workDir,
       env: process.env,
       clock: systemClock,

@@ -59,10 +59,10 @@ export function spawnCommands(log: (line: string) => void, baseEnv: NodeJS.Proce
         ? new ActionError(`'${command}' is not installed on this runner (or not on PATH); install it or choose the other builder.`)
         : new ActionError(`'${command}' could not be started: ${error.message}`));
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (code, killedBy) => {
       for (const rest of Object.values(partial)) if (rest) log(rest);
       if (code === 0) resolve({ stdout });
-      else reject(new ActionError(`'${argv.slice(0, 2).join(' ')}' ${signal ? `was killed by ${signal}` : `exited with code ${code}`}:\n${tail(output)}`));
+      else reject(new ActionError(`'${argv.slice(0, 2).join(' ')}' ${killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`}:\n${tail(output)}`));
     });
     if (options.stdin !== undefined && child.stdin) {
       // A command that exits without reading stdin closes the pipe (EPIPE); its exit code tells what happened.

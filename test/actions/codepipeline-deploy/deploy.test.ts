@@ -245,7 +245,9 @@ describe('deploy: throttling, timeout and cancellation', () => {
   test('a refused stop (throttled, then a server error) is retried within the cancel window', async () => {
     const h = harness(['InProgress']);
     const { StopPipelineExecutionCommand } = await import('@aws-sdk/client-codepipeline');
-    const serverError = Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerException', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    const serverError = Object.assign(new Error('We encountered an internal error'), {
+      name: 'InternalServerException', $fault: 'server', $metadata: { httpStatusCode: 500 },
+    });
     h.fake.codepipeline.on(StopPipelineExecutionCommand).rejectsOnce(throttling()).rejectsOnce(serverError).resolves({ pipelineExecutionId: EXECUTION_ID });
     const e = await failure(deploy({ ...DEFAULTS, timeoutMinutes: 1 }, h.deps));
     expect(e.message).toContain(`asked CodePipeline to stop execution ${EXECUTION_ID}`);

@@ -248,7 +248,10 @@ describe('deploy: throttling, timeout and cancellation', () => {
     const serverError = Object.assign(new Error('We encountered an internal error'), {
       name: 'InternalServerException', $fault: 'server', $metadata: { httpStatusCode: 500 },
     });
-    h.fake.codepipeline.on(StopPipelineExecutionCommand).rejectsOnce(throttling()).rejectsOnce(serverError).resolves({ pipelineExecutionId: EXECUTION_ID });
+    h.fake.codepipeline.on(StopPipelineExecutionCommand)
+      .rejectsOnce(throttling())
+      .rejectsOnce(serverError)
+      .resolves({ pipelineExecutionId: EXECUTION_ID });
     const e = await failure(deploy({ ...DEFAULTS, timeoutMinutes: 1 }, h.deps));
     expect(e.message).toContain(`asked CodePipeline to stop execution ${EXECUTION_ID}`);
     expect(h.fake.codepipeline.commandCalls(StopPipelineExecutionCommand)).toHaveLength(3);

@@ -124,11 +124,12 @@ async function toolkitCost(dir: string): Promise<BenchFigure[]> {
     await build({ ...options, entryPoints: undefined, stdin: { contents, resolveDir: ROOT, sourcefile: 'toolkit.ts', loader: 'ts' }, outfile });
     bytes[name] = statSync(outfile).size;
   }
+  // Against the budget, so the figure reads as the share of a bundle the toolkit takes.
   return Object.keys(programs).filter((n) => n !== 'empty').map((name) => ({
-    name: `toolkit cost in a bundle: ${name}`,
-    baseline: 'empty bundle',
-    baselineValue: bytes.empty,
-    value: bytes[name],
+    name: `toolkit cost in a bundle (above an empty one): ${name}`,
+    baseline: '1.2 MB bundle budget',
+    baselineValue: BUNDLE_BUDGET_BYTES,
+    value: bytes[name] - bytes.empty,
     unit: 'bytes',
   }));
 }

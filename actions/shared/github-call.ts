@@ -14,6 +14,14 @@ interface RequestErrorShape {
   readonly response?: unknown;
 }
 
+/** ' (ECONNREFUSED)' from the first error in the cause chain that has a code: fetch says only "fetch failed". */
+function networkCode(error: unknown): string {
+  for (let e = error as { cause?: unknown; code?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') return ` (${e.code})`;
+  }
+  return '';
+}
+
 /**
  * Runs one API call; a failure becomes an ActionError naming `operation`
  * ("GitHub POST /repos/o/r/deployments failed: HTTP 403 …"), with `permission`
@@ -27,7 +35,9 @@ export async function githubCall<T>(operation: string, permission: string, call:
     const e = error as RequestErrorShape;
     const status = typeof e.status === 'number' ? e.status : undefined;
     const message = typeof e.message === 'string' ? e.message : String(error);
-    if (status === undefined || e.response === undefined) throw new TransientError(`GitHub ${operation} could not reach the API: ${message}. Check GITHUB_API_URL and the runner's network.`);
+    if (status === undefined || e.response === undefined) {
+      throw new TransientError(`GitHub ${operation} could not reach the API: ${message}${networkCode(error)}. Check GITHUB_API_URL and the runner's network.`);
+    }
     if (status >= 500) throw new TransientError(`GitHub ${operation} failed: HTTP ${status} ${message}`);
     const hint = status === 403 || status === 404
       ? ` The job's token needs '${permission}' (add it under 'permissions:'); pull requests from forks get a read-only token.`

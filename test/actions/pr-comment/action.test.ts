@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { runPrComment } from '../../../actions/pr-comment/src/action';
 import { EventContext, MAX_BODY_CHARS, markerLine, planComment } from '../../../actions/pr-comment/src/plan';
+import { TransientError } from '../../../actions/shared/errors';
 import { createGitHubClient } from '../../../actions/shared/github';
 import { GitHubApiServer, startGitHubApiServer } from '../support/github-api-server';
 import { testRunner } from '../support/runner';
@@ -72,6 +73,14 @@ describe('pr-comment against the issue-comments REST endpoints', () => {
     expect(run.outputs.result).toBe('skipped');
     expect(run.log).toMatch(/::notice::no pull request comment: pull request #7 comes from the fork someone\/flask-app/);
     expect(server.requests).toEqual([]);
+  });
+
+  test('a server error and an unreachable API are told apart from a refusal', async () => {
+    server.failNext = 1;
+    await expect(push('## diff')).rejects.toThrow(new TransientError('GitHub GET /repos/slipway-dev/flask-app/issues/7/comments failed: HTTP 502 Server Error'));
+    await server.close();
+    await expect(push('## diff')).rejects.toThrow(/GitHub GET .* could not reach the API: .*ECONNREFUSED.*Check GITHUB_API_URL/);
+    server = await startGitHubApiServer({ token: TOKEN });
   });
 
   test('a refused write names the permission to grant', async () => {

@@ -52,6 +52,11 @@ export function artifactUri(file: string): string {
   return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
 }
 
+/** A finding's file as code scanning and annotations want it: under the packaged directory, when there was one. */
+export function repositoryPath(sourceRoot: string | undefined, file: string): string {
+  return artifactUri(posix.join(artifactUri(sourceRoot ?? ''), artifactUri(file)));
+}
+
 function ruleId(cwe: number): string {
   return `CWE-${cwe}`;
 }
@@ -78,7 +83,7 @@ function buildRule(cwe: number, findings: readonly Finding[]): sarif.ReportingDe
 function buildResult(f: Finding, ruleIndex: number, options: SarifOptions): sarif.Result {
   const message = plainText(f.displayText) || f.title || f.issueType || `CWE-${f.cwe}`;
   const region: sarif.Region | undefined = f.location?.line ? { startLine: f.location.line } : undefined;
-  const uri = f.location ? artifactUri(posix.join(artifactUri(options.sourceRoot ?? ''), artifactUri(f.location.file))) : artifactUri(options.artifactName);
+  const uri = f.location ? repositoryPath(options.sourceRoot, f.location.file) : artifactUri(options.artifactName);
   const result: sarif.Result = {
     ruleId: ruleId(f.cwe),
     ruleIndex,

@@ -96,7 +96,9 @@ function checkedArtifact(file: string, cwd: string, runner: Runner, repoRoot: st
   return artifact;
 }
 
-async function scan(inputs: VeracodeInputs, environment: VeracodeScanEnvironment, artifact: Artifact): Promise<Awaited<ReturnType<typeof runPipelineScan>>> {
+type ScanOutcome = Awaited<ReturnType<typeof runPipelineScan>>;
+
+async function scan(inputs: VeracodeInputs, environment: VeracodeScanEnvironment, artifact: Artifact): Promise<ScanOutcome> {
   const { runner, env } = environment;
   const { region, failOnSeverity, failOnCwe, baselineFile } = inputs;
   runner.info(`Veracode ${region.region === 'eu' ? 'EU ' : ''}Pipeline Scan API at ${region.apiBaseUrl}; policy: ${policyText({ failOnSeverity, failOnCwe, baselineFile })}`);
@@ -122,7 +124,9 @@ async function scan(inputs: VeracodeInputs, environment: VeracodeScanEnvironment
   );
 }
 
-function writeResults(inputs: VeracodeInputs, cwd: string, report: ReturnType<typeof parseFindingsDocument>, artifact: Artifact, scanId: string): void {
+type FindingsReport = ReturnType<typeof parseFindingsDocument>;
+
+function writeResults(inputs: VeracodeInputs, cwd: string, report: FindingsReport, artifact: Artifact, scanId: string): void {
   writeFile(resolve(cwd, inputs.resultsFile), `${JSON.stringify(report.raw, null, 2)}\n`);
   const sarif = buildSarif(report.findings, { toolVersion: TOOL_VERSION, artifactName: artifact.name, scanId, sourceRoot: artifact.sourceRoot });
   writeFile(resolve(cwd, inputs.sarifFile), `${JSON.stringify(sarif, null, 2)}\n`);
@@ -143,7 +147,8 @@ async function reportFindings(inputs: VeracodeInputs, runner: Runner, scanned: S
   runner.setOutput('blocking-count', String(evaluation.blocking.length));
   runner.setOutput('results-file', resultsFile);
   runner.setOutput('sarif-file', sarifFile);
-  await buildSummary({ scanId, binaryName: artifact.name, evaluation, failOnSeverity, failOnCwe, baselineFile, sarifFile, resultsFile }).write(runner);
+  const summary = buildSummary({ scanId, binaryName: artifact.name, evaluation, failOnSeverity, failOnCwe, baselineFile, sarifFile, resultsFile });
+  await summary.write(runner);
   runner.info(`Scan ${scanId}: ${scanned.total} finding(s), ${evaluation.baselined.length} in the baseline, ${evaluation.blocking.length} failing the job`);
   for (const [i, f] of evaluation.blocking.entries()) {
     const line = findingLine(f);

@@ -1,6 +1,7 @@
 /**
  * Bundles every action under actions/: a directory with an action.yml gets
- * src/main.ts → dist/index.js and, when present, src/post.ts → dist/post.js,
+ * src/main.ts → dist/index.js and, when present, src/post.ts → dist/post.js
+ * and src/on-demand.ts → dist/on-demand.js,
  * built by esbuild for the Node version its `runs.using` names. The task
  * discovers actions when it runs, so a new action needs no projen change.
  */
@@ -14,6 +15,9 @@ import { parse } from 'yaml';
 export const ACTIONS_DIR = 'actions';
 /** The projen task that rebuilds every bundle. */
 export const BUNDLE_ACTIONS_TASK = 'bundle:actions';
+
+/** An action's optional on-demand entry: bundled on its own, loaded by main at run time when needed. */
+export const ON_DEMAND = { source: 'src/on-demand.ts', bundle: 'dist/on-demand.js' } as const;
 
 /** One entry point of an action and the bundle it becomes. */
 export interface ActionEntry {
@@ -64,6 +68,9 @@ export function describeAction(root: string, name: string): ActionSource {
     }
     if (hasSource) entries.push({ source: join(dir, pair.source), bundle: pair.bundle });
   }
+  // Code main loads only sometimes (require(join(__dirname, 'on-demand.js'))): its own bundle, so runs that
+  // never need it do not parse it (e.g. Octokit and undici in the deploy action: ~5 MiB of peak memory).
+  if (existsSync(join(root, dir, ON_DEMAND.source))) entries.push({ source: join(dir, ON_DEMAND.source), bundle: ON_DEMAND.bundle });
   return { name, dir, target: using, entries };
 }
 

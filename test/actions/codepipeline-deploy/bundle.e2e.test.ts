@@ -67,6 +67,7 @@ describe('codepipeline-deploy bundle', () => {
     expect(run.outputs['execution-url']).not.toContain('123456789012');
   });
 
+  // Each spawns node bundles one after another: seconds under two busy jest workers, not jest's default 5.
   test('with an environment, the bundle records the GitHub Deployment (Octokit loaded on demand) and its statuses', async () => {
     server = await pipelineServer(['InProgress', 'Succeeded']);
     const github = await startGitHubApiServer({ token: 'ghs_deploy' });
@@ -84,7 +85,7 @@ describe('codepipeline-deploy bundle', () => {
     } finally {
       await github.close();
     }
-  });
+  }, 20_000);
 
   test('two matrix legs start two executions; a re-run attempt of a leg follows the execution its first attempt started', async () => {
     const started = new Map<string, string>();
@@ -101,7 +102,7 @@ describe('codepipeline-deploy bundle', () => {
     expect(eu.outputs['execution-id']).not.toBe(us.outputs['execution-id']);
     expect(rerun.outputs['execution-id']).toBe(eu.outputs['execution-id']);
     for (const run of [eu, us, rerun]) expect(run.code).toBe(0);
-  });
+  }, 20_000);
 
   test('the generic AWS_ENDPOINT_URL works too, and a Failed execution fails the job', async () => {
     server = await pipelineServer(['Failed']);

@@ -1,13 +1,13 @@
 /**
- * The GitHub Actions runner protocol: inputs from INPUT_* variables, workflow
- * commands on stdout, outputs/state/summary appended to the files the runner
- * names. Written here rather than taken from @actions/core because core v3 is
- * ESM-only (jest cannot load it) and drags ~420 KB of HTTP client (undici,
- * for OIDC we never use) into every bundle.
+ * The GitHub Actions runner protocol, spoken by @actions/core: inputs,
+ * outputs, state, masking, groups, annotations and the job summary. Actions
+ * take a `Runner` rather than calling core directly because core reads
+ * process.env and writes process.stdout: with the seam, a test runs an
+ * action in-process against a recording runner (test/actions/support/runner.ts)
+ * whose output test/actions/shared/runner.test.ts checks against core's own.
  */
 import { randomUUID } from 'crypto';
-import { appendFileSync } from 'fs';
-import { EOL } from 'os';
+import * as core from '@actions/core';
 
 /** Where an annotation points, as `::error file=...,line=...::` properties. */
 export interface AnnotationProperties {
@@ -16,7 +16,7 @@ export interface AnnotationProperties {
   readonly line?: number;
 }
 
-/** Everything an action needs from the runner; tests construct a real one over temp files. */
+/** Everything an action needs from the runner. */
 export interface Runner {
   /** The raw input value with surrounding whitespace trimmed; '' when the input is absent. */
   input(name: string): string;
@@ -34,8 +34,8 @@ export interface Runner {
   saveState(name: string, value: string): void;
   /** A value the main step saved with saveState; '' when none. */
   state(name: string): string;
-  /** Append markdown to the job summary. */
-  appendSummary(markdown: string): void;
+  /** Append markdown to the job summary (to the log when there is no summary file). */
+  appendSummary(markdown: string): Promise<void>;
   /** Mark the job failed with `message` (only `src/main.ts` calls this). */
   setFailed(message: string): void;
   /**
@@ -47,148 +47,84 @@ export interface Runner {
   resumeCommands(token: string): void;
 }
 
-export interface ProcessRunnerOptions {
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-  /** Where workflow commands and log lines go. @default process.stdout */
-  readonly write?: (text: string) => void;
-  /** @default fs.appendFileSync */
-  readonly appendFile?: (path: string, text: string) => void;
-  /** Called by setFailed. @default sets process.exitCode = 1 */
-  readonly fail?: () => void;
+/** core writes a key for every property given, even undefined ones (`::error ::`): pass only those set. */
+function annotation(properties: AnnotationProperties): core.AnnotationProperties {
+  const { title, file, line } = properties;
+  return { ...(title !== undefined && { title }), ...(file !== undefined && { file }), ...(line !== undefined && { startLine: line }) };
 }
 
-/** `%`, CR and LF are the characters the runner decodes in a command's message. */
-export function escapeCommandData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** A property value also may not contain the `:` and `,` that delimit properties. */
-export function escapeCommandProperty(value: string): string {
-  return escapeCommandData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-/** `::name key=value,...::message` as the runner parses it. */
-export function formatCommand(name: string, message: string, properties: Readonly<Record<string, string | number | undefined>> = {}): string {
-  const props = Object.entries(properties)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
-    .map(([key, value]) => `${key}=${escapeCommandProperty(String(value))}`)
-    .join(',');
-  return `::${name}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
-}
-
-/** `name<<delimiter` heredoc for GITHUB_OUTPUT / GITHUB_STATE, with a delimiter the value cannot contain. */
-export function formatFileCommand(name: string, value: string, delimiter = `ghadelimiter_${randomUUID()}`): string {
-  if (name.includes(delimiter) || value.includes(delimiter)) {
-    throw new Error(`cannot write '${name}': its name or value contains the delimiter ${delimiter}`);
-  }
-  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
-}
-
-/** The environment variable the runner sets for input `name`: 'pipeline-name' → INPUT_PIPELINE-NAME. */
-export function inputVariable(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
-
-/** The runner protocol over a process's environment, stdout and the runner's files. */
-export class ProcessRunner implements Runner {
-  private readonly env: NodeJS.ProcessEnv;
-  private readonly write: (text: string) => void;
-  private readonly appendFile: (path: string, text: string) => void;
-  private readonly fail: () => void;
-
-  constructor(options: ProcessRunnerOptions = {}) {
-    this.env = options.env ?? process.env;
-    this.write = options.write ?? ((text) => void process.stdout.write(text));
-    this.appendFile = options.appendFile ?? ((path, text) => appendFileSync(path, text, 'utf8'));
-    this.fail = options.fail ?? (() => { process.exitCode = 1; });
-  }
-
+/** The runner protocol as @actions/core implements it, over this process's environment and stdout. */
+export class CoreRunner implements Runner {
   input(name: string): string {
-    return (this.env[inputVariable(name)] ?? '').trim();
+    return core.getInput(name);
   }
 
   setSecret(value: string): void {
-    if (value === '') return;
-    this.command('add-mask', value);
+    if (value !== '') core.setSecret(value);
   }
 
   setOutput(name: string, value: string): void {
-    this.fileCommand('GITHUB_OUTPUT', name, value, () => this.info(`output ${name}=${value}`));
+    core.setOutput(name, value);
   }
 
   info(message: string): void {
-    this.write(`${message}${EOL}`);
+    core.info(message);
   }
 
   debug(message: string): void {
-    this.command('debug', message);
+    core.debug(message);
   }
 
   notice(message: string, properties: AnnotationProperties = {}): void {
-    this.command('notice', message, { ...properties });
+    core.notice(message, annotation(properties));
   }
 
   warning(message: string, properties: AnnotationProperties = {}): void {
-    this.command('warning', message, { ...properties });
+    core.warning(message, annotation(properties));
   }
 
   error(message: string, properties: AnnotationProperties = {}): void {
-    this.command('error', message, { ...properties });
+    core.error(message, annotation(properties));
   }
 
   startGroup(title: string): void {
-    this.command('group', title);
+    core.startGroup(title);
   }
 
   endGroup(): void {
-    this.command('endgroup', '');
+    core.endGroup();
   }
 
   saveState(name: string, value: string): void {
-    // Without GITHUB_STATE there is no post step to read it, so dropping it loses nothing.
-    this.fileCommand('GITHUB_STATE', name, value, () => this.debug(`no GITHUB_STATE file; state ${name} not saved`));
+    core.saveState(name, value);
   }
 
   state(name: string): string {
-    return this.env[`STATE_${name}`] ?? '';
+    return core.getState(name);
   }
 
-  appendSummary(markdown: string): void {
-    const path = this.env.GITHUB_STEP_SUMMARY;
-    if (!path) {
-      // Outside a runner the summary still reaches a person through the log.
-      this.info(markdown);
+  async appendSummary(markdown: string): Promise<void> {
+    // Outside a runner the summary still reaches a person through the log (core.summary would throw).
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+      core.info(markdown);
       return;
     }
-    this.appendFile(path, markdown.endsWith(EOL) ? markdown : `${markdown}${EOL}`);
+    await core.summary.addRaw(markdown, !markdown.endsWith('\n')).write();
   }
 
   setFailed(message: string): void {
-    this.error(message);
-    this.fail();
+    core.setFailed(message);
   }
 
+  // core has no function for this pair: the command is a log line with a fresh, unguessable token.
+  // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#stopping-and-starting-workflow-commands
   stopCommands(): string {
     const token = randomUUID();
-    this.command('stop-commands', token);
+    core.info(`::stop-commands::${token}`);
     return token;
   }
 
   resumeCommands(token: string): void {
-    this.write(`::${token}::${EOL}`);
-  }
-
-  private command(name: string, message: string, properties: Record<string, string | number | undefined> = {}): void {
-    this.write(`${formatCommand(name, message, properties)}${EOL}`);
-  }
-
-  private fileCommand(variable: string, name: string, value: string, whenAbsent: () => void): void {
-    const path = this.env[variable];
-    if (!path) {
-      whenAbsent();
-      return;
-    }
-    this.appendFile(path, formatFileCommand(name, value));
+    core.info(`::${token}::`);
   }
 }

@@ -77,9 +77,10 @@ export class SummaryWriter {
   }
 
   /** Append everything to the job summary and start over. */
-  write(runner: Pick<Runner, 'appendSummary'>): void {
+  async write(runner: Pick<Runner, 'appendSummary'>): Promise<void> {
     if (this.isEmpty()) return;
-    runner.appendSummary(this.render());
+    const markdown = this.render();
     this.blocks.length = 0;
+    await runner.appendSummary(markdown);
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Bundles every action under actions/: a directory with an action.yml gets
- * src/main.ts → dist/index.js and, when present, src/post.ts → dist/post.js,
+ * src/main.ts → dist/index.js and, when present, src/post.ts → dist/post.js
+ * and src/on-demand.ts → dist/on-demand.js,
  * built by esbuild for the Node version its `runs.using` names. The task
  * discovers actions when it runs, so a new action needs no projen change.
  */
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join, relative } from 'path';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { Component, awscdk } from 'projen';
 import { parse } from 'yaml';
 
@@ -14,6 +15,9 @@ import { parse } from 'yaml';
 export const ACTIONS_DIR = 'actions';
 /** The projen task that rebuilds every bundle. */
 export const BUNDLE_ACTIONS_TASK = 'bundle:actions';
+
+/** An action's optional on-demand entry: bundled on its own, loaded by main at run time when needed. */
+export const ON_DEMAND = { source: 'src/on-demand.ts', bundle: 'dist/on-demand.js' } as const;
 
 /** One entry point of an action and the bundle it becomes. */
 export interface ActionEntry {
@@ -64,6 +68,9 @@ export function describeAction(root: string, name: string): ActionSource {
     }
     if (hasSource) entries.push({ source: join(dir, pair.source), bundle: pair.bundle });
   }
+  // Code main loads only sometimes (require(join(__dirname, 'on-demand.js'))): its own bundle, so runs that
+  // never need it do not parse it (e.g. Octokit and undici in the deploy action: ~5 MiB of peak memory).
+  if (existsSync(join(root, dir, ON_DEMAND.source))) entries.push({ source: join(dir, ON_DEMAND.source), bundle: ON_DEMAND.bundle });
   return { name, dir, target: using, entries };
 }
 
@@ -76,6 +83,33 @@ export function discoverActions(root: string): ActionSource[] {
     .map((d) => d.name)
     .sort()
     .map((name) => describeAction(root, name));
+}
+
+/**
+ * Packages whose modules run nothing on import that an action needs, though
+ * their package.json does not say so (no `sideEffects: false`): @actions/core
+ * imports @actions/http-client (and through it undici, ~400 KB) for OIDC
+ * tokens alone. Marked side-effect free, esbuild drops them from a bundle
+ * that never calls into them, and keeps them where one does (@actions/github).
+ * https://esbuild.github.io/api/#tree-shaking
+ */
+export const SIDE_EFFECT_FREE_PACKAGES = ['@actions/http-client', 'undici', 'tunnel'] as const;
+
+/** Resolves imports of `packages` as usual, marked `sideEffects: false`. */
+export function sideEffectFree(packages: readonly string[]): Plugin {
+  const filter = new RegExp(`^(${packages.map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})(/|$)`);
+  return {
+    name: 'side-effect-free',
+    setup(build) {
+      build.onResolve({ filter }, async (args) => {
+        if ((args.pluginData as { resolving?: boolean } | undefined)?.resolving) return undefined;
+        const { kind, importer, resolveDir } = args;
+        const resolved = await build.resolve(args.path, { kind, importer, resolveDir, pluginData: { resolving: true } });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return { path: resolved.path, namespace: resolved.namespace, external: resolved.external, sideEffects: false };
+      });
+    },
+  };
 }
 
 /**
@@ -99,6 +133,7 @@ export function bundleOptions(root: string, action: ActionSource, entry: ActionE
     legalComments: 'eof',
     charset: 'utf8',
     logLevel: 'warning',
+    plugins: [sideEffectFree(SIDE_EFFECT_FREE_PACKAGES)],
     write: true,
   };
 }

@@ -23,6 +23,9 @@ export interface SlipwayProjectOptions {
   readonly outdir?: string;
 }
 
+/** Packages published as ES modules only, which jest loads through swc. */
+const ESM_ONLY_PACKAGES = ['@actions', '@octokit', 'universal-user-agent', 'before-after-hook', 'content-type'];
+
 /** Pinned so ts-jest, eslint and the build agree on one compiler. */
 const TYPESCRIPT_VERSION = '~5.9.3';
 
@@ -108,7 +111,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
         // the log shipper Lambda signs its OpenSearch requests (bundled by esbuild at synth)
         '@smithy/signature-v4', 'esbuild',
         // actions (bundled into actions/*/dist, so dev-only here)
-        '@actions/core', '@aws-sdk/client-codepipeline', '@aws-sdk/client-ecr', '@aws-sdk/client-s3', 'aws-sdk-client-mock',
+        '@actions/core', '@actions/github', '@aws-sdk/client-codepipeline', '@aws-sdk/client-ecr', '@aws-sdk/client-s3', 'aws-sdk-client-mock',
         // hosts driver
         'zx', '@aws-sdk/client-ec2', '@aws-sdk/client-cloudformation',
         // workflow lint and SARIF schema validation in tests
@@ -123,7 +126,14 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
 
     // Transpile-only jest keeps tests fast; `typecheckTests` runs tsc over everything first.
     if (this.jest) {
-      this.jest.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+      this.jest.config.transform = {
+        '^.+\\.tsx?$': new javascript.Transform('@swc/jest'),
+        // @actions/core and @actions/github (v3/v9) and Octokit ship ES modules only: swc turns them into CommonJS for jest.
+        '^.+\\.js$': new javascript.Transform('@swc/jest'),
+      };
+      this.jest.config.transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`];
+      // @actions/* export an `import` condition only; the resolver adds it for them (https://jestjs.io/docs/configuration#resolver-string).
+      this.jest.config.resolver = '<rootDir>/test/support/esm-only-resolver.cjs';
       // Tests live in test/ only; projen would also discover src/ and the projenrc dir.
       this.jest.config.testMatch = ['<rootDir>/test/**/*.test.ts'];
       this.deps.removeDependency('ts-jest');

@@ -66,6 +66,16 @@ describe('action discovery', () => {
     ]);
   });
 
+  test('src/on-demand.ts becomes its own dist/on-demand.js, which main loads at run time', () => {
+    write('actions/c/action.yml', 'runs:\n  using: node24\n  main: dist/index.js\n');
+    write('actions/c/src/main.ts', '');
+    write('actions/c/src/on-demand.ts', '');
+    expect(describeAction(root, 'c').entries).toEqual([
+      { source: 'actions/c/src/main.ts', bundle: 'dist/index.js' },
+      { source: 'actions/c/src/on-demand.ts', bundle: 'dist/on-demand.js' },
+    ]);
+  });
+
   test('mismatches between action.yml and the sources are errors saying what to fix', () => {
     write('actions/x/action.yml', 'runs:\n  using: composite\n');
     expect(() => describeAction(root, 'x')).toThrow("actions/x/action.yml: runs.using must name a Node runtime such as 'node24'; got \"composite\"");

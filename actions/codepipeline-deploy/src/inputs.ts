@@ -21,6 +21,21 @@ export interface DeployInputs {
   readonly stopOnCancel: boolean;
   /** The job's matrix (`toJSON(matrix)`, 'null' outside one), so matrix legs get distinct start tokens. @default 'null' */
   readonly matrix: string;
+  /** The GitHub environment to record the deployment in. @default - no deployment is recorded */
+  readonly environment?: string;
+  /** The token that records it (needs `deployments: write`). */
+  readonly githubToken?: string;
+}
+
+/** GitHub environment names: up to 255 characters, no control characters (the Environments API's rule). */
+function readEnvironment(inputs: Inputs): { environment?: string; githubToken?: string } {
+  const environment = inputs.optional('environment');
+  if (environment === undefined) return {};
+  if (environment.length > 255 || /[\u0000-\u001f]/.test(environment)) {
+    throw new InputError('environment', `input 'environment' must be a GitHub environment name of at most 255 characters on one line; got '${environment.slice(0, 60)}'.`);
+  }
+  const githubToken = inputs.secret('github-token', { required: true });
+  return { environment, githubToken };
 }
 
 /** source-file, source-bucket and source-key come as a set or not at all. */
@@ -68,5 +83,6 @@ export function readDeployInputs(inputs: Inputs): DeployInputs {
     supersededIsSuccess: inputs.boolean('superseded-is-success', false),
     stopOnCancel: inputs.boolean('stop-on-cancel', true),
     matrix: inputs.string('matrix', 'null'),
+    ...readEnvironment(inputs),
   };
 }

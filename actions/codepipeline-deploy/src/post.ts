@@ -4,12 +4,12 @@
  * warnings: the job's verdict was already decided by the main step.
  */
 import { createCodePipelineClient } from './aws';
-import { STATE } from './deploy';
+import { STATE } from './deploy-run';
 import { readRunContext } from './run-context';
 import { stopExecution } from './stop';
-import { Inputs, ProcessRunner, describeFailure, regionFromEnvironment } from '../../shared';
+import { CoreRunner, Inputs, describeFailure, realSleep, regionFromEnvironment, systemClock } from '../../shared';
 
-async function post(runner: ProcessRunner): Promise<void> {
+async function post(runner: CoreRunner): Promise<void> {
   const executionId = runner.state(STATE.executionId);
   const pipelineName = runner.state(STATE.pipelineName);
   if (!executionId || !pipelineName || runner.state(STATE.settled) === 'true') return;
@@ -19,10 +19,11 @@ async function post(runner: ProcessRunner): Promise<void> {
   }
   const context = readRunContext(process.env);
   const reason = `Stopped by GitHub Actions: the workflow step ended before the execution finished${context.runUrl ? ` (${context.runUrl})` : ''}`;
-  const outcome = await stopExecution(createCodePipelineClient(regionFromEnvironment(process.env)), pipelineName, executionId, reason);
+  const client = createCodePipelineClient(regionFromEnvironment(process.env));
+  const outcome = await stopExecution(client, pipelineName, executionId, reason, { clock: systemClock, sleep: realSleep });
   if (outcome.stopped) runner.info(outcome.message);
   else runner.warning(outcome.message);
 }
 
-const runner = new ProcessRunner();
+const runner = new CoreRunner();
 post(runner).catch((error: unknown) => runner.warning(`post step: ${describeFailure(error)}`));

@@ -46,53 +46,72 @@ function needEcr(deps: ImageDeps): ECRClient {
   return deps.ecr;
 }
 
+/** log in → check the repository (and that something will scan) → build or reuse → confirm the digest → scan gate. */
 export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promise<ImageResult> {
   const { runner } = deps;
-  const login: RegistryLogin = inputs.registry === 'ecr' ? await ecrLogin(needEcr(deps), runner) : dockerHubLogin(inputs.credentials!);
-  await deps.commands(loginArgv(inputs.builder, login), { stdin: login.password });
-  // From here on the post step logs out, whatever happens next.
-  runner.saveState(STATE.registry, login.host);
-  runner.saveState(STATE.builder, inputs.builder);
-
+  const login = await logIn(inputs, deps);
   const ecr = inputs.registry === 'ecr' && inputs.push ? needEcr(deps) : undefined;
   const repository = ecr ? await describeRepository(ecr, inputs.repository, runner) : undefined;
   const scanSetup = ecr && inputs.threshold !== 'NONE' ? await requireScanning(inputs, ecr, repository, runner) : undefined;
 
-  const repositoryRef = `${login.host}/${inputs.repository}`;
-  const refs = inputs.tags.map((tag) => `${repositoryRef}:${tag}`);
+  const refs = inputs.tags.map((tag) => `${login.host}/${inputs.repository}:${tag}`);
   const { reported, existing } = await buildOrReuse(inputs, deps, { login, refs, ecr, repository });
   if (existing) reportReuse(runner, inputs.repository, existing);
   const imageUri = refs[0];
   runner.setOutput('image-uri', imageUri);
   const summary = new SummaryWriter().heading(`Image ${imageUri}`);
-
   if (!reported) {
     runner.setOutput('digest', '');
     runner.notice(`push is false: ${imageUri} was built but not pushed, so there is no digest and no scan.`);
-    summary.paragraph('Built, not pushed (push: false): no digest, no scan.').write(runner);
+    await summary.paragraph('Built, not pushed (push: false): no digest, no scan.').write(runner);
     return { imageUri };
   }
-
-  let digest = reported;
-  let scanDigests: readonly string[] = [reported];
-  if (ecr) ({ digest, scanDigests } = await resolvePushedImage(ecr, inputs.repository, inputs.tags[0], reported));
+  const pushed = ecr ? await resolvePushedImage(ecr, inputs.repository, inputs.tags[0], reported) : { digest: reported, scanDigests: [reported] };
+  const { digest, scanDigests } = pushed;
   runner.setOutput('digest', digest);
   runner.info(`${existing ? 'already in ECR' : 'pushed'}: ${refs.join(', ')} as ${digest}`);
   summary.paragraph(existing
     ? `Already in the immutable repository as ${digest} with tags ${inputs.tags.join(', ')}: not rebuilt; the scan gate ran on that image.`
     : `Pushed as ${digest} with tags ${inputs.tags.join(', ')}.`);
-
-  if (inputs.registry === 'dockerhub') {
-    runner.notice('Docker Hub images are not scanned by this action: no scan gate ran.');
-    summary.paragraph('Registry is Docker Hub: this action does not scan Docker Hub images, so no scan gate ran.').write(runner);
+  const noGate = noScanGate(inputs);
+  if (noGate) {
+    runner.notice(noGate.notice);
+    await summary.paragraph(noGate.summary).write(runner);
     return { imageUri, digest };
+  }
+  const gate = await scanGate(inputs, deps, scanDigests, scanSetup);
+  await summary.write(runner);
+  await reportGate(inputs, runner, imageUri, gate);
+  return { imageUri, digest, gate };
+}
+
+/** Registry login (the password on stdin); from here on the post step logs out, whatever happens next. */
+async function logIn(inputs: ImageInputs, deps: ImageDeps): Promise<RegistryLogin> {
+  const login: RegistryLogin = inputs.registry === 'ecr' ? await ecrLogin(needEcr(deps), deps.runner) : dockerHubLogin(inputs.credentials!);
+  await deps.commands(loginArgv(inputs.builder, login), { stdin: login.password });
+  deps.runner.saveState(STATE.registry, login.host);
+  deps.runner.saveState(STATE.builder, inputs.builder);
+  return login;
+}
+
+/** Pure: why no scan gate runs for these inputs, if none does. */
+export function noScanGate(inputs: Pick<ImageInputs, 'registry' | 'threshold'>): { notice: string; summary: string } | undefined {
+  if (inputs.registry === 'dockerhub') {
+    return {
+      notice: 'Docker Hub images are not scanned by this action: no scan gate ran.',
+      summary: 'Registry is Docker Hub: this action does not scan Docker Hub images, so no scan gate ran.',
+    };
   }
   if (inputs.threshold === 'NONE') {
-    runner.notice('scan-severity-threshold is NONE: the image was pushed without waiting for its scan.');
-    summary.paragraph('scan-severity-threshold is NONE: no scan gate.').write(runner);
-    return { imageUri, digest };
+    return { notice: 'scan-severity-threshold is NONE: the image was pushed without waiting for its scan.', summary: 'scan-severity-threshold is NONE: no scan gate.' };
   }
+  return undefined;
+}
 
+/** Waits for the scan of every digest (an index's per-platform images too) and judges the findings. */
+async function scanGate(inputs: ImageInputs, deps: ImageDeps, scanDigests: readonly string[], scanSetup: ScanSetup | undefined): Promise<GateResult> {
+  const threshold = inputs.threshold;
+  if (threshold === 'NONE') throw new ActionError('no scan gate runs at scan-severity-threshold NONE (internal wiring error)');
   const findings = [];
   for (const scanDigest of scanDigests) {
     findings.push(...await waitForScan(
@@ -103,13 +122,16 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
         intervalMs: SCAN_POLL_INTERVAL_MS,
         scanType: scanSetup?.scanType,
       },
-      { ecr: needEcr(deps), runner, clock: deps.clock, sleep: deps.sleep, random: deps.random, signal: deps.signal },
+      { ecr: needEcr(deps), runner: deps.runner, clock: deps.clock, sleep: deps.sleep, random: deps.random, signal: deps.signal },
     ));
   }
-  const gate = evaluateFindings(findings, inputs.threshold, inputs.ignoreCves);
+  return evaluateFindings(findings, threshold, inputs.ignoreCves);
+}
+
+/** Outputs and summary of the gate; fails naming the blocking findings. */
+async function reportGate(inputs: ImageInputs, runner: Runner, imageUri: string, gate: GateResult): Promise<void> {
   for (const severity of SEVERITIES) runner.setOutput(`findings-${severity.toLowerCase()}`, String(gate.counts[severity]));
-  summary.write(runner);
-  renderGate(imageUri, gate).write(runner);
+  await renderGate(imageUri, gate).write(runner);
   if (gate.counts.UNDEFINED > 0) {
     runner.warning(`${gate.counts.UNDEFINED} finding(s) have no severity yet (UNDEFINED/UNTRIAGED); they do not fail the gate — review them in the job summary.`);
   }
@@ -121,7 +143,6 @@ export async function publishImage(inputs: ImageInputs, deps: ImageDeps): Promis
     );
   }
   runner.info(`scan gate passed at ${inputs.threshold}: ${describeCounts(gate.counts)}`);
-  return { imageUri, digest, gate };
 }
 
 /** Before building: when nothing will ever scan the image, say so now rather than after scan-timeout-minutes. */

@@ -6,9 +6,9 @@ import { createEcrClient } from './aws';
 import { spawnCommands } from './command';
 import { publishImage } from './image';
 import { readImageInputs } from './inputs';
-import { Inputs, ProcessRunner, describeFailure, realSleep, systemClock, watchCancellation } from '../../shared';
+import { Inputs, CoreRunner, describeFailure, realSleep, systemClock, watchCancellation } from '../../shared';
 
-async function run(runner: ProcessRunner): Promise<void> {
+async function run(runner: CoreRunner): Promise<void> {
   const inputs = readImageInputs(new Inputs(runner), process.env);
   const workDir = mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), 'slipway-image-'));
   const cancellation = watchCancellation(process);
@@ -16,7 +16,7 @@ async function run(runner: ProcessRunner): Promise<void> {
     await publishImage(inputs, {
       ecr: inputs.registry === 'ecr' ? createEcrClient(process.env) : undefined,
       runner,
-      commands: spawnCommands((line) => runner.info(line)),
+      commands: spawnCommands((line) => runner.info(line), process.env, cancellation.signal),
       workDir,
       env: process.env,
       clock: systemClock,
@@ -30,5 +30,5 @@ async function run(runner: ProcessRunner): Promise<void> {
   }
 }
 
-const runner = new ProcessRunner();
+const runner = new CoreRunner();
 run(runner).catch((error: unknown) => runner.setFailed(describeFailure(error)));

@@ -3,9 +3,9 @@ import { logoutArgv } from './builders';
 import { spawnCommands } from './command';
 import { STATE } from './image';
 import { BUILDERS } from './inputs';
-import { ProcessRunner, describeFailure } from '../../shared';
+import { CoreRunner, describeFailure } from '../../shared';
 
-async function post(runner: ProcessRunner): Promise<void> {
+async function post(runner: CoreRunner): Promise<void> {
   const host = runner.state(STATE.registry);
   const builder = BUILDERS.find((b) => b === runner.state(STATE.builder));
   if (!host) return;
@@ -16,5 +16,5 @@ async function post(runner: ProcessRunner): Promise<void> {
   await spawnCommands((line) => runner.info(line))(logoutArgv(builder, host));
 }
 
-const runner = new ProcessRunner();
+const runner = new CoreRunner();
 post(runner).catch((error: unknown) => runner.warning(`post step: ${describeFailure(error)}`));

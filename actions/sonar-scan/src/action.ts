@@ -1,17 +1,17 @@
 /**
- * sonar-scan: run the scanner (or not), read report-task.txt, wait for the
- * analysis, judge the quality gate. Throws on every failure; `main.ts` alone
- * turns that into a failed job.
+ * sonar-scan: read the inputs → run the scanner (or not) → read
+ * report-task.txt → wait for that analysis → judge and report the quality
+ * gate. Throws on every failure; `main.ts` alone turns that into a failed job.
  */
 import { resolve } from 'path';
-import { scannerArgs } from './args';
-import { parseCaCertificates, writeCaFile } from './ca-certificate';
+import { writeCaFile } from './ca-certificate';
+import { SonarInputs, readSonarInputs } from './inputs';
 import { GateResult, describeCondition, failedConditions, gateStatus, judgeGate, waitForAnalysis } from './quality-gate';
-import { readReportTask } from './report-task';
+import { ReportTask, readReportTask } from './report-task';
 import { ScannerInvocation, resolveScanner, runScanner, scannerInvocation } from './scanner';
 import { SonarApi } from './sonar-api';
 import { gateSummary } from './summary';
-import { ActionError, InputError } from '../../shared/errors';
+import { ActionError } from '../../shared/errors';
 import { HttpSend, nodeHttpSend } from '../../shared/http';
 import { Inputs } from '../../shared/inputs';
 import { Runner } from '../../shared/runner';
@@ -40,91 +40,72 @@ export interface SonarScanResult {
   readonly gate?: GateResult;
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 export async function runSonarScan(environment: SonarScanEnvironment): Promise<SonarScanResult> {
   const { runner, env } = environment;
   const cwd = environment.cwd ?? process.cwd();
-  const inputs = new Inputs(runner);
+  const inputs = readSonarInputs(new Inputs(runner), runner, env);
+  if (inputs.runScanner) await scan(inputs, environment, cwd);
+  const report = readReport(inputs, runner, cwd);
+  if (!inputs.waitForGate) {
+    runner.info(`Analysis submitted as task ${report.ceTaskId}; not waiting for the quality gate (wait-for-quality-gate: false). ${report.dashboardUrl}`);
+    return { ceTaskId: report.ceTaskId };
+  }
+  const gate = await waitForGate(inputs, environment, report);
+  await reportGate(runner, report, gate);
+  const verdict = judgeGate(gate, inputs.allowNoGate);
+  if (!verdict.pass) throw new ActionError(verdict.reason!);
+  return { ceTaskId: report.ceTaskId, gate };
+}
 
-  // The token first, so it is masked before anything else is logged.
-  let token = inputs.secret('token');
-  if (!token) {
-    token = (env.SONAR_TOKEN ?? '').trim() || undefined;
-    if (token) runner.setSecret(token);
+async function scan(inputs: SonarInputs, environment: SonarScanEnvironment, cwd: string): Promise<void> {
+  const { runner, env } = environment;
+  const caFile = inputs.certificates ? writeCaFile(inputs.certificates, env.RUNNER_TEMP || undefined) : undefined;
+  const script = (environment.resolveScanner ?? resolveScanner)(cwd);
+  const { hostUrl, token, projectKey, organization, extraArgs } = inputs;
+  const invocation = scannerInvocation({ hostUrl, token, projectKey, organization, extraArgs, caFile }, script, env, cwd);
+  runner.startGroup(`SonarScanner ${invocation.args.join(' ')}`);
+  try {
+    // The scanner (and the plugins and build output it echoes) is not ours: none of its lines may act as a workflow command.
+    await withCommandsStopped(runner, () => (environment.scanner ?? runScanner)(invocation, (line) => runner.info(line), environment.signal));
+  } finally {
+    runner.endGroup();
   }
-  if (!token) {
-    throw new InputError('token', "input 'token' is required (or set SONAR_TOKEN in the environment), e.g. 'token: ${{ secrets.SONAR_TOKEN }}'.");
-  }
-  const hostUrl = inputs.string('host-url', 'https://sonarcloud.io').replace(/\/+$/, '');
-  if (!isHttpUrl(hostUrl)) {
-    throw new InputError('host-url', `input 'host-url' must be an http(s) URL; got '${hostUrl}'. Write e.g. 'host-url: https://sonarcloud.io'.`);
-  }
-  const projectKey = inputs.optional('project-key');
-  const organization = inputs.optional('organization');
-  const extraArgs = scannerArgs(inputs.string('args', ''));
-  const runScannerStep = inputs.boolean('run-scanner', true);
-  const reportFile = inputs.string('report-task-file', '.scannerwork/report-task.txt');
-  const waitForGate = inputs.boolean('wait-for-quality-gate', true);
-  const timeoutSeconds = inputs.integer('quality-gate-timeout-seconds', { default: 300, min: 1, max: 6 * 3600 });
-  const pollSeconds = inputs.integer('poll-interval-seconds', { default: 5, min: 1, max: 300 });
-  const allowNoGate = inputs.boolean('allow-no-quality-gate', false);
-  const caPem = inputs.optional('ca-certificate');
-  const certificates = caPem ? parseCaCertificates(caPem) : undefined;
+}
 
-  if (runScannerStep) {
-    const caFile = certificates ? writeCaFile(certificates, env.RUNNER_TEMP || undefined) : undefined;
-    const script = (environment.resolveScanner ?? resolveScanner)(cwd);
-    const invocation = scannerInvocation({ hostUrl, token, projectKey, organization, extraArgs, caFile }, script, env, cwd);
-    runner.startGroup(`SonarScanner ${invocation.args.join(' ')}`);
-    try {
-      // The scanner (and the plugins and build output it echoes) is not ours: none of its lines may act as a workflow command.
-      await withCommandsStopped(runner, () => (environment.scanner ?? runScanner)(invocation, (line) => runner.info(line), environment.signal));
-    } finally {
-      runner.endGroup();
-    }
-  }
-
-  const report = readReportTask(resolve(cwd, reportFile), reportFile, runScannerStep);
+/** The scanner's report, checked against what the inputs asked for; its task id and dashboard go out at once. */
+function readReport(inputs: SonarInputs, runner: Runner, cwd: string): ReportTask {
+  const { reportFile, projectKey, hostUrl } = inputs;
+  const report = readReportTask(resolve(cwd, reportFile), reportFile, inputs.runScanner);
   runner.setOutput('ce-task-id', report.ceTaskId);
   runner.setOutput('dashboard-url', report.dashboardUrl);
   if (projectKey && report.projectKey !== projectKey) {
     throw new ActionError(`${reportFile} is for project '${report.projectKey}', not project-key '${projectKey}'; it may be a stale report from another analysis.`);
   }
-  if (new URL(report.serverUrl).origin !== new URL(hostUrl).origin) {
+  if (hostUrl !== undefined && new URL(report.serverUrl).origin !== new URL(hostUrl).origin) {
     throw new ActionError(`${reportFile} says the analysis went to ${report.serverUrl}, but host-url is ${hostUrl}; the token is only sent to host-url. Set host-url to ${report.serverUrl}.`);
   }
-  if (!waitForGate) {
-    runner.info(`Analysis submitted as task ${report.ceTaskId}; not waiting for the quality gate (wait-for-quality-gate: false). ${report.dashboardUrl}`);
-    return { ceTaskId: report.ceTaskId };
-  }
+  return report;
+}
 
-  const send = (environment.makeSend ?? ((ca) => nodeHttpSend({ extraCaPem: ca, userAgent: 'slipway-sonar-scan' })))(certificates?.join('\n'));
-  const api = new SonarApi(report.serverUrl, token, send);
-  const { clock, sleep, random, signal } = environment;
+async function waitForGate(inputs: SonarInputs, environment: SonarScanEnvironment, report: ReportTask): Promise<GateResult> {
+  const send = (environment.makeSend ?? ((ca) => nodeHttpSend({ extraCaPem: ca, userAgent: 'slipway-sonar-scan' })))(inputs.certificates?.join('\n'));
+  const api = new SonarApi(report.serverUrl, inputs.token, send);
+  const { clock, sleep, random, signal, runner } = environment;
   const deps = { api, clock, sleep, random, signal, log: (m: string) => runner.info(m) };
-  runner.info(`Waiting up to ${timeoutSeconds}s for background task ${report.ceTaskId} of ${report.projectKey}`);
-  const analysisId = await waitForAnalysis(deps, report.ceTaskId, timeoutSeconds * 1000, pollSeconds * 1000);
+  runner.info(`Waiting up to ${inputs.timeoutSeconds}s for background task ${report.ceTaskId} of ${report.projectKey}`);
+  const analysisId = await waitForAnalysis(deps, report.ceTaskId, inputs.timeoutSeconds * 1000, inputs.pollSeconds * 1000);
   const projectStatus = await api.projectStatus(analysisId);
-  const gate: GateResult = { status: gateStatus(projectStatus), analysisId, conditions: projectStatus.conditions };
-  runner.setOutput('quality-gate-status', gate.status);
-  gateSummary(gate, report.projectKey, report.dashboardUrl).write(runner);
+  return { status: gateStatus(projectStatus), analysisId, conditions: projectStatus.conditions };
+}
 
-  runner.info(`Quality gate of ${report.projectKey} (analysis ${analysisId}): ${gate.status}. ${report.dashboardUrl}`);
+async function reportGate(runner: Runner, report: ReportTask, gate: GateResult): Promise<void> {
+  runner.setOutput('quality-gate-status', gate.status);
+  await gateSummary(gate, report.projectKey, report.dashboardUrl).write(runner);
+  runner.info(`Quality gate of ${report.projectKey} (analysis ${gate.analysisId}): ${gate.status}. ${report.dashboardUrl}`);
   for (const c of failedConditions(gate.conditions)) {
     const line = `${c.status}: ${describeCondition(c)} (metric ${c.metricKey}, comparator ${c.comparator}, threshold ${c.errorThreshold ?? '-'}, actual ${c.actualValue ?? '-'})`;
     if (c.status === 'ERROR') runner.error(line, { title: 'Sonar quality gate' });
     else runner.warning(line, { title: 'Sonar quality gate' });
   }
   if (gate.status === 'WARN') runner.warning('the Sonar quality gate passed with warnings (WARN).', { title: 'Sonar quality gate' });
-  const verdict = judgeGate(gate, allowNoGate);
-  if (!verdict.pass) throw new ActionError(verdict.reason!);
-  return { ceTaskId: report.ceTaskId, gate };
 }

@@ -2,10 +2,10 @@
 import { runSonarScan } from './action';
 import { watchCancellation } from '../../shared/cancellation';
 import { describeFailure } from '../../shared/errors';
-import { ProcessRunner } from '../../shared/runner';
+import { CoreRunner } from '../../shared/runner';
 
 async function main(): Promise<void> {
-  const runner = new ProcessRunner();
+  const runner = new CoreRunner();
   const cancellation = watchCancellation();
   try {
     await runSonarScan({ runner, env: process.env, signal: cancellation.signal });

@@ -25,7 +25,8 @@ export interface ScannerInvocation {
 }
 
 export interface ScannerSettings {
-  readonly hostUrl: string;
+  /** Given only when the host-url input is: otherwise the scanner's own configuration decides. */
+  readonly hostUrl?: string;
   readonly token: string;
   readonly projectKey?: string;
   readonly organization?: string;
@@ -53,6 +54,16 @@ export function resolveScanner(cwd: string): string {
   return join(dirname(manifestPath), bin);
 }
 
+/**
+ * What the scanner (third-party code with plugins) must not inherit: the action's inputs
+ * (INPUT_TOKEN among them), the runner's token for the cache and artifact services, and the
+ * OIDC token request pair, with which any code could mint an id token for this job.
+ * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect
+ */
+export function withheldFromScanner(name: string): boolean {
+  return name.startsWith('INPUT_') || name === 'ACTIONS_RUNTIME_TOKEN' || name.startsWith('ACTIONS_ID_TOKEN_REQUEST_');
+}
+
 /** argv and environment for one scanner run: pure, so what reaches the process is testable. */
 export function scannerInvocation(
   settings: ScannerSettings,
@@ -63,14 +74,15 @@ export function scannerInvocation(
 ): ScannerInvocation {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(baseEnv)) {
-    // Action inputs (INPUT_TOKEN among them) stay with the action, not the scanner.
-    if (!k.startsWith('INPUT_')) env[k] = v;
+    if (!withheldFromScanner(k)) env[k] = v;
   }
   env.SONAR_TOKEN = settings.token;
-  env.SONAR_HOST_URL = settings.hostUrl;
+  // No default here: a -Dsonar.host.url of SonarCloud would override the project's own sonar.host.url
+  // and send a self-hosted server's token to SonarCloud.
+  if (settings.hostUrl) env.SONAR_HOST_URL = settings.hostUrl;
   if (settings.caFile) env.NODE_EXTRA_CA_CERTS = settings.caFile;
   const args = [
-    `-Dsonar.host.url=${settings.hostUrl}`,
+    ...(settings.hostUrl ? [`-Dsonar.host.url=${settings.hostUrl}`] : []),
     ...(settings.projectKey ? [`-Dsonar.projectKey=${settings.projectKey}`] : []),
     ...(settings.organization ? [`-Dsonar.organization=${settings.organization}`] : []),
     ...settings.extraArgs,

@@ -76,7 +76,9 @@ export function parseFinding(value: unknown, index: number, source: string): Fin
   }
   const files = isObject(value.files) ? value.files : {};
   const sourceFile = isObject(files.source_file) ? files.source_file : undefined;
-  const file = sourceFile ? text(sourceFile.file) : '';
+  // Veracode writes 'UNKNOWN' when it has no source file: that is no location, not a file of that name.
+  const named = sourceFile ? text(sourceFile.file) : '';
+  const file = named.toUpperCase() === 'UNKNOWN' ? '' : named;
   const line = sourceFile ? integer(sourceFile.line) : undefined;
   const flawMatch = isObject(value.flaw_match) ? value.flaw_match : {};
   const flawHash = text(flawMatch.flaw_hash);

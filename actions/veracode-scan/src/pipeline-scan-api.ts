@@ -153,11 +153,12 @@ export class PipelineScanApi {
 
   private async request(method: string, url: URL, what: string, body?: HttpRequest['body'], contentType?: string): Promise<HttpResponse> {
     const response = await sendFollowingRedirects(this.send, { method, url, body }, {
-      // Sign only for the API's own host: a redirect elsewhere gets no credentials-derived header.
+      // Sign only for the API's own origin (scheme, host and port): a redirect elsewhere, or to plain http
+      // on the same host, gets no credentials-derived header.
       headersFor: (m, u) => ({
         accept: 'application/json',
         ...(contentType && m !== 'GET' ? { 'content-type': contentType } : {}),
-        ...(u.host === this.base.host ? { authorization: this.signer.sign(m, u) } : {}),
+        ...(u.origin === this.base.origin ? { authorization: this.signer.sign(m, u) } : {}),
       }),
     });
     if (response.status >= 200 && response.status < 300) return response;

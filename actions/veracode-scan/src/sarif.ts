@@ -3,6 +3,7 @@
  * with its file and line, level from Veracode's severity, and the numeric
  * `security-severity` GitHub uses to rank security alerts.
  */
+import { posix } from 'path';
 import type * as sarif from 'sarif';
 import { Finding, severityLabel } from './findings';
 
@@ -14,6 +15,11 @@ export interface SarifOptions {
   /** Used as the location of findings Veracode reports without a source file. */
   readonly artifactName: string;
   readonly scanId?: string;
+  /**
+   * The packaged directory relative to the repository root (directory mode): Veracode's paths are
+   * relative to the package, code scanning's to the repository. @default '' (paths used as given)
+   */
+  readonly sourceRoot?: string;
 }
 
 /** error for very high and high, warning for medium, note below. */
@@ -46,6 +52,11 @@ export function artifactUri(file: string): string {
   return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
 }
 
+/** A finding's file as code scanning and annotations want it: under the packaged directory, when there was one. */
+export function repositoryPath(sourceRoot: string | undefined, file: string): string {
+  return artifactUri(posix.join(artifactUri(sourceRoot ?? ''), artifactUri(file)));
+}
+
 function ruleId(cwe: number): string {
   return `CWE-${cwe}`;
 }
@@ -72,7 +83,7 @@ function buildRule(cwe: number, findings: readonly Finding[]): sarif.ReportingDe
 function buildResult(f: Finding, ruleIndex: number, options: SarifOptions): sarif.Result {
   const message = plainText(f.displayText) || f.title || f.issueType || `CWE-${f.cwe}`;
   const region: sarif.Region | undefined = f.location?.line ? { startLine: f.location.line } : undefined;
-  const uri = f.location ? artifactUri(f.location.file) : artifactUri(options.artifactName);
+  const uri = f.location ? repositoryPath(options.sourceRoot, f.location.file) : artifactUri(options.artifactName);
   const result: sarif.Result = {
     ruleId: ruleId(f.cwe),
     ruleIndex,

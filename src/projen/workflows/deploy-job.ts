@@ -75,10 +75,12 @@ export function deployJob(spec: ServiceSpec, options: DeployJobOptions): Job {
     needs: options.needs,
     if: options.if ? `(${branches}) && ${options.if}` : branches,
     runsOn: RUNNER,
-    // actions: read lets the token download an earlier run's artifacts (rollback.yml).
+    // actions: read lets the token download an earlier run's artifacts (rollback.yml);
+    // deployments: write: the action records the deployment with its statuses following the execution.
     permissions: {
       contents: github.workflows.JobPermission.READ,
       idToken: github.workflows.JobPermission.WRITE,
+      deployments: github.workflows.JobPermission.WRITE,
       ...(options.fromRun ? { actions: github.workflows.JobPermission.READ } : {}),
     },
     environment: { name: spec.environment, url: `\${{ steps.${DEPLOY_STEP_ID}.outputs.execution-url }}` },
@@ -109,6 +111,7 @@ export function deployJob(spec: ServiceSpec, options: DeployJobOptions): Job {
           'source-key': pipelineSourceKey(spec),
           'variables': [`IMAGE_URI=${release(RELEASE_OUTPUTS.imageUri)}`, `COMMIT_SHA=${release(RELEASE_OUTPUTS.commitSha)}`].join('\n'),
           'timeout-minutes': spec.pipeline.deployWaitMinutes,
+          'environment': spec.environment,
         },
       },
     ],

@@ -5,6 +5,7 @@
  * section per stage (each side's spec file says whose each stack is).
  */
 import { github } from 'projen';
+import { SAME_REPOSITORY } from './pull-request-workflow';
 import { CDK_OUT, OFFLINE_CDK_ENV, OFFLINE_SYNTH, RUNNER, checkoutStep, npmCiStep, setupNodeStep } from './steps';
 import { SPEC_FILE, type ServiceSpec } from '../../spec';
 
@@ -14,14 +15,17 @@ type Job = github.workflows.Job;
 export const BASE_CHECKOUT_DIR = '.pr-base';
 export const INFRA_DIFF_TIMEOUT_MINUTES = 20;
 export const TEMPLATE_DIFF_CLI = 'src/pipeline/template-diff-cli.ts';
+export const TEMPLATE_DIFF_COMMENT_CLI = 'src/pipeline/template-diff-comment-cli.ts';
+const COMMENT_FILE = '${{ runner.temp }}/infra-diff-comment.md';
 
-export const INFRA_DIFF_WORK_STEPS = { first: 'synth-head', last: 'diff' } as const;
+export const INFRA_DIFF_WORK_STEPS = { first: 'synth-head', last: 'comment' } as const;
 
 export function infraDiffJob(spec: ServiceSpec): Job {
   return {
     name: 'infra diff',
     runsOn: RUNNER,
-    permissions: { contents: github.workflows.JobPermission.READ },
+    // pull-requests: write for the one diff comment; a fork's token stays read-only whatever this says.
+    permissions: { contents: github.workflows.JobPermission.READ, pullRequests: github.workflows.JobPermission.WRITE },
     timeoutMinutes: INFRA_DIFF_TIMEOUT_MINUTES,
     env: { ...OFFLINE_CDK_ENV },
     steps: [
@@ -39,7 +43,7 @@ export function infraDiffJob(spec: ServiceSpec): Job {
         run: `${OFFLINE_SYNTH} --output ${CDK_OUT}`,
       },
       {
-        id: INFRA_DIFF_WORK_STEPS.last,
+        id: 'diff',
         name: 'Compare the templates, stage by stage (written to the job summary)',
         // Branch names reach the script through env, never through the command text.
         env: { BASE_LABEL: '${{ github.base_ref }}', HEAD_LABEL: '${{ github.head_ref }}' },
@@ -49,6 +53,14 @@ export function infraDiffJob(spec: ServiceSpec): Job {
           '--base-label "${BASE_LABEL}" --head-label "${HEAD_LABEL}" --output "${GITHUB_STEP_SUMMARY}"',
         ].join(' '),
       },
+      {
+        id: 'comment-body',
+        name: 'Write the pull request comment (per stack, replacements and security changes first)',
+        env: { BASE_LABEL: '${{ github.base_ref }}', HEAD_LABEL: '${{ github.head_ref }}' },
+        run: `npx tsx ${TEMPLATE_DIFF_COMMENT_CLI} --base "${BASE_CHECKOUT_DIR}/${CDK_OUT}" --head "${CDK_OUT}" --base-label "\${BASE_LABEL}" --head-label "\${HEAD_LABEL}" --output "\${RUNNER_TEMP}/infra-diff-comment.md"`,
+      },
+      // Forks: the summary only (https://docs.github.com/en/actions/reference/github_token-reference#permissions-for-the-github_token).
+      { id: INFRA_DIFF_WORK_STEPS.last, name: 'Comment on the pull request (created once, edited on each push)', if: SAME_REPOSITORY, uses: './actions/pr-comment', with: { 'body-file': COMMENT_FILE, 'marker': 'infra-diff' } },
     ],
   };
 }

@@ -4,6 +4,7 @@
  */
 import { join } from 'path';
 import { AwsErrorReply, AwsJsonServer, startAwsJsonServer } from '../support/aws-json-server';
+import { startGitHubApiServer } from '../support/github-api-server';
 import { outputsTheRunnerWouldDrop, registeredMasks } from '../support/masks';
 import { runBundle } from '../support/run-bundle';
 
@@ -66,6 +67,26 @@ describe('codepipeline-deploy bundle', () => {
     expect(run.outputs['execution-url']).not.toContain('123456789012');
   });
 
+  // Each spawns node bundles one after another: seconds under two busy jest workers, not jest's default 5.
+  test('with an environment, the bundle records the GitHub Deployment (Octokit loaded on demand) and its statuses', async () => {
+    server = await pipelineServer(['InProgress', 'Succeeded']);
+    const github = await startGitHubApiServer({ token: 'ghs_deploy' });
+    try {
+      const run = await runBundle(join(DIST, 'index.js'), {
+        inputs: { 'pipeline-name': 'deploy-flask-app', 'poll-interval-seconds': '1', 'environment': 'staging', 'github-token': 'ghs_deploy' },
+        env: { AWS_ENDPOINT_URL_CODEPIPELINE: server.url, GITHUB_API_URL: github.url },
+      });
+      expect({ code: run.code, errors: run.stdout.split('\n').filter((l) => l.startsWith('::error')) }).toEqual({ code: 0, errors: [] });
+      const [deployment] = github.deployments;
+      expect(deployment).toMatchObject({ ref: '0123456789abcdef0123456789abcdef01234567', environment: 'staging' });
+      expect(github.statuses.get(deployment.id)!.map((x) => x.state)).toEqual(['in_progress', 'success']);
+      expect(github.statuses.get(deployment.id)![0].log_url).toBe(run.outputs['execution-url']);
+      expect(run.stdout).toContain('::add-mask::ghs_deploy');
+    } finally {
+      await github.close();
+    }
+  }, 20_000);
+
   test('two matrix legs start two executions; a re-run attempt of a leg follows the execution its first attempt started', async () => {
     const started = new Map<string, string>();
     server = await pipelineServer(['Succeeded'], started);
@@ -81,7 +102,7 @@ describe('codepipeline-deploy bundle', () => {
     expect(eu.outputs['execution-id']).not.toBe(us.outputs['execution-id']);
     expect(rerun.outputs['execution-id']).toBe(eu.outputs['execution-id']);
     for (const run of [eu, us, rerun]) expect(run.code).toBe(0);
-  });
+  }, 20_000);
 
   test('the generic AWS_ENDPOINT_URL works too, and a Failed execution fails the job', async () => {
     server = await pipelineServer(['Failed']);

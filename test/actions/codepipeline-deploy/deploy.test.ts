@@ -242,6 +242,34 @@ describe('deploy: throttling, timeout and cancellation', () => {
     expect(h.t.state().settled).toBe('true');
   });
 
+  test('a refused stop (throttled, then a server error) is retried within the cancel window', async () => {
+    const h = harness(['InProgress']);
+    const { StopPipelineExecutionCommand } = await import('@aws-sdk/client-codepipeline');
+    const serverError = Object.assign(new Error('We encountered an internal error'), {
+      name: 'InternalServerException', $fault: 'server', $metadata: { httpStatusCode: 500 },
+    });
+    h.fake.codepipeline.on(StopPipelineExecutionCommand)
+      .rejectsOnce(throttling())
+      .rejectsOnce(serverError)
+      .resolves({ pipelineExecutionId: EXECUTION_ID });
+    const e = await failure(deploy({ ...DEFAULTS, timeoutMinutes: 1 }, h.deps));
+    expect(e.message).toContain(`asked CodePipeline to stop execution ${EXECUTION_ID}`);
+    expect(h.fake.codepipeline.commandCalls(StopPipelineExecutionCommand)).toHaveLength(3);
+    expect(h.t.state().settled).toBe('true');
+  });
+
+  test('a stop still refused when the cancel window ends is left to the post step, saying why', async () => {
+    const h = harness(['InProgress']);
+    const { StopPipelineExecutionCommand } = await import('@aws-sdk/client-codepipeline');
+    h.fake.codepipeline.on(StopPipelineExecutionCommand).rejects(throttling());
+    const e = await failure(deploy({ ...DEFAULTS, timeoutMinutes: 1 }, h.deps));
+    expect(e.message).toMatch(/stopping execution .* failed: ThrottlingException: Rate exceeded/);
+    const stops = h.fake.codepipeline.commandCalls(StopPipelineExecutionCommand).length;
+    // 250 ms doubling within 6 s: 250 + 500 + 1000 + 2000 + 2250 (cut at the window).
+    expect(stops).toBe(6);
+    expect(h.t.state().settled).toBeUndefined();
+  });
+
   test('timeout with stop-on-cancel false leaves the execution running and still fails', async () => {
     const h = harness(['InProgress']);
     const e = await failure(deploy({ ...DEFAULTS, timeoutMinutes: 1, stopOnCancel: false }, h.deps));

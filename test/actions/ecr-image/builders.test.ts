@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { BuildPlan, buildAndPush, buildahBuildArgv, buildahPushArgv, dockerBuildArgv, loginArgv, logoutArgv } from '../../../actions/ecr-image/src/builders';
 import { CommandOptions, spawnCommands } from '../../../actions/ecr-image/src/command';
 import { registryFromEndpoint } from '../../../actions/ecr-image/src/registry';
+import { CancelledError } from '../../../actions/shared/errors';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -116,6 +117,28 @@ describe('spawnCommands', () => {
     await expect(run(['sh', '-c', 'exit 4'], { stdin: 'x'.repeat(4 * 1024 * 1024) })).rejects.toThrow("'sh -c' exited with code 4");
     await expect(run(['slipway-no-such-builder'], { stdin: 'secret' })).rejects.toThrow('is not installed on this runner');
   });
+
+  test('cancelling the run sends the running builder SIGTERM and rejects as cancelled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-cancel-'));
+    try {
+      const marker = join(dir, 'terminated');
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const run = spawnCommands((l) => {
+        lines.push(l);
+        if (l === 'building') controller.abort(new Error('received SIGINT'));
+      }, process.env, controller.signal);
+      // A builder that records the SIGTERM it gets; without it, it would build for a minute.
+      const script = `trap 'echo term > "${marker}"; exit 143' TERM; echo building; sleep 60 & wait`;
+      await expect(run(['sh', '-c', script])).rejects.toThrow(new CancelledError("the workflow run was cancelled: stopped 'sh -c' (SIGTERM)"));
+      const deadline = Date.now() + 5_000;
+      while (!existsSync(marker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(readFileSync(marker, 'utf8')).toBe('term\n');
+      await expect(run(['sh', '-c', 'echo never'])).rejects.toThrow(/cancelled before 'sh -c' started/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 15_000);
 
   test('lines split across output chunks are logged whole', async () => {
     const lines: string[] = [];

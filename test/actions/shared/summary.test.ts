@@ -13,7 +13,7 @@ describe('SummaryWriter', () => {
     expect(link('js', 'javascript:alert(1)')).toBe('js');
   });
 
-  test('renders heading, table, list and details, and writes once to the job summary', () => {
+  test('renders heading, table, list and details, and writes once to the job summary', async () => {
     const t = testRunner();
     try {
       const s = new SummaryWriter()
@@ -21,8 +21,8 @@ describe('SummaryWriter', () => {
         .table(['Stage', 'Status'], [['Source', 'Succeeded'], [{ markdown: link('Build', 'https://x/y') }, 'Failed']])
         .list(['one'])
         .details('Raw', 'body');
-      s.write(t.runner);
-      s.write(t.runner);
+      await s.write(t.runner);
+      await s.write(t.runner);
       expect(t.summary()).toBe(
         '### Deploy\n\n| Stage | Status |\n| --- | --- |\n| Source | Succeeded |\n| [Build](https://x/y) | Failed |\n\n- one\n\n<details><summary>Raw</summary>\n\nbody\n\n</details>\n',
       );

@@ -132,6 +132,13 @@ describe('sonar-scan action', () => {
     expect(first.requests.map((r) => r.url)).toEqual(['/api/ce/task?id=AY1-task', '/api/qualitygates/project_status?analysisId=analysis-of-AY1-task']);
   });
 
+  test('without host-url the scanner gets no host from the action, and the gate is read where its report says', async () => {
+    const result = await run({ 'host-url': '' });
+    expect(scans[0].args.some((a) => a.startsWith('-Dsonar.host.url'))).toBe(false);
+    expect(scans[0].env.SONAR_HOST_URL).toBeUndefined();
+    expect(result.gate?.status).toBe('OK');
+  });
+
   test('a missing report fails with the path that was read', async () => {
     await expect(run({ 'run-scanner': 'false', 'report-task-file': 'nowhere/report-task.txt' })).rejects.toThrow(
       `the scanner report nowhere/report-task.txt (${join(work, 'nowhere/report-task.txt')}) does not exist.`,

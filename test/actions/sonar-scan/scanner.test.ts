@@ -76,3 +76,27 @@ describe('the real @sonar/scan', () => {
     await expect(runScanner(invocation(TEST_TOKEN), () => undefined)).rejects.toThrow(/the SonarScanner exited with code [1-9]\d*; its output above says why/);
   });
 });
+
+describe('scannerInvocation hardening', () => {
+  const base = {
+    PATH: '/usr/bin',
+    INPUT_TOKEN: 'squ_input',
+    ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/id',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'id-request-token',
+    ACTIONS_RESULTS_URL: 'https://results.example/',
+  };
+
+  test('the scanner inherits neither the runtime token nor the OIDC request pair (nor the inputs)', () => {
+    const inv = scannerInvocation({ hostUrl: 'https://sonar.example', token: 'squ_x', extraArgs: [] }, 'scan.js', base, '/w');
+    expect(Object.keys(inv.env).sort()).toEqual(['ACTIONS_RESULTS_URL', 'PATH', 'SONAR_HOST_URL', 'SONAR_TOKEN']);
+  });
+
+  test('without host-url no -Dsonar.host.url and no SONAR_HOST_URL: the project configuration decides, never a default', () => {
+    const inv = scannerInvocation({ token: 'squ_x', projectKey: 'svc', extraArgs: [] }, 'scan.js', base, '/w');
+    expect(inv.args).toEqual(['-Dsonar.projectKey=svc']);
+    expect(inv.env.SONAR_HOST_URL).toBeUndefined();
+    const given = scannerInvocation({ hostUrl: 'https://sonar.example', token: 'squ_x', extraArgs: [] }, 'scan.js', base, '/w');
+    expect(given.args).toEqual(['-Dsonar.host.url=https://sonar.example']);
+  });
+});

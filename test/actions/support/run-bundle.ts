@@ -7,8 +7,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseFileCommands } from './runner';
-import { inputVariable } from '../../../actions/shared/runner';
+import { inputVariable, parseFileCommands } from './runner';
 
 export interface BundleRun {
   readonly code: number | null;

@@ -103,6 +103,17 @@ describe('veracode-scan action', () => {
     expect(t.log()).toContain('Packaged 2 source files from svc');
   });
 
+  test('directory mode: SARIF locations and annotations are repository-relative (Veracode reports them relative to the package)', async () => {
+    mkdirSync(join(work, 'services', 'svc', 'src'), { recursive: true });
+    writeFileSync(join(work, 'services', 'svc', 'package.json'), '{}');
+    await expect(run({ file: 'services/svc' }, {}, { GITHUB_WORKSPACE: work })).rejects.toThrow(/2 Veracode finding/);
+    expect(t.log()).toContain('::error title=Veracode CWE-78,file=services/svc/src/exec.js,line=9::');
+    const sarif = JSON.parse(readFileSync(join(work, 'veracode-results.sarif'), 'utf8'));
+    type Located = { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] };
+    const uris = sarif.runs[0].results.map((r: Located) => r.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris).toEqual(['services/svc/src/exec.js', 'services/svc/src/view.js', 'services/svc/src/db.js', 'svc.zip']);
+  });
+
   test('a missing file names the path', async () => {
     await expect(run({ file: 'nope.zip' })).rejects.toThrow(/input 'file' names 'nope.zip', which does not exist/);
   });

@@ -1,5 +1,7 @@
 import { TEST_API_ID, TEST_API_KEY } from './pipeline-scan-server';
+import { HttpSend } from '../../../actions/shared/http';
 import { RequestSigner, authorizationHeader, nonceKey, parseAuthorizationHeader, signature } from '../../../actions/veracode-scan/src/hmac';
+import { PipelineScanApi } from '../../../actions/veracode-scan/src/pipeline-scan-api';
 
 // The published worked example of VERACODE-HMAC-SHA-256 (issue #6).
 const VECTOR = {
@@ -52,5 +54,22 @@ describe('VERACODE-HMAC-SHA-256', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('secretish');
     }
+  });
+});
+
+describe('signing follows the origin, not the host', () => {
+  test('a redirect to plain http on the same host gets no Authorization header', async () => {
+    const seen: { url: string; authorization?: string }[] = [];
+    const send: HttpSend = async (request) => {
+      seen.push({ url: request.url.toString(), authorization: request.headers?.authorization });
+      if (request.url.protocol === 'https:') {
+        return { status: 302, headers: { location: 'http://api.veracode.com/pipeline_scan/v1/scans/s1' }, body: Buffer.from(''), url: request.url };
+      }
+      return { status: 200, headers: {}, body: Buffer.from('{"scan_id":"s1","scan_status":"PENDING"}'), url: request.url };
+    };
+    const api = new PipelineScanApi('https://api.veracode.com/pipeline_scan/v1', send, new RequestSigner({ id: TEST_API_ID, key: TEST_API_KEY }));
+    await api.getScan('s1').catch(() => undefined);
+    expect(seen[0].authorization).toMatch(/^VERACODE-HMAC-SHA-256 /);
+    expect(seen.slice(1).map((r) => [r.url, r.authorization])).toEqual([['http://api.veracode.com/pipeline_scan/v1/scans/s1', undefined]]);
   });
 });

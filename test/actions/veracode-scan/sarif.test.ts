@@ -77,3 +77,18 @@ describe('SARIF output', () => {
     expect(artifactUri('/abs/x.js')).toBe('abs/x.js');
   });
 });
+
+describe('where a finding points', () => {
+  test("Veracode's 'UNKNOWN' file is no location: the result points at the artifact, and carries no line", () => {
+    const log = buildSarif(parseFindingsDocument(findingsDocument('s', [apiFinding({ severity: 3, cwe: 79, file: 'UNKNOWN', line: 0 })]), 'test').findings, {
+      toolVersion: '1', artifactName: 'app.zip',
+    });
+    expect(log.runs[0].results![0].locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'app.zip' } } }]);
+  });
+
+  test('sourceRoot prefixes package-relative paths', () => {
+    const findings = parseFindingsDocument(findingsDocument('s', [apiFinding({ severity: 3, cwe: 79, file: './src/a.js', line: 2 })]), 'test').findings;
+    const log = buildSarif(findings, { toolVersion: '1', artifactName: 'svc.zip', sourceRoot: 'services/svc' });
+    expect(log.runs[0].results![0].locations![0].physicalLocation!.artifactLocation!.uri).toBe('services/svc/src/a.js');
+  });
+});

@@ -35,8 +35,8 @@ const localSteps = variants.flatMap((w) =>
 const localActions = [...new Set(localSteps.map((s) => s.step.uses!))].sort();
 
 describe('local actions called by the workflows', () => {
-  test('the workflows call our four actions', () => {
-    expect(localActions).toEqual(['./actions/codepipeline-deploy', './actions/ecr-image', './actions/sonar-scan', './actions/veracode-scan']);
+  test('the workflows call our five actions', () => {
+    expect(localActions).toEqual(['./actions/codepipeline-deploy', './actions/ecr-image', './actions/pr-comment', './actions/sonar-scan', './actions/veracode-scan']);
   });
 
   test.each(localActions)('%s has an action.yml on a Node runtime with a main bundle', (uses) => {

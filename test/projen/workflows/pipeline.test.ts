@@ -75,7 +75,8 @@ describe('pipeline.yml for the seed spec', () => {
       veracode: { contents: 'read' },
       image: { 'contents': 'read', 'id-token': 'write' },
       release: { contents: 'read' },
-      [DEPLOY]: { 'contents': 'read', 'id-token': 'write' },
+      // deployments: write records the GitHub Deployment of the execution (actions/codepipeline-deploy 'environment').
+      [DEPLOY]: { 'contents': 'read', 'id-token': 'write', 'deployments': 'write' },
       [HOSTS]: { 'contents': 'read', 'id-token': 'write' },
     });
   });
@@ -219,6 +220,7 @@ describe('pipeline.yml for the seed spec', () => {
       'source-key': 'releases/flask-app/production/cloud-assembly.zip',
       'variables': 'IMAGE_URI=${{ steps.release.outputs.image-uri }}\nCOMMIT_SHA=${{ steps.release.outputs.commit-sha }}',
       'timeout-minutes': 60,
+      'environment': 'production',
     });
   });
 

@@ -17,10 +17,11 @@ describe('pull-request.yml for the seed spec', () => {
     expect(graphOf(pr)).toEqual({ 'build': [], 'sonar': ['build'], 'infra-diff': [] });
   });
 
-  test('no AWS credentials anywhere: no id-token, no configure-aws-credentials, nothing but reads', () => {
+  test('no AWS credentials anywhere: no id-token, no configure-aws-credentials, nothing but reads (and the diff comment)', () => {
     expect(pr.permissions).toEqual({ contents: 'read' });
     for (const [id, job] of Object.entries(pr.jobs)) {
-      expect([id, job.permissions]).toEqual([id, { contents: 'read' }]);
+      const comment = id === 'infra-diff' ? { 'pull-requests': 'write' } : {};
+      expect([id, job.permissions]).toEqual([id, { contents: 'read', ...comment }]);
     }
     expect(usesOf(pr).map((u) => u.uses).filter((u) => u.includes(PINNED_ACTIONS.configureAwsCredentials.action))).toEqual([]);
     expect(seed.pullRequestText).not.toMatch(/id-token|vars\.AWS_|codepipeline-deploy|ecr-image/);
@@ -56,6 +57,23 @@ describe('pull-request.yml for the seed spec', () => {
     // Branch names are attacker-chosen text: they reach the script through env only.
     expect(diff.run).not.toContain('${{');
     expect(diff.env).toEqual({ BASE_LABEL: '${{ github.base_ref }}', HEAD_LABEL: '${{ github.head_ref }}' });
+  });
+
+  test('infra diff: one pull request comment from the same diff, posted by pr-comment, never for forks', () => {
+    const steps = pr.jobs['infra-diff'].steps;
+    const ids = steps.map((s) => s.id);
+    const body = steps.find((s) => s.id === 'comment-body')!;
+    const comment = steps.find((s) => s.id === 'comment')!;
+    expect(ids.indexOf('diff')).toBeLessThan(ids.indexOf('comment-body'));
+    expect(ids.indexOf('comment-body')).toBeLessThan(ids.indexOf('comment'));
+    expect(existsSync(join(REPO_ROOT, /npx tsx (\S+)/.exec(body.run!)![1]))).toBe(true);
+    expect(body.run).toContain('--output "${RUNNER_TEMP}/infra-diff-comment.md"');
+    expect(body.run).not.toContain('${{');
+    expect(comment).toMatchObject({
+      uses: './actions/pr-comment',
+      if: 'github.event.pull_request.head.repo.full_name == github.repository',
+      with: { 'body-file': '${{ runner.temp }}/infra-diff-comment.md', 'marker': 'infra-diff' },
+    });
   });
 
   test('every uses: is local or SHA-pinned', () => {

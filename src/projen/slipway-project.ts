@@ -8,6 +8,7 @@ import { Hosts } from './hosts';
 import { InstallScripts } from './install-scripts';
 import { MainTask } from './main-task';
 import { ProjenrcCheck } from './projenrc-check';
+import { PlatformUpgrades } from './platform-upgrades';
 import { normaliseForProjenrc } from './rejected-spec';
 import { SonarProperties } from './sonar-properties';
 import { TestSplit } from './test-split';
@@ -80,6 +81,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       github: true,
       buildWorkflow: false,
       release: false,
+      // Dependency upgrades come from PlatformUpgrades (the service checks pass before the pull request opens).
       depsUpgrade: false,
       pullRequestTemplate: false,
       githubOptions: { pullRequestLint: false, mergify: false },
@@ -148,6 +150,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     new SlipwayWorkflows(this, spec);
     new SonarProperties(this, spec);
     new ArchitectureDoc(this, spec);
+    new PlatformUpgrades(this, spec);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',
       exec: 'tsx test/bench/run.ts',

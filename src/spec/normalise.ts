@@ -2,6 +2,7 @@
  * The one pure function every part of Slipway trusts: untrusted options in,
  * a complete ServiceSpec out, or a SpecValidationError listing every problem.
  */
+import { applyDeprecations } from './deprecations';
 import { NODE_EXPORTER_PRODUCT, PROCESS_EXPORTER_PRODUCT, exporterRelease } from './exporter-releases';
 import { deriveNames, lengthBoundNames, maxServiceNameLength } from './names';
 import { LOG_RETENTION_DAYS, normaliseNetwork } from './network';
@@ -82,8 +83,12 @@ export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
   4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
 };
 
-export function normaliseServiceOptions(input: unknown): ServiceSpec {
+export function normaliseServiceOptions(raw: unknown): ServiceSpec {
   const problems = new Problems();
+  // Options renamed or removed in a template version (deprecations.ts): renames applied, removals reported.
+  const deprecated = applyDeprecations(raw);
+  for (const p of deprecated.problems) problems.add(p.path, p.message);
+  const input = deprecated.options;
   const root = 'service';
   const obj = readObject(problems, root, input, SERVICE_KEYS, "{ serviceName: 'flask-app', region: 'eu-west-1', network: { … }, github: { owner: 'my-org' } }");
   if (!obj) {

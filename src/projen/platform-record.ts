@@ -6,7 +6,7 @@
  * The record is not a projen file (projen would rewrite or delete it); it is written here and by
  * `npx projen upgrade-platform`, and marked generated for GitHub's diff view.
  */
-import { Component, Project, Task } from 'projen';
+import { Component, Task, typescript } from 'projen';
 import { TASKS } from './test-split';
 import type { ServiceSpec } from '../spec';
 import { RECORD_FILE } from '../upgrade/ownership';
@@ -20,10 +20,12 @@ export class PlatformRecord extends Component {
   readonly checkTask: Task;
   private readonly repository: string;
 
-  constructor(project: Project, spec: ServiceSpec) {
+  constructor(project: typescript.TypeScriptProject, spec: ServiceSpec) {
     super(project);
     this.repository = `${spec.github.owner}/${spec.github.repo}`;
     project.gitattributes.addAttributes(`/${RECORD_FILE}`, 'linguist-generated');
+    // The upgrade runs in the repository's own toolchain (tsx, typescript's parser for .projenrc.ts), like src/projen.
+    project.eslint?.allowDevDeps('src/upgrade/**/*.ts');
     this.checkTask = project.addTask('check:platform', {
       description: `Platform-owned files (src/, actions/, ansible/, test/, .ci/, monitoring/) must match ${RECORD_FILE}; they are read-only in a stamped repository`,
       exec: `${UPGRADE_CLI} check`,

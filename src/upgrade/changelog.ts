@@ -16,6 +16,12 @@ export function parseVersion(text: string): Version | undefined {
   return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
 }
 
+/** The release a `git describe` label is based on: 'v1.2.0-3-gabcdef' → 1.2.0 (the commits after it have no section yet). */
+export function parseReleaseOf(label: string): Version | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-\d+-g[0-9a-f]+)?$/.exec(label.trim());
+  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+}
+
 export function compareVersions(a: Version, b: Version): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }
@@ -63,9 +69,9 @@ export function parseChangelog(text: string): { preamble: string; sections: Chan
 
 /** The sections of versions after `from` up to and including `to` (newest first); from undefined: all up to `to`. */
 export function entriesBetween(text: string, from: string | null, to: string): ChangelogSection[] {
-  const upper = parseVersion(to);
+  const upper = parseReleaseOf(to);
   if (!upper) throw new Error(`'${to}' is not a release version such as v1.2.0`);
-  const lower = from === null ? undefined : parseVersion(from);
+  const lower = from === null ? undefined : parseReleaseOf(from);
   return parseChangelog(text).sections.filter((s) => {
     const v = parseVersion(s.heading);
     return v !== undefined && compareVersions(v, upper) <= 0 && (lower === undefined || compareVersions(v, lower) > 0);
@@ -85,7 +91,7 @@ export function releaseChangelog(text: string | undefined, version: Version, dat
   if (sections.some((s) => s.heading === heading)) throw new Error(`CHANGELOG.md already has a section for ${heading}; choose the next version`);
   const unreleased = sections.find((s) => s.heading === 'Unreleased');
   const body = unreleased && unreleased.body.length > 0 ? unreleased.body : fallback.map((f) => `- ${f}`).join('\n');
-  if (body.length === 0) throw new Error(`nothing to release: CHANGELOG.md's [Unreleased] section is empty and there are no commits since the last release`);
+  if (body.length === 0) throw new Error('nothing to release: CHANGELOG.md\'s [Unreleased] section is empty and there are no commits since the last release');
   const rest = sections.filter((s) => s.heading !== 'Unreleased');
   const render = (s: ChangelogSection) => [`## [${s.heading}]${s.date ? ` - ${s.date}` : ''}`, ...(s.body ? ['', s.body] : [])].join('\n');
   return `${[preamble || EMPTY_CHANGELOG, '## [Unreleased]', render({ heading, date, body }), ...rest.map(render)].join('\n\n')}\n`;

@@ -25,7 +25,8 @@ export type PlanResult = { readonly kind: 'refused'; readonly drift: Drift } | {
 export function planUpgrade(record: PlatformRecord, local: Tree, next: Tree, target: TemplateRef): PlanResult {
   // Platform files the next version generates (or the local tree does) are not compared: projen rewrites them.
   const localPlatform = new Map([...local.platform].filter(([path]) => !next.generated.has(path)));
-  const drift = driftFrom(record.files, new Map([...localPlatform].map(([p, f]) => [p, f.checksum])));
+  const recorded = Object.fromEntries(Object.entries(record.files).filter(([path]) => !next.generated.has(path)));
+  const drift = driftFrom(recorded, new Map([...localPlatform].map(([p, f]) => [p, f.checksum])));
   if (hasDrift(drift)) return { kind: 'refused', drift };
 
   const added: string[] = [];

@@ -52,7 +52,8 @@ export function releasePlatform(root: string, args: ReleaseArgs, today: string =
   } catch {
     origin = null;
   }
-  writeRecord(root, { ...record, template: { ...record.template, source: args.source ?? record.template.source ?? origin, version: tag, commit: null } });
+  const source = args.source ?? record.template.source ?? origin;
+  writeRecord(root, { ...record, template: { ...record.template, source, version: tag, commit: null } });
   git(root, ['add', 'CHANGELOG.md', RECORD_FILE]);
   git(root, ['commit', '--quiet', '-m', `Release ${tag}`]);
   const notes = entriesBetween(changelog, newest ?? null, tag)[0]?.body ?? '';

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { entriesBetween, newestReleaseTag } from './changelog';
+import { entriesBetween, newestReleaseTag, parseReleaseOf } from './changelog';
 import { driftFrom, hasDrift, renderDrift } from './checksum';
 import { git, resolveCommit } from './git';
 import { UpgradePlan, planUpgrade } from './plan';
@@ -151,7 +151,8 @@ export function upgradePlatform(options: UpgradeOptions): UpgradeResult {
     if (result.kind === 'refused') throw new UpgradeRefused(`upgrade refused, nothing was changed. ${renderDrift(result.drift, record.template.version)}`);
     const { plan } = result;
     const changelogPath = join(template.dir, 'CHANGELOG.md');
-    const changelog = existsSync(changelogPath) && template.target.version
+    // A commit with no release tag before it has no changelog range to quote.
+    const changelog = existsSync(changelogPath) && template.target.version && parseReleaseOf(template.target.version)
       ? entriesBetween(readFileSync(changelogPath, 'utf8'), record.template.version, template.target.version)
       : [];
     if (isEmptyPlan(plan) && record.template.commit === template.target.commit) {

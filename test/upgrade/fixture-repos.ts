@@ -4,10 +4,9 @@
  * "Use this template" does (the files of one commit, a fresh history), and the template's next version.
  */
 import { SpawnSyncReturns, execFileSync, spawnSync } from 'child_process';
-import { appendFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
-import { join } from 'path';
-import { mkdtempSync } from 'fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
+import { dirname, join } from 'path';
 import { REPO_ROOT, copyRepo } from '../support/repo-copy';
 
 /** A fixed identity and no user or system git config, so the tests behave the same on every machine. */
@@ -97,4 +96,57 @@ export function renameProcessNames(template: string): void {
     '  // slipway:deprecations (one row per renamed or removed option)\n',
     "  // slipway:deprecations (one row per renamed or removed option)\n  { since: '2.0.0', option: 'monitoring.processNames', renamedTo: 'monitoring.processes' },\n",
   );
+}
+
+/** What the template's v2 changes, by kind (issue 16's list). */
+export const V2 = {
+  changedSrc: 'src/main.ts',
+  changedAction: 'actions/ecr-image/src/inputs.ts',
+  changedRole: 'ansible/roles/node_exporter/defaults/main.yml',
+  added: 'ansible/roles/node_exporter/files/UPGRADED.md',
+  removed: 'ansible/README.md',
+} as const;
+
+export interface UpgradeScenario {
+  /** The template repository, released at v1.0.0 and v2.0.0. */
+  readonly template: string;
+  /** The service repository, stamped from v1.0.0 and committed, not yet upgraded. */
+  readonly service: string;
+  readonly stampedCommit: string;
+}
+
+function ok(result: SpawnSyncReturns<string>, what: string): void {
+  if (result.status !== 0) throw new Error(`${what} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+}
+
+/**
+ * The template at v1, a service stamped from it (renamed, owner changed, a host more, app/ edited), and
+ * the template's v2: a change in src/, in an action and in a role, a new file, a removed file, and the
+ * renamed option with its deprecation.
+ */
+export function buildUpgradeScenario(): UpgradeScenario {
+  const template = makeTemplateRepo();
+  ok(projen(template, 'release-platform', '1.0.0', '--source', template), 'release v1');
+
+  const service = useThisTemplate(template, 'v1.0.0');
+  replaceIn(service, '.projenrc.ts', "serviceName: 'flask-app'", "serviceName: 'orders-api'");
+  replaceIn(service, '.projenrc.ts', "owner: 'slipway-dev'", "owner: 'acme'");
+  replaceIn(service, '.projenrc.ts', 'hosts: { count: 2,', 'hosts: { count: 3,');
+  appendTo(service, 'app/app.py', '\n# orders-api: our own route table lives here\n');
+  writeFileSync(join(service, 'app/ORDERS.md'), 'The orders service.\n');
+  ok(projen(service), 'first npx projen in the stamped repository');
+  commitAll(service, 'orders-api from the Slipway template');
+  const stampedCommit = git(service, 'rev-parse', 'HEAD');
+
+  appendTo(template, V2.changedSrc, '\n// v2: the CDK app entry point is unchanged in behaviour; this line proves the upgrade carried src/.\n');
+  appendTo(template, V2.changedAction, '\n// v2: a change in an action.\n');
+  appendTo(template, V2.changedRole, '\n# v2: a change in a role.\n');
+  mkdirSync(dirname(join(template, V2.added)), { recursive: true });
+  writeFileSync(join(template, V2.added), 'Added in v2.\n');
+  remove(template, V2.removed);
+  renameProcessNames(template);
+  replaceIn(template, 'CHANGELOG.md', '## [Unreleased]\n', '## [Unreleased]\n\n- monitoring.processNames is now monitoring.processes (renamed by the upgrade)\n- node_exporter: a note in files/\n');
+  commitAll(template, 'v2 changes');
+  ok(projen(template, 'release-platform', 'major'), 'release v2');
+  return { template, service, stampedCommit };
 }

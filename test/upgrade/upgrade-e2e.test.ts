@@ -7,19 +7,15 @@
  *
  * The service checks run once, in the upgrade (minutes: type-check, cdk-nag, synth, the app's tests).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
-import { appendTo, commitAll, git, makeTemplateRepo, projen, remove, renameProcessNames, replaceIn, useThisTemplate } from './fixture-repos';
+import { existsSync, readFileSync, rmSync } from 'fs';
+import { join } from 'path';
+import { V2, appendTo, buildUpgradeScenario, commitAll, git, projen } from './fixture-repos';
 import { ownerOf } from '../../src/upgrade/ownership';
 import { parseRecord } from '../../src/upgrade/record';
 
 jest.setTimeout(900_000);
 
-const CHANGED_SRC = 'src/main.ts';
-const CHANGED_ACTION = 'actions/ecr-image/src/inputs.ts';
-const CHANGED_ROLE = 'ansible/roles/node_exporter/defaults/main.yml';
-const ADDED = 'ansible/roles/node_exporter/files/UPGRADED.md';
-const REMOVED = 'ansible/README.md';
+const { changedSrc: CHANGED_SRC, changedAction: CHANGED_ACTION, changedRole: CHANGED_ROLE, added: ADDED, removed: REMOVED } = V2;
 
 let template: string;
 let service: string;
@@ -35,33 +31,8 @@ function ok(result: { status: number | null; stdout: string; stderr: string }, w
 }
 
 beforeAll(() => {
-  // The template at v1.
-  template = makeTemplateRepo();
-  ok(projen(template, 'release-platform', '1.0.0', '--source', template), 'release v1');
-
-  // The service, stamped from v1 and made its own.
-  service = useThisTemplate(template, 'v1.0.0');
-  replaceIn(service, '.projenrc.ts', "serviceName: 'flask-app'", "serviceName: 'orders-api'");
-  replaceIn(service, '.projenrc.ts', "owner: 'slipway-dev'", "owner: 'acme'");
-  replaceIn(service, '.projenrc.ts', 'hosts: { count: 2,', 'hosts: { count: 3,');
-  appendTo(service, 'app/app.py', '\n# orders-api: our own route table lives here\n');
-  writeFileSync(join(service, 'app/ORDERS.md'), 'The orders service.\n');
-  ok(projen(service), 'first npx projen in the stamped repository');
-  commitAll(service, 'orders-api from the Slipway template');
-  stampedCommit = git(service, 'rev-parse', 'HEAD');
-
-  // The template's v2.
-  appendTo(template, CHANGED_SRC, '\n// v2: the CDK app entry point is unchanged in behaviour; this line proves the upgrade carried src/.\n');
-  appendTo(template, CHANGED_ACTION, '\n// v2: a change in an action.\n');
-  appendTo(template, CHANGED_ROLE, '\n# v2: a change in a role.\n');
-  mkdirSync(dirname(join(template, ADDED)), { recursive: true });
-  writeFileSync(join(template, ADDED), 'Added in v2.\n');
-  remove(template, REMOVED);
-  renameProcessNames(template);
-  replaceIn(template, 'CHANGELOG.md', '## [Unreleased]\n', '## [Unreleased]\n\n- monitoring.processNames is now monitoring.processes (renamed by the upgrade)\n- node_exporter: a note in files/\n');
-  commitAll(template, 'v2 changes');
-  ok(projen(template, 'release-platform', 'major'), 'release v2');
-
+  ({ template, service, stampedCommit } = buildUpgradeScenario());
+  // The one run of the service checks: inside the upgrade, in the final state.
   upgrade = projen(service, 'upgrade-platform', '--source', template);
 });
 

@@ -6,9 +6,11 @@ export interface UpgradeArgs {
   readonly checks: boolean;
   /** Also write the summary (markdown) to this file: upgrade-platform.yml uses it as the pull request body. */
   readonly summaryFile?: string;
+  /** In the template repository itself, say so and succeed instead of refusing (the generated workflow runs there too). */
+  readonly ifStamped: boolean;
 }
 
-const UPGRADE_USAGE = 'usage: npx projen upgrade-platform [--source <git URL or path>] [--ref <tag|branch|commit>] [--summary <file>] [--no-checks]';
+const UPGRADE_USAGE = 'usage: npx projen upgrade-platform [--source <git URL or path>] [--ref <tag|branch|commit>] [--summary <file>] [--no-checks] [--if-stamped]';
 
 function valueOf(argv: readonly string[], i: number, flag: string, usage: string): string {
   const value = argv[i + 1];
@@ -21,6 +23,7 @@ export function parseUpgradeArgs(argv: readonly string[]): UpgradeArgs {
   let ref: string | undefined;
   let summaryFile: string | undefined;
   let checks = true;
+  let ifStamped = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     const take = (): string => {
@@ -33,9 +36,14 @@ export function parseUpgradeArgs(argv: readonly string[]): UpgradeArgs {
     else if (flag === '--ref') ref = take();
     else if (flag === '--summary') summaryFile = take();
     else if (flag === '--no-checks' && inline === undefined) checks = false;
+    else if (flag === '--if-stamped' && inline === undefined) ifStamped = true;
     else throw new Error(`unknown argument '${argv[i]}'; ${UPGRADE_USAGE}`);
   }
-  return { ...(source ? { source } : {}), ...(ref ? { ref } : {}), ...(summaryFile ? { summaryFile } : {}), checks };
+  // git would read a leading '-' as an option (e.g. --upload-pack=…), whatever the value came from.
+  for (const [name, value] of [['--source', source], ['--ref', ref]] as const) {
+    if (value?.startsWith('-')) throw new Error(`${name} '${value}' starts with '-': write a git URL, path, tag, branch or commit`);
+  }
+  return { ...(source ? { source } : {}), ...(ref ? { ref } : {}), ...(summaryFile ? { summaryFile } : {}), checks, ifStamped };
 }
 
 export interface ReleaseArgs {

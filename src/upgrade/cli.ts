@@ -22,7 +22,7 @@ function main(argv: readonly string[]): number {
   }
   if (command === 'upgrade') {
     const args = parseUpgradeArgs(rest);
-    const result = upgradePlatform({ root, source: args.source, ref: args.ref, checks: args.checks });
+    const result = upgradePlatform({ root, source: args.source, ref: args.ref, checks: args.checks, ifStamped: args.ifStamped });
     process.stdout.write(`\n${result.summary}`);
     if (args.summaryFile) writeFileSync(resolve(root, args.summaryFile), result.summary);
     return 0;

@@ -26,13 +26,15 @@ export interface UpgradeOptions {
   readonly ref?: string;
   /** Run `npx projen test:service` after regenerating. @default true */
   readonly checks?: boolean;
+  /** In the template repository, succeed with a note instead of refusing. @default false */
+  readonly ifStamped?: boolean;
   /** Runs a projen task in root (injectable so unit tests need no projen). */
   readonly projen?: (root: string, args: readonly string[]) => void;
   readonly log?: (line: string) => void;
 }
 
 export interface UpgradeResult {
-  readonly kind: 'upgraded' | 'current';
+  readonly kind: 'upgraded' | 'current' | 'template';
   readonly summary: string;
 }
 
@@ -54,7 +56,7 @@ function fetchTemplate(source: string, ref: string | undefined): { dir: string; 
   const dir = mkdtempSync(join(tmpdir(), 'slipway-template-'));
   const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
-    git(tmpdir(), ['clone', '--quiet', '--no-checkout', source, dir]);
+    git(tmpdir(), ['clone', '--quiet', '--no-checkout', '--', source, dir]);
     const tags = git(dir, ['tag', '--list']).split('\n').filter(Boolean);
     const wanted = ref ?? newestReleaseTag(tags);
     if (!wanted) {
@@ -133,6 +135,9 @@ export function upgradePlatform(options: UpgradeOptions): UpgradeResult {
   const projen = options.projen ?? runProjen;
   const record = readRecord(root);
   if (!record) throw new UpgradeRefused('no platform record (.slipway/platform.json): this repository was not stamped from the Slipway template, or the record was deleted; restore it from git history');
+  if (record.role === 'template' && options.ifStamped) {
+    return { kind: 'template', summary: 'The template repository itself: nothing to upgrade (upgrades run in stamped repositories).\n' };
+  }
   if (record.role === 'template') {
     throw new UpgradeRefused("this is the template repository itself (.slipway/platform.json role 'template'): upgrades run in stamped repositories; release this one with 'npx projen release-platform <version>'");
   }

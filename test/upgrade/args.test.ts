@@ -2,8 +2,10 @@ import { parseReleaseArgs, parseUpgradeArgs } from '../../src/upgrade/args';
 import { nextVersion } from '../../src/upgrade/release';
 
 test('upgrade arguments: both forms of each flag, defaults, and --no-checks', () => {
-  expect(parseUpgradeArgs([])).toEqual({ checks: true });
-  expect(parseUpgradeArgs(['--source', '/t', '--ref=v2.0.0', '--summary', 'out.md', '--no-checks'])).toEqual({ source: '/t', ref: 'v2.0.0', summaryFile: 'out.md', checks: false });
+  expect(parseUpgradeArgs([])).toEqual({ checks: true, ifStamped: false });
+  expect(parseUpgradeArgs(['--source', '/t', '--ref=v2.0.0', '--summary', 'out.md', '--no-checks', '--if-stamped'])).toEqual({
+    source: '/t', ref: 'v2.0.0', summaryFile: 'out.md', checks: false, ifStamped: true,
+  });
 });
 
 test.each([
@@ -11,6 +13,8 @@ test.each([
   [['--ref', '--source', 'x'], '--ref needs a value'],
   [['--force'], "unknown argument '--force'"],
   [['v2.0.0'], "unknown argument 'v2.0.0'"],
+  [['--source=-uevil'], "--source '-uevil' starts with '-'"],
+  [['--ref', '-x'], "--ref '-x' starts with '-'"],
 ])('upgrade %j is refused: %s', (argv, message) => {
   expect(() => parseUpgradeArgs(argv)).toThrow(message);
 });

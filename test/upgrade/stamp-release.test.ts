@@ -8,6 +8,7 @@ import { RECORD_FILE } from '../../src/upgrade/ownership';
 import { PlatformRecord, renderRecord } from '../../src/upgrade/record';
 import { releasePlatform } from '../../src/upgrade/release';
 import { readRecord, stampIfNewCopy } from '../../src/upgrade/stamp';
+import { UpgradeRefused, upgradePlatform } from '../../src/upgrade/upgrade';
 
 const TEMPLATE_RECORD: PlatformRecord = {
   schemaVersion: 1,
@@ -112,5 +113,23 @@ describe('releasing the template', () => {
     git(dir, 'checkout', '--', 'src/a.ts');
     stampIfNewCopy(dir, 'acme/orders-api');
     expect(() => releasePlatform(dir, { version: '1.0.0' })).toThrow('release-platform runs in the template repository');
+  });
+});
+
+describe('upgrade-platform outside a stamped repository', () => {
+  const quiet = { log: () => undefined, projen: () => undefined };
+
+  test('in the template it refuses, or with --if-stamped says there is nothing to upgrade', () => {
+    const dir = repo(FILES);
+    expect(() => upgradePlatform({ root: dir, ...quiet })).toThrow(UpgradeRefused);
+    expect(() => upgradePlatform({ root: dir, ...quiet })).toThrow('this is the template repository itself');
+    expect(upgradePlatform({ root: dir, ifStamped: true, ...quiet }).kind).toBe('template');
+  });
+
+  test('with local edits it refuses before fetching anything, naming each file', () => {
+    const dir = repo(FILES);
+    stampIfNewCopy(dir, 'acme/orders-api');
+    writeFileSync(join(dir, 'ansible/roles/r/tasks/main.yml'), '- name: y\n');
+    expect(() => upgradePlatform({ root: dir, source: '/nonexistent', ...quiet })).toThrow('ansible/roles/r/tasks/main.yml (edited)');
   });
 });

@@ -59,7 +59,8 @@ export class UpgradePlatformWorkflow extends Component {
           id: 'upgrade',
           name: `Upgrade (npx projen ${UPGRADE_PLATFORM_TASK}: replace platform files, regenerate, service checks)`,
           run: [
-            'args=(--summary "${SUMMARY}")',
+            // --if-stamped: the template repository generates this workflow too, and has nothing to upgrade to.
+            'args=(--summary "${SUMMARY}" --if-stamped)',
             'if [ -n "${TEMPLATE_SOURCE}" ]; then args+=(--source "${TEMPLATE_SOURCE}"); fi',
             'if [ -n "${TEMPLATE_REF}" ]; then args+=(--ref "${TEMPLATE_REF}"); fi',
             `npx projen ${UPGRADE_PLATFORM_TASK} "\${args[@]}"`,

@@ -50,7 +50,7 @@ test('upgrade-platform takes ref and source as inputs, and passes them through e
   expect(step.env).toMatchObject({ TEMPLATE_SOURCE: '${{ inputs.source }}', TEMPLATE_REF: '${{ inputs.ref }}' });
   expect(step.run).not.toContain('${{');
   expect(step.run).toContain('npx projen upgrade-platform "${args[@]}"');
-  expect(step.run).toContain('--summary');
+  expect(step.run).toContain('args=(--summary "${SUMMARY}" --if-stamped)');
 });
 
 test.each([[PLATFORM, platform, 'upgrade-platform'], [DEPS, deps, 'upgrade-dependencies']] as const)('%s: App token first, checks before the pull request, the pull request with that token', (_, workflow, job) => {

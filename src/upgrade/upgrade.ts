@@ -131,7 +131,10 @@ function generatedChecksums(root: string): Map<string, string> {
 
 export function upgradePlatform(options: UpgradeOptions): UpgradeResult {
   const { root } = options;
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const started = Date.now();
+  const print = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Each phase with the seconds since the start: where an upgrade's time goes is visible in every run.
+  const log = (line: string) => print(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
   const projen = options.projen ?? runProjen;
   const record = readRecord(root);
   if (!record) throw new UpgradeRefused('no platform record (.slipway/platform.json): this repository was not stamped from the Slipway template, or the record was deleted; restore it from git history');
@@ -151,6 +154,7 @@ export function upgradePlatform(options: UpgradeOptions): UpgradeResult {
   log(`Fetching the template from ${source} ...`);
   const template = fetchTemplate(source, options.ref);
   try {
+    log(`Fetched ${template.target.version} (${template.target.commit?.slice(0, 12)}); comparing ...`);
     const next = readTree(template.dir);
     const result = planUpgrade(record, local, next, template.target);
     if (result.kind === 'refused') throw new UpgradeRefused(`upgrade refused, nothing was changed. ${renderDrift(result.drift, record.template.version)}`);
@@ -164,11 +168,13 @@ export function upgradePlatform(options: UpgradeOptions): UpgradeResult {
       return { kind: 'current', summary: `Already at the template's ${template.target.version}: nothing to upgrade.\n` };
     }
     const before = generatedChecksums(root);
+    log(`Replacing ${plan.added.length + plan.changed.length + plan.removed.length + plan.modeChanged.length + plan.sharedTaken.length} platform files ...`);
     apply(plan, template.dir, root);
     const renames = renameOptions(root, deprecationsOf(template.dir));
     writeRecord(root, plan.record);
     log('Regenerating (npx projen) ...');
     projen(root, []);
+    log('Regenerated.');
     const after = generatedChecksums(root);
     const regenerated = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).sort();
     const checks = options.checks ?? true;

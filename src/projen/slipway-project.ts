@@ -7,6 +7,7 @@ import { dropFalseCdkV1Warning } from './cdk-v1-warning';
 import { Hosts } from './hosts';
 import { InstallScripts } from './install-scripts';
 import { MainTask } from './main-task';
+import { PlatformUpgrades } from './platform-upgrades';
 import { ProjenrcCheck } from './projenrc-check';
 import { normaliseForProjenrc } from './rejected-spec';
 import { SonarProperties } from './sonar-properties';
@@ -83,6 +84,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
       github: true,
       buildWorkflow: false,
       release: false,
+      // Dependency upgrades come from PlatformUpgrades (the service checks pass before the pull request opens).
       depsUpgrade: false,
       pullRequestTemplate: false,
       githubOptions: { pullRequestLint: false, mergify: false },
@@ -158,6 +160,7 @@ export class SlipwayProject extends awscdk.AwsCdkTypeScriptApp {
     new SlipwayWorkflows(this, spec);
     new SonarProperties(this, spec);
     new ArchitectureDoc(this, spec);
+    new PlatformUpgrades(this, spec);
     this.addTask('bench', {
       description: 'Print performance figures as ratios against baselines measured in the same run',
       exec: 'tsx test/bench/run.ts',

@@ -2,6 +2,7 @@
  * The one pure function every part of Slipway trusts: untrusted options in,
  * a complete ServiceSpec out, or a SpecValidationError listing every problem.
  */
+import { applyDeprecations } from './deprecations';
 import { NODE_EXPORTER_PRODUCT, PROCESS_EXPORTER_PRODUCT, exporterRelease } from './exporter-releases';
 import { deriveNames, imageRepositoryName, maxServiceNameLength, tooLongNames } from './names';
 import { LOG_RETENTION_DAYS, normaliseNetwork } from './network';
@@ -91,8 +92,12 @@ type StageCore = Omit<ServiceSpec, 'schemaVersion' | 'stage' | 'imageRepository'
  * Untrusted options in, the whole service out: every stage complete, or one SpecValidationError listing
  * every problem of every stage.
  */
-export function normaliseEstate(input: unknown): EstateSpec {
+export function normaliseEstate(raw: unknown): EstateSpec {
   const problems = new Problems();
+  // Options renamed or removed in a template version (deprecations.ts): renames applied, removals reported.
+  const deprecated = applyDeprecations(raw);
+  for (const p of deprecated.problems) problems.add(p.path, p.message);
+  const input = deprecated.options;
   const root = 'service';
   const obj = readObject(problems, root, input, SERVICE_KEYS, "{ serviceName: 'flask-app', region: 'eu-west-1', network: { … }, github: { owner: 'my-org' } }");
   if (!obj) {

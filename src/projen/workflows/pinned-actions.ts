@@ -27,6 +27,8 @@ export const PINNED_ACTIONS = {
     version: 'v6.2.3',
   },
   uploadSarif: { action: 'github/codeql-action/upload-sarif', sha: '8aad20d150bbac5944a9f9d289da16a4b0d87c1e', version: 'v4.36.2' },
+  // The upgrade workflows' pull requests must trigger checks, which the GITHUB_TOKEN's do not (upgrade-pull-request.ts).
+  createGithubAppToken: { action: 'actions/create-github-app-token', sha: '1b10c78c7865c340bc4f6099eb2f838309f1e8c3', version: 'v3.1.1' },
   setupBuildx: { action: 'docker/setup-buildx-action', sha: '37fe631027851001ddb9b187196cc803df7f5f0e', version: 'v4.3.0' },
 } as const satisfies Record<string, PinnedAction>;
 

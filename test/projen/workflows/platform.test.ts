@@ -53,7 +53,7 @@ test('is actionlint-clean', async () => {
 test('the service checks and the platform suite split jest between them; npm test still runs every test', () => {
   const execs = (name: string) => (tasks[name].steps ?? []).map((s) => s.exec ?? s.execArgs?.join(' ') ?? `spawn ${s.spawn}`);
   expect(execs('test:service')).toEqual([
-    'spawn check:projenrc', 'spawn default', 'spawn typecheck', 'jest --ci test/service', 'cdk synth --quiet --no-notices --no-version-reporting --no-lookups', 'spawn test:app',
+    'spawn check:platform', 'spawn check:projenrc', 'spawn default', 'spawn typecheck', 'jest --ci test/service', 'cdk synth --quiet --no-notices --no-version-reporting --no-lookups', 'spawn test:app',
   ]);
   expect(execs('test:platform')).toEqual(['spawn typecheck', "jest --ci --testPathIgnorePatterns /node_modules/ /cdk.out/ '<rootDir>/test/service/'", 'spawn eslint']);
   expect(execs('test:app')).toEqual(['cd app && PYTHONDONTWRITEBYTECODE=1 python3 -m pytest -q -p no:cacheprovider']);

@@ -20,7 +20,7 @@ export class PlatformRecord extends Component {
   readonly checkTask: Task;
   private readonly repository: string;
 
-  constructor(project: typescript.TypeScriptProject, spec: ServiceSpec) {
+  constructor(project: typescript.TypeScriptProject, spec: Pick<ServiceSpec, 'github'>) {
     super(project);
     this.repository = `${spec.github.owner}/${spec.github.repo}`;
     project.gitattributes.addAttributes(`/${RECORD_FILE}`, 'linguist-generated');

@@ -17,7 +17,7 @@ export class PlatformUpgrades extends Component {
   readonly upgradePlatformWorkflow: UpgradePlatformWorkflow;
   readonly depsUpgradeWorkflow: DepsUpgradeWorkflow;
 
-  constructor(project: awscdk.AwsCdkTypeScriptApp, spec: ServiceSpec) {
+  constructor(project: awscdk.AwsCdkTypeScriptApp, spec: Pick<ServiceSpec, 'github' | 'pipeline'>) {
     super(project);
     this.record = new PlatformRecord(project, spec);
     this.upgradeTask = new UpgradeTask(project);

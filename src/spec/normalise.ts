@@ -30,7 +30,6 @@ import {
   readString,
 } from './read';
 import { readRegion } from './regions';
-import { StageFacts, StageInput, crossStageProblems, mergeStageOptions, mergeStageProblems, readStages, relocate } from './stages';
 import {
   DEPLOY_STOP_WINDOW_MINUTES,
   IAM_SESSION_SECONDS,
@@ -47,6 +46,7 @@ import {
   TAG_ENVIRONMENT,
   TAG_SERVICE,
 } from './spec';
+import { StageFacts, StageInput, crossStageProblems, mergeStageOptions, mergeStageProblems, readStages, relocate } from './stages';
 
 const SERVICE_KEYS: readonly (keyof ServiceOptions)[] = [
   'serviceName', 'region', 'account', 'environment', 'protectedEnvironment', 'stages', 'network', 'hosts', 'platform',

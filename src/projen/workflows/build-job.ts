@@ -27,7 +27,7 @@ export const BUILD_WORK_STEPS = { first: 'service-checks', last: 'anti-tamper' }
 export const BUILD_TIMEOUT_MINUTES = 20;
 
 /** Debian packages the app's tests need (pipeline.appTestPackages); nothing when the list is empty. */
-export function appPackagesStep(spec: ServiceSpec): JobStep[] {
+export function appPackagesStep(spec: Pick<ServiceSpec, 'pipeline'>): JobStep[] {
   const packages = spec.pipeline.appTestPackages;
   if (packages.length === 0) return [];
   return [{

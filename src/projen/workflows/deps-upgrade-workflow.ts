@@ -25,7 +25,7 @@ export class DepsUpgradeWorkflow extends Component {
   readonly upgrade: javascript.UpgradeDependencies;
   readonly workflow: github.GithubWorkflow;
 
-  constructor(project: javascript.NodeProject, spec: ServiceSpec) {
+  constructor(project: javascript.NodeProject, spec: Pick<ServiceSpec, 'github' | 'pipeline'>) {
     super(project);
     const gh = project.github;
     if (!gh) throw new Error("the dependency upgrade workflow needs GitHub support: keep 'github: true' in SlipwayProject");

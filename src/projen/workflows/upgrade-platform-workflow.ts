@@ -22,7 +22,7 @@ const SUMMARY = '${{ runner.temp }}/upgrade-platform.md';
 export class UpgradePlatformWorkflow extends Component {
   readonly workflow: github.GithubWorkflow;
 
-  constructor(project: github.GitHubProject, spec: ServiceSpec) {
+  constructor(project: github.GitHubProject, spec: Pick<ServiceSpec, 'github' | 'pipeline'>) {
     super(project);
     const gh = project.github;
     if (!gh) throw new Error("the upgrade-platform workflow needs GitHub support: keep 'github: true' in SlipwayProject");

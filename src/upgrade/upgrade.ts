@@ -4,7 +4,7 @@
  * rename options, record, regenerate, service checks), report (summary.ts).
  */
 import { execFileSync } from 'child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { entriesBetween, newestReleaseTag, parseReleaseOf } from './changelog';
@@ -30,6 +30,8 @@ export interface UpgradeOptions {
   readonly ifStamped?: boolean;
   /** Runs a projen task in root (injectable so unit tests need no projen). */
   readonly projen?: (root: string, args: readonly string[]) => void;
+  /** Installs the dependencies the regenerated package files name (injectable like projen). @default npm ci */
+  readonly install?: (root: string) => void;
   readonly log?: (line: string) => void;
 }
 
@@ -49,6 +51,29 @@ export class UpgradeRefused extends Error {
 export function runProjen(root: string, args: readonly string[]): void {
   const bin = join(root, 'node_modules', '.bin', 'projen');
   execFileSync(existsSync(bin) ? bin : 'npx', existsSync(bin) ? [...args] : ['projen', ...args], { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * `npm ci` in root: the lock file is now the template's (or the service's own), and node_modules must match it
+ * before the service checks run. A node_modules that is a link into another checkout is never reinstalled:
+ * `npm ci` deletes node_modules first, which would empty the other checkout's.
+ */
+export function installDependencies(root: string): void {
+  const modules = join(root, 'node_modules');
+  if (existsSync(modules) && lstatSync(modules).isSymbolicLink()) {
+    throw new UpgradeRefused(
+      `the dependencies changed, but ${modules} is a link into another checkout, which 'npm ci' would empty; ` +
+        "replace the link with a real node_modules ('rm node_modules && npm ci') and run the upgrade again",
+    );
+  }
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+}
+
+/** The package files whose change means node_modules no longer matches. */
+const DEPENDENCY_FILES = ['package.json', 'package-lock.json'];
+
+function dependencyChecksums(root: string): string {
+  return DEPENDENCY_FILES.map((f) => (existsSync(join(root, f)) ? readFileSync(join(root, f), 'utf8') : '')).join('\u0000');
 }
 
 /** The template checked out at the wanted version in a temp dir; `dispose` removes it. */
@@ -168,13 +193,19 @@ export function upgradePlatform(options: UpgradeOptions): UpgradeResult {
       return { kind: 'current', summary: `Already at the template's ${template.target.version}: nothing to upgrade.\n` };
     }
     const before = generatedChecksums(root);
+    const dependenciesBefore = dependencyChecksums(root);
     log(`Replacing ${plan.added.length + plan.changed.length + plan.removed.length + plan.modeChanged.length + plan.sharedTaken.length} platform files ...`);
     apply(plan, template.dir, root);
     const renames = renameOptions(root, deprecationsOf(template.dir));
     writeRecord(root, plan.record);
-    log('Regenerating (npx projen) ...');
-    projen(root, []);
+    log('Regenerating (npx projen --no-post) ...');
+    // --no-post: projen's own post step would install with 'npm ci' under CI=true; the upgrade installs itself, only when needed.
+    projen(root, ['--no-post']);
     log('Regenerated.');
+    if (dependencyChecksums(root) !== dependenciesBefore) {
+      log('The dependencies changed: installing them (npm ci) ...');
+      (options.install ?? installDependencies)(root);
+    }
     const after = generatedChecksums(root);
     const regenerated = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).sort();
     const checks = options.checks ?? true;

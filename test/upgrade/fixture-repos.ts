@@ -18,21 +18,29 @@ export const GIT_ENV: NodeJS.ProcessEnv = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
-  // No npm install after regenerating (the linked node_modules is this checkout's).
-  PROJEN_DISABLE_POST: 'true',
 };
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** `npx projen <args>` the way a user runs it; the result, whatever the status. */
+/**
+ * `npx projen <args>` the way a user runs it; the result, whatever the status. A bare `npx projen` gets
+ * `--no-post`: projen's post step installs dependencies (`npm ci` when CI=true, which deletes node_modules
+ * first), and the fixtures' node_modules is a link to this checkout's. (PROJEN_DISABLE_POST does not help:
+ * the projen CLI sets it from its own --post flag.)
+ */
 export function projen(cwd: string, ...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'projen'), args, { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const argv = args.length === 0 ? ['--no-post'] : args;
+  return spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'projen'), argv, { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
 export function initRepo(dir: string, message: string): void {
   git(dir, 'init', '--quiet', '--initial-branch=main');
+  // The repository's own identity: code under test that runs git with the process's environment (release-platform's
+  // commit and tag) must not depend on the machine's global git config, which a fresh CI machine does not have.
+  git(dir, 'config', 'user.name', GIT_ENV.GIT_AUTHOR_NAME!);
+  git(dir, 'config', 'user.email', GIT_ENV.GIT_AUTHOR_EMAIL!);
   // The linked node_modules is a symlink, which `node_modules/` in .gitignore (a directory pattern) does not match.
   appendFileSync(join(dir, '.git', 'info', 'exclude'), '/node_modules\n');
   git(dir, 'add', '--all');

@@ -117,7 +117,7 @@ describe('releasing the template', () => {
 });
 
 describe('upgrade-platform outside a stamped repository', () => {
-  const quiet = { log: () => undefined, projen: () => undefined };
+  const quiet = { log: () => undefined, projen: () => undefined, install: () => undefined };
 
   test('in the template it refuses, or with --if-stamped says there is nothing to upgrade', () => {
     const dir = repo(FILES);

@@ -6,9 +6,8 @@
  * edits package.json, which projen regenerates from .projenrc.ts, so its pull requests fail the drift check.
  */
 import { Component, github, javascript } from 'projen';
-import { appPackagesStep } from './build-job';
-import { OFFLINE_CDK_ENV, RUNNER, checkoutStep, npmCiStep, setupNodeStep } from './steps';
-import { appTokenStep, openPullRequestStep } from './upgrade-pull-request';
+import { OFFLINE_CDK_ENV, RUNNER } from './steps';
+import { openPullRequestStep, upgradeSetupSteps } from './upgrade-pull-request';
 import { finishWorkflowFile } from './workflow-file';
 import type { ServiceSpec } from '../../spec';
 import { TASKS } from '../test-split';
@@ -44,11 +43,7 @@ export class DepsUpgradeWorkflow extends Component {
       timeoutMinutes: 30,
       env: { ...OFFLINE_CDK_ENV },
       steps: [
-        appTokenStep(),
-        checkoutStep({ ref: base }),
-        setupNodeStep(spec),
-        npmCiStep(),
-        ...appPackagesStep(spec),
+        ...upgradeSetupSteps(spec, base),
         { id: 'upgrade', name: `Upgrade dependencies (npx projen ${DEPS_UPGRADE_TASK}: npm-check-updates, install, regenerate)`, run: `npx projen ${DEPS_UPGRADE_TASK}` },
         { id: 'service-checks', name: `Service checks (npx projen ${TASKS.service})`, run: `npx projen ${TASKS.service}` },
         {

@@ -3,9 +3,8 @@
  * regenerates and runs the service checks) and one pull request with the upgrade's table as its body.
  */
 import { Component, github } from 'projen';
-import { appPackagesStep } from './build-job';
-import { OFFLINE_CDK_ENV, RUNNER, checkoutStep, npmCiStep, setupNodeStep } from './steps';
-import { appTokenStep, openPullRequestStep } from './upgrade-pull-request';
+import { OFFLINE_CDK_ENV, RUNNER } from './steps';
+import { openPullRequestStep, upgradeSetupSteps } from './upgrade-pull-request';
 import { finishWorkflowFile } from './workflow-file';
 import type { ServiceSpec } from '../../spec';
 import { UPGRADE_PLATFORM_TASK } from '../upgrade-task';
@@ -50,11 +49,7 @@ export class UpgradePlatformWorkflow extends Component {
       timeoutMinutes: UPGRADE_TIMEOUT_MINUTES,
       env: { ...OFFLINE_CDK_ENV },
       steps: [
-        appTokenStep(),
-        checkoutStep({ ref: base }),
-        setupNodeStep(spec),
-        npmCiStep(),
-        ...appPackagesStep(spec),
+        ...upgradeSetupSteps(spec, base),
         {
           id: 'upgrade',
           name: `Upgrade (npx projen ${UPGRADE_PLATFORM_TASK}: replace platform files, regenerate, service checks)`,

@@ -11,7 +11,10 @@
  * the GITHUB_TOKEN; README "Keeping a service repo up to date" says what that fallback cannot do.
  */
 import type { github } from 'projen';
+import { appPackagesStep } from './build-job';
 import { pinnedUses } from './pinned-actions';
+import { checkoutStep, npmCiStep, setupNodeStep } from './steps';
+import type { ServiceSpec } from '../../spec';
 
 type JobStep = github.workflows.JobStep;
 
@@ -21,6 +24,11 @@ export const APP_PRIVATE_KEY_SECRET = 'SLIPWAY_APP_PRIVATE_KEY';
 
 /** The App's installation token when configured, otherwise the job's GITHUB_TOKEN. */
 export const UPGRADE_TOKEN = '${{ steps.app-token.outputs.token || github.token }}';
+
+/** What both upgrade jobs start with: the token, the deploy branch checked out, Node, `npm ci`, the app's test packages. */
+export function upgradeSetupSteps(spec: Pick<ServiceSpec, 'pipeline'>, base: string): JobStep[] {
+  return [appTokenStep(), checkoutStep({ ref: base }), setupNodeStep(spec), npmCiStep(), ...appPackagesStep(spec)];
+}
 
 export function appTokenStep(): JobStep {
   return {

@@ -27,7 +27,7 @@ import { join, resolve } from 'path';
 import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
 import { build } from 'esbuild';
-import { BenchFigure, BenchSuite } from './harness';
+import { BenchFigure, BenchSuite, median } from './harness';
 import { deploy } from '../../actions/codepipeline-deploy/src/deploy';
 import { ManualClock } from '../../actions/shared/time';
 import { bundleOptions } from '../../src/projen/action-bundles';
@@ -177,11 +177,6 @@ function runOnce(args: readonly string[], env: NodeJS.ProcessEnv, rssFile: strin
     throw new Error(`${args.join(' ')} should fail its first API call against the closed port; exit ${r.status}:\n${r.stdout}\n${r.stderr}`);
   }
   return { ms, mib: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 interface Measured { readonly ours: Sample; readonly baseline: Sample; readonly bare: Sample }

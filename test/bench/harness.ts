@@ -22,6 +22,19 @@ export interface BenchSuite {
   run(): Promise<BenchFigure[]>;
 }
 
+/** The middle value (the upper middle of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Wall time in ms of one synchronous run of `fn`. */
+export function timedMs(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
 /** Median wall time in ms of `runs` executions of `fn` (after one warm-up when warm is true). */
 export async function medianMs(fn: () => Promise<void> | void, runs = 3, warm = true): Promise<number> {
   if (warm) await fn();
@@ -31,8 +44,7 @@ export async function medianMs(fn: () => Promise<void> | void, runs = 3, warm = 
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 export function ratio(f: BenchFigure): number {

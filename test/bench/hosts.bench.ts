@@ -11,7 +11,7 @@ import { join, resolve } from 'path';
 import { performance } from 'perf_hooks';
 import { stringify } from 'yaml';
 import { childCpuSeconds } from './controller-cpu';
-import type { BenchFigure, BenchSuite } from './harness';
+import { median, type BenchFigure, type BenchSuite } from './harness';
 import { configureHosts } from '../../src/hosts/driver';
 import { buildInventory } from '../../src/hosts/inventory';
 import { realIO } from '../../src/hosts/io';
@@ -24,11 +24,6 @@ import { missingRequirements } from '../support/real-tools';
 const REPO = resolve(__dirname, '../..');
 const TRIALS = 3;
 const TAGS = ['--tags', 'node_exporter,process_exporter'];
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 interface Measured {
   readonly wallMs: number;

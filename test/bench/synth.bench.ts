@@ -14,8 +14,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { performance } from 'perf_hooks';
-import { BenchSuite } from './harness';
+import { BenchSuite, median, timedMs } from './harness';
 import { ensureStockAwsCdkApp } from './stock-project';
 import { CFN_GUARD_PLUGIN } from '../../src/infra/policy-validation';
 
@@ -41,18 +40,7 @@ function synth(projectDir: string, outDir: string, app?: string, tmpDir?: string
 /** A synth with every cache under the temp dir cold (tsx's transforms, the shipper bundle, the cfn-guard report): a fresh TMPDIR. */
 function coldSynth(work: string, outDir: string, app?: string): number {
   const tmp = mkdtempSync(join(work, 'tmp-'));
-  return timed(() => synth(REPO_ROOT, outDir, app, tmp));
-}
-
-function timed(fn: () => void): number {
-  const start = performance.now();
-  fn();
-  return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return timedMs(() => synth(REPO_ROOT, outDir, app, tmp));
 }
 
 /** Fails unless the assembly's validation report shows the cfn-guard plugin ran over it. */
@@ -99,9 +87,9 @@ export const suite: BenchSuite = {
       const first: number[] = [];
       // alternate, so machine load drifts over all three equally
       for (let i = 0; i < runs; i++) {
-        baseline.push(timed(() => synth(stock, stockOut)));
-        ours.push(timed(() => synth(REPO_ROOT, oursOut)));
-        first.push(timed(() => synth(REPO_ROOT, firstOut, oneStage)));
+        baseline.push(timedMs(() => synth(stock, stockOut)));
+        ours.push(timedMs(() => synth(REPO_ROOT, oursOut)));
+        first.push(timedMs(() => synth(REPO_ROOT, firstOut, oneStage)));
       }
       assertGuardRan(oursOut);
       assertGuardRan(firstOut);

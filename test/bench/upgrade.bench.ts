@@ -7,20 +7,8 @@
  */
 import { execFileSync } from 'child_process';
 import { rmSync } from 'fs';
-import { performance } from 'perf_hooks';
-import { BenchSuite } from './harness';
+import { BenchSuite, median, timedMs } from './harness';
 import { GIT_ENV, buildUpgradeScenario, git, projen } from '../upgrade/fixture-repos';
-
-function timed(fn: () => void): number {
-  const start = performance.now();
-  fn();
-  return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 export const suite: BenchSuite = {
   name: 'upgrade',
@@ -39,9 +27,9 @@ export const suite: BenchSuite = {
       const regenerations: number[] = [];
       for (let i = 0; i <= runs; i++) {
         reset();
-        const regen = timed(() => must('npx projen', projen(service)));
+        const regen = timedMs(() => must('npx projen', projen(service)));
         reset();
-        const up = timed(() => must('npx projen upgrade-platform', projen(service, 'upgrade-platform', '--source', template, '--no-checks')));
+        const up = timedMs(() => must('npx projen upgrade-platform', projen(service, 'upgrade-platform', '--source', template, '--no-checks')));
         // The first pair warms the caches (tsx, git objects); it is not counted.
         if (i > 0) {
           regenerations.push(regen);
